@@ -1,0 +1,34 @@
+"""Options, one frozen dataclass per concern, passed whole through the pipeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+DEFAULT_LANGUAGES = ("sv", "en", "nb", "fi", "de", "ar", "so")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReadOptions:
+    """How a page is loaded, extracted and given languages."""
+
+    languages: tuple[str, ...] = DEFAULT_LANGUAGES  # the site's languages (candidates)
+    lang: str = ""  # page language override ("" = from the page)
+    default_lang: str = "en"  # when the page declares none and nothing can be detected
+    timeout: float = 10.0  # seconds per connect/read
+    max_bytes: int = 10 * 1024 * 1024
+    max_redirects: int = 5
+    allowed_hosts: tuple[str, ...] | None = None  # None = any host (CLI); web sets a list
+    allow_private: bool = True  # refuse loopback/private/link-local addresses when False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SpeechOptions:
+    """How text is turned into speech."""
+
+    rate: int = 175  # words per minute
+    volume: float = 1.0  # 0.0 .. 1.0
+    engine: str = "auto"  # "auto" | "espeak" | "pyttsx3"
+    voices: tuple[tuple[str, str], ...] = ()  # (language, voice id) overrides
+    missing_voice: str = "page"  # "page" = speak with the page's voice | "skip"
+    lexicon_dir: Path | None = None  # site owner's pronunciation lexicons (<lang>.tsv)
