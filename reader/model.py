@@ -11,8 +11,18 @@ from typing import Any
 
 # Block kinds, as a listener would name them.
 BLOCK_KINDS = frozenset(
-    {"heading", "paragraph", "list_item", "quote", "caption", "table_cell", "image", "term",
-     "definition", "preformatted"}
+    {
+        "heading",
+        "paragraph",
+        "list_item",
+        "quote",
+        "caption",
+        "table_cell",
+        "image",
+        "term",
+        "definition",
+        "preformatted",
+    }
 )
 # Where a block's language came from, strongest evidence first.
 LANG_SOURCES = ("attribute", "detected", "page", "default")

@@ -33,7 +33,10 @@ def synthesize_all(
 ) -> Iterator[tuple[Utterance, Clip]]:
     """Synthesize utterances in order, yielding each clip as soon as it is made."""
     for utterance in utterances:
-        yield utterance, engine.synthesize(utterance.text, utterance.voice, options.rate, options.volume)
+        yield (
+            utterance,
+            engine.synthesize(utterance.text, utterance.voice, options.rate, options.volume),
+        )
 
 
 def render(

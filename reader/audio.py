@@ -1,0 +1,245 @@
+"""Assembly: join the clips of a page into one track, with pauses and a timeline of cues."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from reader.errors import AudioError
+from reader.model import Block, Clip, Cue, Page, Timeline, Track, Utterance, WordMark
+from reader.options import SpeechOptions
+
+# Pauses in seconds at the default rate of 175 words per minute; they scale with 175 / rate
+# so a faster reader also breathes faster. A heading is set apart more before than after it,
+# as a newsreader would do, and parts of one sentence (a `<span lang>` voice switch) only
+# get a breath so the sentence still sounds like one.
+DEFAULT_RATE = 175
+PAUSE_PART = 0.05
+PAUSE_SENTENCE = 0.35
+PAUSE_BLOCK = 0.7
+PAUSE_BEFORE_HEADING = 1.0
+PAUSE_AFTER_HEADING = 0.5
+# eSpeak NG pads every clip with ~0.3 s of digital silence: trimmed to this margin so the
+# pauses above are what the listener hears. Samples quieter than the threshold (about
+# -54 dBFS) count as silence; the margin keeps soft onsets and decays of speech.
+SILENCE_THRESHOLD = 64
+TRIM_MARGIN = 0.03
+DEFAULT_SAMPLE_RATE = 22050  # eSpeak NG's rate; used for a page with nothing to say
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Placed:
+    """One utterance's clip, placed in the track."""
+
+    utterance: Utterance
+    clip: Clip
+    t_start: float
+    t_end: float
+    lead: float  # seconds trimmed from the clip's start (word times shift by this)
+
+
+def assemble(page: Page, pairs: list[tuple[Utterance, Clip]], options: SpeechOptions) -> Track:
+    """Join the clips with pauses into one track and build its block/sentence/word timeline."""
+    rate = _track_rate(pairs)
+    scale = DEFAULT_RATE / max(options.rate, 1)
+    blocks = {b.index: b for b in page.blocks}
+    chunks: list[np.ndarray] = []
+    placed: list[_Placed] = []
+    length = 0
+    previous: Utterance | None = None
+    for utterance, clip in pairs:
+        samples = _resample(_samples(clip), clip.sample_rate, rate)
+        samples, lead = _trim(samples, rate)
+        if previous is not None:
+            gap = int(round(_pause(previous, utterance, blocks) * scale * rate))
+            chunks.append(np.zeros(gap, dtype=np.int16))
+            length += gap
+        start = length / rate
+        chunks.append(samples)
+        length += len(samples)
+        placed.append(
+            _Placed(utterance=utterance, clip=clip, t_start=start, t_end=length / rate, lead=lead)
+        )
+        previous = utterance
+    pcm = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
+    duration = len(pcm) / rate
+    timeline = Timeline(cues=_cues(placed, blocks), duration=duration)
+    return Track(
+        pcm=pcm.astype("<i2").tobytes(),
+        sample_rate=rate,
+        timeline=timeline,
+        title=page.title,
+        lang=page.lang,
+        page=page,
+    )
+
+
+def _track_rate(pairs: Sequence[tuple[Utterance, Clip]]) -> int:
+    """The rate most clips already have, so the fewest need resampling."""
+    rates = [clip.sample_rate for _, clip in pairs]
+    if any(r <= 0 for r in rates):
+        raise AudioError("a clip has no sample rate; the speech engine returned bad audio")
+    return max(set(rates), key=rates.count) if rates else DEFAULT_SAMPLE_RATE
+
+
+def _samples(clip: Clip) -> np.ndarray:
+    if len(clip.pcm) % 2:
+        raise AudioError("a clip has an odd number of bytes; expected 16-bit PCM")
+    return np.frombuffer(clip.pcm, dtype="<i2").astype(np.int16)
+
+
+def _resample(samples: np.ndarray, source: int, target: int) -> np.ndarray:
+    """Linear interpolation: enough for speech from one engine at a nearby rate."""
+    if source == target or len(samples) == 0:
+        return samples
+    count = int(round(len(samples) * target / source))
+    positions = np.arange(count) * (source / target)
+    values = np.interp(positions, np.arange(len(samples)), samples.astype(np.float64))
+    return np.clip(np.round(values), -32768, 32767).astype(np.int16)
+
+
+def _trim(samples: np.ndarray, rate: int) -> tuple[np.ndarray, float]:
+    """Cut leading and trailing silence down to the margin; return the samples and lead cut."""
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > SILENCE_THRESHOLD)
+    if len(loud) == 0:
+        return samples[:0], len(samples) / rate
+    margin = int(TRIM_MARGIN * rate)
+    first = max(int(loud[0]) - margin, 0)
+    last = min(int(loud[-1]) + 1 + margin, len(samples))
+    return samples[first:last], first / rate
+
+
+def _is_heading(blocks: dict[int, Block], index: int) -> bool:
+    block = blocks.get(index)
+    return block is not None and block.kind == "heading"
+
+
+def _pause(previous: Utterance, current: Utterance, blocks: dict[int, Block]) -> float:
+    """Seconds of silence between two utterances, at the default rate."""
+    if previous.block == current.block:
+        return PAUSE_PART if previous.sentence == current.sentence else PAUSE_SENTENCE
+    if _is_heading(blocks, current.block):
+        return PAUSE_BEFORE_HEADING
+    if _is_heading(blocks, previous.block):
+        return PAUSE_AFTER_HEADING
+    return PAUSE_BLOCK
+
+
+def _cues(placed: list[_Placed], blocks: dict[int, Block]) -> tuple[Cue, ...]:
+    """Block, sentence and word cues, each block followed by its sentences and their words."""
+    cues: list[Cue] = []
+    i = 0
+    while i < len(placed):
+        j = i
+        while j < len(placed) and placed[j].utterance.block == placed[i].utterance.block:
+            j += 1
+        cues.extend(_block_cues(placed[i:j], blocks.get(placed[i].utterance.block)))
+        i = j
+    return tuple(cues)
+
+
+def _block_cues(group: list[_Placed], block: Block | None) -> list[Cue]:
+    first = group[0].utterance
+    text = block.text if block else " ".join(p.utterance.text for p in group)
+    lang = (block.lang if block else "") or first.lang
+    start = min(p.utterance.start for p in group)
+    end = max(p.utterance.end for p in group)
+    out = [
+        Cue(
+            kind="block",
+            block=first.block,
+            sentence=first.sentence,
+            t_start=group[0].t_start,
+            t_end=group[-1].t_end,
+            start=start,
+            end=end,
+            lang=lang,
+            text=text[start:end],
+        )
+    ]
+    i = 0
+    while i < len(group):
+        j = i
+        while j < len(group) and group[j].utterance.sentence == group[i].utterance.sentence:
+            j += 1
+        out.extend(_sentence_cues(group[i:j], text, lang))
+        i = j
+    return out
+
+
+def _sentence_cues(parts: list[_Placed], text: str, block_lang: str) -> list[Cue]:
+    head = parts[0].utterance
+    start = min(p.utterance.start for p in parts)
+    end = max(p.utterance.end for p in parts)
+    sentence = Cue(
+        kind="sentence",
+        block=head.block,
+        sentence=head.sentence,
+        t_start=parts[0].t_start,
+        t_end=parts[-1].t_end,
+        start=start,
+        end=end,
+        lang=head.lang or block_lang,
+        text=text[start:end],
+    )
+    words: list[Cue] = []
+    for part in parts:
+        for mark in part.clip.words:
+            cue = _word_cue(part, mark, text, block_lang)
+            if cue is None:
+                continue
+            if words and (words[-1].start, words[-1].end) == (cue.start, cue.end):
+                # Several spoken words for one shown word (a phone number read in groups).
+                words[-1] = replace(words[-1], t_end=max(words[-1].t_end, cue.t_end))
+            else:
+                words.append(cue)
+    return [sentence, *words]
+
+
+def _word_cue(part: _Placed, mark: WordMark, text: str, block_lang: str) -> Cue | None:
+    """A word mark moved onto the track's clock and the block's displayed text."""
+    u = part.utterance
+    start, end = _display_span(u, mark.start, mark.end)
+    start, end = _snap_to_word(text, start, end, u.start, u.end)
+    if end <= start or not text[start:end].strip():
+        return None
+    t_start = min(max(part.t_start + mark.t_start - part.lead, part.t_start), part.t_end)
+    t_end = min(max(part.t_start + mark.t_end - part.lead, t_start), part.t_end)
+    return Cue(
+        kind="word",
+        block=u.block,
+        sentence=u.sentence,
+        t_start=t_start,
+        t_end=t_end,
+        start=start,
+        end=end,
+        lang=u.lang or block_lang,
+        text=text[start:end],
+    )
+
+
+def _display_span(u: Utterance, start: int, end: int) -> tuple[int, int]:
+    """Spoken character span → displayed span, through the char map (or proportionally)."""
+    n = len(u.text)
+    start, end = max(0, min(start, n)), max(0, min(end, n))
+    if len(u.char_map) == n + 1:
+        shown = u.char_map[start:end] or (u.char_map[start],)
+        return min(shown), max(shown) + (1 if end > start else 0)
+    scale = (u.end - u.start) / n if n else 0.0
+    return u.start + int(start * scale), u.start + int(round(end * scale))
+
+
+def _snap_to_word(text: str, start: int, end: int, low: int, high: int) -> tuple[int, int]:
+    """Widen a span to whole displayed words and strip surrounding spaces and punctuation."""
+    start, end = max(start, low), min(end, high)
+    while start > low and text[start - 1].isalnum():
+        start -= 1
+    while end < high and text[end].isalnum():
+        end += 1
+    while start < end and not text[start].isalnum():
+        start += 1
+    while end > start and not text[end - 1].isalnum():
+        end -= 1
+    return start, end

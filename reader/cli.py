@@ -1,0 +1,270 @@
+"""The `reader` command: a thin layer that parses flags, calls the pipeline, prints results."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from reader.config import Config, load_config, parse_voices, with_settings
+from reader.errors import ReaderError, UsageError
+from reader.model import Page
+
+EXIT_INTERRUPTED = 130
+EXIT_INTERNAL = 70
+
+
+def options_from(ctx: click.Context, read: dict[str, Any], speech: dict[str, Any]) -> Config:
+    """Config file settings overridden by the flags given on the command line."""
+    config: Config = ctx.obj
+    voices = speech.pop("voices", ())
+    speech_opts = with_settings(config.speech, speech)
+    if voices:
+        overrides = dict(speech_opts.voices) | dict(parse_voices(voices))
+        speech_opts = with_settings(speech_opts, {"voices": tuple(overrides.items())})
+    return Config(read=with_settings(config.read, read), speech=speech_opts, web=config.web)
+
+
+def read_flags(func: Callable[..., Any]) -> Callable[..., Any]:
+    func = click.option("--lang", help="Page language, overriding what the page declares.")(func)
+    return click.option(
+        "--languages", "--site-languages", help="The site's languages, e.g. sv,en,nb."
+    )(func)
+
+
+def speech_flags(func: Callable[..., Any]) -> Callable[..., Any]:
+    for flag in reversed(
+        [
+            click.option("--rate", type=int, help="Words per minute (default 175)."),
+            click.option("--volume", type=float, help="0.0 to 1.0 (default 1.0)."),
+            click.option(
+                "--voice",
+                "voices",
+                multiple=True,
+                metavar="LANG=VOICE",
+                help="Voice for a language, e.g. sv=sv; repeatable.",
+            ),
+            click.option("--engine", type=click.Choice(["auto", "espeak", "pyttsx3"])),
+            click.option(
+                "--missing-voice",
+                type=click.Choice(["page", "skip"]),
+                help="A language without a voice: read with the page's voice or skip.",
+            ),
+        ]
+    ):
+        func = flag(func)
+    return func
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="TOML config file (default: ./reader.toml, ~/.config/reader/config.toml).",
+)
+@click.version_option(package_name="reader")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None) -> None:
+    """Read web pages aloud: list what is read, speak it, export it, serve a Listen button."""
+    ctx.obj = load_config(config_path)
+
+
+@cli.command()
+@click.argument("source")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@read_flags
+@click.pass_context
+def blocks(
+    ctx: click.Context, source: str, as_json: bool, languages: str | None, lang: str | None
+) -> None:
+    """Show the blocks that would be read aloud, in order, with their language."""
+    from reader.pipeline import read_page
+
+    config = options_from(ctx, {"languages": languages, "lang": lang}, {})
+    page = read_page(source, config.read)
+    if as_json:
+        click.echo(json.dumps(page.to_dict(), ensure_ascii=False, indent=2))
+        return
+    for block in page.blocks:
+        kind = f"h{block.level}" if block.kind == "heading" else block.kind
+        click.echo(f"{block.index:3d}  {kind:<10} {block.lang}/{block.lang_source:<9} {block.text}")
+
+
+@cli.command()
+@click.argument("source")
+@read_flags
+@speech_flags
+@click.option(
+    "--device",
+    type=click.Choice(["default", "null"]),
+    default="default",
+    help="Sound output; 'null' plays silently (for checks).",
+)
+@click.pass_context
+def speak(ctx: click.Context, source: str, device: str, **flags: Any) -> None:
+    """Read a page aloud through the speakers. Keys: space n p N P + - q."""
+    from reader.pipeline import read_page
+    from reader.play import speak_page
+
+    config = options_from(ctx, *split_flags(flags))
+    page = read_page(source, config.read)
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    speak_page(
+        page,
+        config.speech,
+        backend=device,
+        interactive=interactive,
+        show=lambda line: click.echo(line, err=not sys.stdout.isatty()),
+    )
+
+
+@cli.command()
+@click.argument("source")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="Audio file: .mp3, .ogg, .flac or .wav (the format follows the extension).",
+)
+@click.option(
+    "--captions",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write WebVTT captions.",
+)
+@click.option(
+    "--timeline",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the timeline (JSON).",
+)
+@click.option(
+    "--split",
+    "split_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also write one file per section and an .m3u playlist into this directory.",
+)
+@read_flags
+@speech_flags
+@click.pass_context
+def export(
+    ctx: click.Context,
+    source: str,
+    output: Path,
+    captions: Path | None,
+    timeline: Path | None,
+    split_dir: Path | None,
+    **flags: Any,
+) -> None:
+    """Write a page as an audio file with chapters, and optionally captions."""
+    from reader import export as exporting
+    from reader.pipeline import read_page, render
+
+    exporting.check_format(output)
+    config = options_from(ctx, *split_flags(flags))
+    page = read_page(source, config.read)
+    track = render_with_progress(page, config, render)
+    exporting.export(track, output)
+    if captions:
+        exporting.write_captions(track, captions)
+    if timeline:
+        exporting.write_timeline(track, timeline)
+    if split_dir:
+        exporting.export_split(track, split_dir, output.suffix.lstrip(".").lower())
+    if sys.stdout.isatty():
+        click.echo(f"wrote {output} ({track.duration:.0f} s)")
+
+
+def render_with_progress(page: Page, config: Config, render: Callable[..., Any]) -> Any:
+    """Render the page, with a progress bar when a person is watching."""
+    if not sys.stderr.isatty():
+        return render(page, config.speech)
+    with click.progressbar(length=1, label="Speaking", file=sys.stderr) as bar:
+
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+
+        return render(page, config.speech, progress=progress)
+
+
+@cli.command()
+@click.option("--lang", help="Only voices for this language, e.g. sv.")
+@click.option("--engine", type=click.Choice(["auto", "espeak", "pyttsx3"]))
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_context
+def voices(ctx: click.Context, lang: str | None, engine: str | None, as_json: bool) -> None:
+    """List the voices the speech engine has."""
+    from reader.speech import list_voices
+
+    config = options_from(ctx, {}, {"engine": engine})
+    found = list_voices(config.speech, lang)
+    if as_json:
+        click.echo(
+            json.dumps(
+                [{"id": v.id, "name": v.name, "languages": list(v.languages)} for v in found],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+        return
+    for voice in found:
+        click.echo(f"{voice.id:<16} {','.join(voice.languages):<20} {voice.name}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--workers",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 32),
+    help="Speech synthesis processes.",
+)
+@click.pass_context
+def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
+    """Serve the Listen button, its API and the sample page."""
+    from web import serve as run_server
+
+    config: Config = ctx.obj
+    click.echo(f"reader: serving on http://{host}:{port}/ (Ctrl-C stops)", err=True)
+    run_server(host, port, workers, config)
+
+
+def split_flags(flags: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Separate page-reading flags from speech flags."""
+    read = {k: flags.pop(k) for k in ("languages", "lang") if k in flags}
+    return read, flags
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the CLI: one line on stderr and a distinct exit code for every failure."""
+    try:
+        code = cli.main(args=argv, prog_name="reader", standalone_mode=False)
+    except click.exceptions.NoArgsIsHelpError as exc:
+        click.echo(exc.ctx.get_help() if exc.ctx else str(exc), err=True)
+        sys.exit(UsageError.exit_code)
+    except click.UsageError as exc:
+        click.echo(f"reader: {exc.format_message()}", err=True)
+        sys.exit(UsageError.exit_code)
+    except ReaderError as exc:
+        click.echo(f"reader: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, click.Abort):
+        click.echo("reader: interrupted", err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(0)
+    except Exception as exc:  # noqa: BLE001 - the one place that turns any failure into a line
+        if os.environ.get("READER_DEBUG"):
+            raise
+        click.echo(f"reader: internal error: {type(exc).__name__}: {exc}", err=True)
+        sys.exit(EXIT_INTERNAL)
+    sys.exit(code if isinstance(code, int) else 0)

@@ -1,0 +1,127 @@
+"""Export: a track to an audio file (format by extension), or one file per section + playlist."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import replace
+from pathlib import Path
+
+from mutagen import MutagenError
+
+from reader.captions import write_captions, write_timeline
+from reader.chapters import Meta, Section, meta_for, sections, tag_mp3, tag_vorbis
+from reader.encode import ENCODERS, atomic_path, write_text
+from reader.errors import AudioError, ReaderError, UsageError
+from reader.model import Timeline, Track
+
+__all__ = ["FORMATS", "export", "export_split", "write_captions", "write_timeline"]
+
+# Supported formats, by file extension.
+FORMATS = tuple(ENCODERS)
+# Errors an encoder, a tagger or the file system raise for a file that cannot be written;
+# libsndfile's and LAME's errors are RuntimeErrors.
+WRITE_ERRORS = (OSError, RuntimeError, ValueError, MutagenError)
+# Longest slug in a split file name: long headings make unwieldy names on phones.
+SLUG_LENGTH = 40
+
+
+def export(track: Track, path: Path, *, fmt: str | None = None) -> Path:
+    """Write the track as WAV, MP3, OGG Vorbis or FLAC (from the extension) with tags."""
+    path = Path(path)
+    return _write(track, path, _format(path, fmt), meta_for(track))
+
+
+def export_split(track: Track, directory: Path, fmt: str = "mp3") -> list[Path]:
+    """One file per section (`01-<slug>.<fmt>`) and an M3U playlist; returns them, list last."""
+    directory = Path(directory)
+    fmt = _format(directory / f"x.{fmt.lstrip('.')}", None)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AudioError(f"cannot create {directory}: {exc.strerror or exc}") from exc
+    parts = sections(track)
+    written: list[Path] = []
+    playlist = ["#EXTM3U", "#EXTENC: UTF-8", f"#PLAYLIST:{track.title}"]
+    for number, section in enumerate(parts, 1):
+        name = f"{number:02d}-{slug(section.title) or 'section'}.{fmt}"
+        piece = _cut(track, section)
+        meta = meta_for(piece, number=f"{number}/{len(parts)}", album=track.title)
+        written.append(_write(piece, directory / name, fmt, meta))
+        playlist += [f"#EXTINF:{round(piece.duration)},{_one_line(section.title)}", name]
+    list_path = directory / f"{slug(track.title) or 'playlist'}.m3u"
+    _guarded(list_path, lambda: write_text(list_path, "\n".join(playlist) + "\n"))
+    return [*written, list_path]
+
+
+def slug(text: str) -> str:
+    """ASCII file-name stem: "Sundsvall, Östersund och Trondheim" → "sundsvall-ostersund-och-…"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    out = ""
+    for word in words:
+        candidate = f"{out}-{word}" if out else word
+        if len(candidate) > SLUG_LENGTH:
+            break
+        out = candidate
+    return out or "-".join(words)[:SLUG_LENGTH]
+
+
+def _format(path: Path, fmt: str | None) -> str:
+    name = (fmt or path.suffix).lower().lstrip(".")
+    if name not in ENCODERS:
+        supported = ", ".join(f".{f}" for f in FORMATS)
+        shown = f"'.{name}'" if name else "no extension"
+        raise UsageError(f"cannot export to {shown}: supported formats are {supported}")
+    return name
+
+
+def _write(track: Track, path: Path, fmt: str, meta: Meta) -> Path:
+    def write() -> None:
+        with atomic_path(path) as temp:
+            ENCODERS[fmt](track.pcm, track.sample_rate, temp)
+            if fmt == "mp3":
+                tag_mp3(temp, meta)
+            elif fmt in ("ogg", "flac"):
+                tag_vorbis(temp, meta)
+
+    _guarded(path, write)
+    return path
+
+
+def _guarded(path: Path, action: Callable[[], None]) -> None:
+    """Run a write; turn what the file system or an encoder raises into one AudioError line."""
+    if not path.parent.is_dir():
+        raise AudioError(f"cannot write {path}: no such directory {path.parent}")
+    try:
+        action()
+    except ReaderError:
+        raise
+    except WRITE_ERRORS as exc:
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        raise AudioError(f"cannot write {path}: {reason}") from exc
+
+
+def _cut(track: Track, section: Section) -> Track:
+    """The part of a track in one section, with its cues moved to the part's clock."""
+    rate = track.sample_rate
+    first, last = int(round(section.t_start * rate)), int(round(section.t_end * rate))
+    offset = first / rate
+    cues = tuple(
+        replace(cue, t_start=cue.t_start - offset, t_end=cue.t_end - offset)
+        for cue in track.timeline.cues
+        if section.t_start <= cue.t_start < section.t_end
+    )
+    return Track(
+        pcm=track.pcm[first * 2 : last * 2],
+        sample_rate=rate,
+        timeline=Timeline(cues=cues, duration=(last - first) / rate),
+        title=section.title,
+        lang=track.lang,
+        page=track.page,
+    )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

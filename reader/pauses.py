@@ -1,0 +1,31 @@
+"""How long the silence between two stretches of speech is, as a listener needs it."""
+
+from __future__ import annotations
+
+from reader.model import Page, Utterance
+
+DEFAULT_RATE = 175  # words per minute the pauses below are tuned for
+# Seconds of silence. Headings get room before them (a new section) and a short breath after;
+# parts of one sentence in another language follow almost without a gap.
+PAUSE_PART = 0.05
+PAUSE_SENTENCE = 0.35
+PAUSE_BLOCK = 0.7
+PAUSE_AFTER_HEADING = 0.55
+PAUSE_BEFORE_HEADING = 1.0
+
+
+def pause_between(
+    page: Page, before: Utterance | None, after: Utterance | None, rate: int
+) -> float:
+    """Seconds of silence between two utterances (none at the start or the end)."""
+    if before is None or after is None:
+        return 0.0
+    if after.block == before.block:
+        seconds = PAUSE_PART if after.sentence == before.sentence else PAUSE_SENTENCE
+    elif page.blocks[after.block].kind == "heading":
+        seconds = PAUSE_BEFORE_HEADING
+    elif page.blocks[before.block].kind == "heading":
+        seconds = PAUSE_AFTER_HEADING
+    else:
+        seconds = PAUSE_BLOCK
+    return seconds * DEFAULT_RATE / max(rate, 1)
