@@ -102,9 +102,9 @@ def blocks(
 @speech_flags
 @click.option(
     "--device",
-    type=click.Choice(["default", "null"]),
+    type=click.Choice(["default", "pulseaudio", "alsa", "jack", "null"]),
     default="default",
-    help="Sound output; 'null' plays silently (for checks).",
+    help="Sound system; 'null' plays silently.",
 )
 @click.pass_context
 def speak(ctx: click.Context, source: str, device: str, **flags: Any) -> None:

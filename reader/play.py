@@ -17,7 +17,7 @@ from reader.speech import open_engine
 RATE_STEP = 25  # words per minute per + or - key
 RATE_LIMITS = (80, 450)
 LOOKAHEAD = 4  # sentences synthesized ahead of the one playing
-BACKENDS = {"null": "NULL"}
+BACKENDS = {"null": "NULL", "pulseaudio": "PULSEAUDIO", "alsa": "ALSA", "jack": "JACK"}
 
 
 class ClipFeed:

@@ -1,0 +1,100 @@
+"""What extraction treats as a block, as inline text, as hidden, and as boilerplate.
+
+Declarative sets first, then the small predicates built on them. Tag names are the
+lowercase names lxml's HTML parser gives.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+# Never read: code, styling, non-text media, widgets and form controls (a listener cannot
+# use them, and their labels read out of context: "Sök", "Godkänn alla kakor").
+SKIP_TAGS = frozenset(
+    {
+        "script", "style", "noscript", "template", "svg", "math", "head", "title", "meta",
+        "link", "base", "input", "select", "option", "optgroup", "textarea", "button",
+        "label", "iframe", "frame", "frameset", "canvas", "audio", "video", "source",
+        "track", "object", "embed", "param", "map", "area", "datalist", "progress",
+        "meter", "dialog",
+    }
+)  # fmt: skip
+# Author markup meaning "do not read this": ReadSpeaker's rs_skip and its own button
+# (rsbtn, "Lyssna"), and the class names other reading tools and CMSs use.
+SKIP_CLASSES = frozenset(
+    {"rs_skip", "rsbtn", "no-read-aloud", "skip-speech", "noread", "no-read", "sr-skip"}
+)
+SKIP_ATTRIBUTES = ("hidden", "inert", "data-reader-skip")
+HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+
+HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+# Elements whose own text is a block of that kind; paragraphs nested in them keep the kind
+# (a <p> inside an <li> is still a list item to a listener).
+LEAF_KINDS = {
+    "p": "paragraph", "li": "list_item", "blockquote": "quote", "figcaption": "caption",
+    "caption": "caption", "td": "table_cell", "th": "table_cell", "dt": "term",
+    "dd": "definition", "pre": "preformatted", "address": "paragraph", "summary": "paragraph",
+    "legend": "paragraph",
+}  # fmt: skip
+# Kinds that a nested block element inherits instead of becoming a plain paragraph.
+INHERITED_KINDS = frozenset({"list_item", "quote", "table_cell", "term", "definition", "caption"})
+# Block-level elements: they end the running line of text. Everything else is inline
+# (a, em, strong, span, abbr, code, ...), flattened into the text around it.
+BLOCK_TAGS = frozenset(
+    {
+        "html", "body", "main", "article", "section", "div", "aside", "header", "footer",
+        "nav", "p", "ul", "ol", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tfoot",
+        "tr", "td", "th", "caption", "colgroup", "figure", "figcaption", "blockquote", "pre",
+        "address", "details", "summary", "fieldset", "legend", "form", "hgroup", "menu",
+        "center", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "dir", "listing", "xmp",
+        "plaintext", "search", "frameset", "noframes",
+    }
+)  # fmt: skip
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+
+
+def is_skipped(el: etree._Element) -> bool:
+    """Whether the author or the markup says this element is not to be read."""
+    tag = el.tag
+    if not isinstance(tag, str) or tag in SKIP_TAGS:
+        return True
+    attrib = el.attrib
+    if not attrib:
+        return False
+    for name in SKIP_ATTRIBUTES:
+        if name in attrib:
+            return True
+    if attrib.get("aria-hidden", "").strip().lower() == "true":
+        return True
+    style = attrib.get("style")
+    if style and HIDDEN_STYLE.search(style):
+        return True
+    classes = attrib.get("class")
+    return bool(classes) and not SKIP_CLASSES.isdisjoint(classes.lower().split())
+
+
+def is_block_tag(tag: str) -> bool:
+    """Whether a tag ends the running line of text (custom elements count as blocks)."""
+    return tag in BLOCK_TAGS or "-" in tag
+
+
+def heading_level(el: etree._Element) -> int:
+    """The heading level of an element, 0 when it is not a heading."""
+    level = HEADING_TAGS.get(el.tag, 0)  # type: ignore[call-overload]
+    if level or el.get("role") != "heading":
+        return level
+    aria = el.get("aria-level", "2").strip()
+    return min(max(int(aria), 1), 6) if aria.isdigit() else 2
+
+
+def element_lang(el: etree._Element) -> str:
+    """The language the element itself declares, normalised; "" when none."""
+    value = el.get("lang") or el.get("xml:lang") or el.get(XML_LANG) or ""
+    return normalise_lang(value)
+
+
+def normalise_lang(value: str) -> str:
+    """A BCP 47 tag in lowercase with hyphens (`sv`, `en-gb`); "" for an empty tag."""
+    return value.strip().replace("_", "-").lower()

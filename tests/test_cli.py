@@ -1,0 +1,107 @@
+"""The `reader` command as a user runs it: the installed script in a subprocess."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import OSTERSUND, SAMPLES
+
+
+def reader(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "reader", *args],
+        input=stdin.decode() if stdin else None,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def assert_one_line_error(result: subprocess.CompletedProcess[str], code: int, text: str) -> None:
+    assert result.returncode == code, result.stderr
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and text in lines[0], result.stderr
+
+
+def test_blocks_lists_the_article_in_order_with_languages() -> None:
+    result = reader("blocks", str(OSTERSUND))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert "International cooperation" in lines[0] and "h1" in lines[0] and " en/" in lines[0]
+    sv_line = next(line for line in lines if "Sundsvall, Östersund och Trondheim" in line)
+    assert " sv/" in sv_line
+    assert lines[-1].endswith("co-operate through discussing common interests.")
+    assert not any("Du är här" in line or "Lyssna" in line for line in lines)
+
+
+def test_blocks_json_has_the_documented_fields() -> None:
+    result = reader("blocks", "--json", "--languages", "sv,en", str(OSTERSUND))
+    data = json.loads(result.stdout)
+    assert set(data) == {"url", "title", "lang", "blocks"}
+    assert data["lang"] == "en" and data["url"].startswith("file://")
+    first = data["blocks"][0]
+    assert {"index", "kind", "text", "lang", "lang_source", "confidence", "locator"} <= set(first)
+    assert [b["index"] for b in data["blocks"]] == list(range(len(data["blocks"])))
+
+
+def test_blocks_reads_stdin() -> None:
+    html = b"<html lang='sv'><body><main><p>Hej och v\xc3\xa4lkommen till kommunen.</p></main>"
+    result = reader("blocks", "-", stdin=html)
+    assert result.returncode == 0, result.stderr
+    assert "Hej och välkommen till kommunen." in result.stdout and " sv/" in result.stdout
+
+
+def test_nothing_readable_exits_3() -> None:
+    result = reader("blocks", str(SAMPLES / "nothing-readable.html"))
+    assert_one_line_error(result, 3, "no readable")
+
+
+def test_missing_source_exits_2() -> None:
+    assert_one_line_error(reader("blocks", "no/such/page.html"), 2, "no/such/page.html")
+
+
+def test_unfetchable_url_exits_2() -> None:
+    assert_one_line_error(reader("blocks", "http://127.0.0.1:9/"), 2, "127.0.0.1")
+
+
+def test_usage_errors_exit_1() -> None:
+    assert_one_line_error(reader("blocks"), 1, "SOURCE")
+    assert_one_line_error(reader("blocks", "--nope", str(OSTERSUND)), 1, "--nope")
+    assert_one_line_error(reader("speak", "--rate", "5", str(OSTERSUND)), 1, "rate")
+
+
+def test_export_refuses_an_unknown_format_before_any_work(tmp_path: Path) -> None:
+    out = tmp_path / "page.xyz"
+    assert_one_line_error(reader("export", str(OSTERSUND), "-o", str(out)), 1, ".mp3")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_speak_without_a_sound_system_says_so_and_suggests_export() -> None:
+    result = reader("speak", "--device", "jack", str(OSTERSUND))
+    assert_one_line_error(result, 4, "reader export")
+
+
+def test_speak_reads_every_block_to_a_null_device() -> None:
+    html = (
+        "<html lang='en'><body><main><h1>Opening hours</h1><p>The library opens at nine.</p>"
+        "<p lang='sv'>Välkommen till biblioteket.</p></main></body></html>"
+    )
+    result = reader("speak", "--device", "null", "-", stdin=html.encode())
+    assert result.returncode == 0, result.stderr
+    shown = (result.stdout + result.stderr).splitlines()
+    assert [line for line in shown if line.startswith("[")] == [
+        "[en] Opening hours",
+        "[en] The library opens at nine.",
+        "[sv] Välkommen till biblioteket.",
+    ]
+
+
+@pytest.mark.parametrize("command", ["blocks", "export", "speak", "voices", "serve"])
+def test_every_command_has_help(command: str) -> None:
+    result = reader(command, "--help")
+    assert result.returncode == 0 and "Usage:" in result.stdout

@@ -1,0 +1,198 @@
+"""One synthesis process: owns one engine and turns sentence jobs into encoded clips.
+
+The engine is one global per process (pyttsx3 and libespeak-ng both), so each process
+opens exactly one and only its main thread touches it. The parent talks to it over a pipe:
+it sends `(job_id, ClipJob)` or `None` (stop), and gets `("ok"|"error", job_id, payload)`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import wave
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from typing import Any
+
+import lameenc
+import numpy as np
+
+from reader.encode import MP3_BIT_RATE, MP3_QUALITY
+from reader.errors import ReaderError
+from reader.model import Clip, WordMark
+from reader.options import SpeechOptions
+
+# Silence between the language parts of one sentence: a breath, so it still sounds like one.
+PART_GAP = 0.05
+# eSpeak NG pads clips with ~0.3 s of silence. The start is trimmed to a short margin so sound
+# begins as soon as the clip plays; the end keeps up to a sentence pause, which is the gap a
+# listener hears between clips played one after another.
+SILENCE_THRESHOLD = 64
+LEAD_MARGIN = 0.03
+TAIL_KEEP = 0.35
+# Bumped when the audio this module makes changes, so old cache entries are not reused.
+FORMAT_VERSION = "1"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Part:
+    """One language part of a sentence: spoken text, its voice, and where its characters show."""
+
+    text: str
+    voice: str
+    lang: str
+    char_map: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClipJob:
+    """A sentence to synthesize as one clip (parts spoken in order with a tiny gap)."""
+
+    key: str
+    lang: str
+    parts: tuple[Part, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ClipResult:
+    """What a worker sends back: the clip as WAV and MP3, and its timing record."""
+
+    wav: bytes
+    mp3: bytes
+    meta: dict[str, Any]
+
+
+def clip_key(engine_id: str, options: SpeechOptions, parts: tuple[Part, ...]) -> str:
+    """Content address of a clip: engine and version, voice, rate, volume, text, offsets.
+
+    The offsets are part of the address because the timing record maps words to the block's
+    displayed text; the same words at another place in a block need their own record.
+    """
+    record = {
+        "engine": engine_id,
+        "format": FORMAT_VERSION,
+        "rate": options.rate,
+        "volume": round(options.volume, 3),
+        "parts": [[p.voice, p.text, list(p.char_map)] for p in parts],
+    }
+    blob = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    return hashlib.sha256(blob).hexdigest()[:32]
+
+
+def render_clip(engine: Any, job: ClipJob, options: SpeechOptions) -> ClipResult:
+    """Synthesize every part, join them, and encode the sentence clip."""
+    clips = [engine.synthesize(p.text, p.voice, options.rate, options.volume) for p in job.parts]
+    rate = clips[0].sample_rate if clips else 22050
+    chunks: list[np.ndarray] = []
+    words: list[list[float]] = []
+    estimated = False
+    length = 0
+    for number, (part, clip) in enumerate(zip(job.parts, clips, strict=True)):
+        samples = _resample(np.frombuffer(clip.pcm, dtype="<i2"), clip.sample_rate, rate)
+        if number:
+            gap = np.zeros(int(PART_GAP * rate), dtype=np.int16)
+            chunks.append(gap)
+            length += len(gap)
+        offset = length / rate
+        words += [_word(part, mark, offset) for mark in clip.words]
+        estimated = estimated or clip.words_estimated
+        chunks.append(samples)
+        length += len(samples)
+    pcm = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
+    pcm, lead = _trim(pcm, rate)
+    words = [[s, e, max(0.0, round(t0 - lead, 3)), max(0.0, round(t1 - lead, 3))] for s, e, t0, t1 in words]
+    data = pcm.astype("<i2").tobytes()
+    meta = {
+        "duration": round(len(pcm) / rate, 3),
+        "words": words,
+        "lang": job.lang,
+        "estimated": estimated,
+        "sample_rate": rate,
+    }
+    return ClipResult(wav=wav_bytes(data, rate), mp3=mp3_bytes(data, rate), meta=meta)
+
+
+def wav_bytes(pcm: bytes, rate: int) -> bytes:
+    """16-bit mono PCM as a RIFF/WAVE file in memory."""
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(pcm)
+    return buffer.getvalue()
+
+
+def mp3_bytes(pcm: bytes, rate: int) -> bytes:
+    """16-bit mono PCM as constant-bit-rate MP3 (the export's settings)."""
+    encoder = lameenc.Encoder()
+    encoder.set_bit_rate(MP3_BIT_RATE)
+    encoder.set_in_sample_rate(rate)
+    encoder.set_out_sample_rate(rate)
+    encoder.set_channels(1)
+    encoder.set_quality(MP3_QUALITY)
+    return bytes(encoder.encode(pcm) + encoder.flush())
+
+
+def clip_from_wav(data: bytes, words: tuple[WordMark, ...] = ()) -> Clip:
+    """A Clip from a cached WAV file."""
+    with wave.open(io.BytesIO(data), "rb") as source:
+        return Clip(pcm=source.readframes(source.getnframes()), sample_rate=source.getframerate(), words=words)
+
+
+def _word(part: Part, mark: WordMark, offset: float) -> list[float]:
+    last = len(part.char_map) - 1
+    start = part.char_map[min(max(mark.start, 0), last)] if last >= 0 else 0
+    end = part.char_map[min(max(mark.end, 0), last)] if last >= 0 else 0
+    return [start, max(start, end), round(mark.t_start + offset, 3), round(mark.t_end + offset, 3)]
+
+
+def _resample(samples: np.ndarray, source: int, target: int) -> np.ndarray:
+    if source == target or not len(samples):
+        return samples
+    positions = np.linspace(0, len(samples) - 1, int(len(samples) * target / source))
+    return np.interp(positions, np.arange(len(samples)), samples).astype(np.int16)
+
+
+def _trim(samples: np.ndarray, rate: int) -> tuple[np.ndarray, float]:
+    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > SILENCE_THRESHOLD)
+    if not len(loud):
+        return samples, 0.0
+    first = max(0, int(loud[0]) - int(LEAD_MARGIN * rate))
+    last = min(len(samples), int(loud[-1]) + 1 + int(TAIL_KEEP * rate))
+    return samples[first:last], first / rate
+
+
+def run(conn: Connection, options: SpeechOptions) -> None:
+    """Process entry point: open the engine, report ready, then serve jobs until told to stop."""
+    from reader.speech import open_engine
+
+    try:
+        engine = open_engine(options)
+        voices = [(v.id, v.name, tuple(v.languages)) for v in engine.voices()]
+        version = str(getattr(engine, "version", ""))
+        conn.send(("ready", 0, {"name": engine.name, "version": version, "voices": voices}))
+    except Exception as exc:  # any failure to start is reported, then the process ends
+        conn.send(("fatal", 0, _one_line(exc)))
+        return
+    try:
+        while True:
+            try:
+                message = conn.recv()
+            except EOFError:
+                return  # the parent is gone
+            if message is None:
+                return
+            job_id, job = message
+            try:
+                conn.send(("ok", job_id, render_clip(engine, job, options)))
+            except Exception as exc:  # the job fails, the engine and the process live on
+                conn.send(("error", job_id, _one_line(exc)))
+    finally:
+        engine.close()
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text if isinstance(exc, ReaderError) else f"{type(exc).__name__}: {text}"
