@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
@@ -10,17 +11,8 @@ import numpy as np
 from reader.errors import AudioError
 from reader.model import Block, Clip, Cue, Page, Timeline, Track, Utterance, WordMark
 from reader.options import SpeechOptions
+from reader.pauses import pause_between
 
-# Pauses in seconds at the default rate of 175 words per minute; they scale with 175 / rate
-# so a faster reader also breathes faster. A heading is set apart more before than after it,
-# as a newsreader would do, and parts of one sentence (a `<span lang>` voice switch) only
-# get a breath so the sentence still sounds like one.
-DEFAULT_RATE = 175
-PAUSE_PART = 0.05
-PAUSE_SENTENCE = 0.35
-PAUSE_BLOCK = 0.7
-PAUSE_BEFORE_HEADING = 1.0
-PAUSE_AFTER_HEADING = 0.5
 # eSpeak NG pads every clip with ~0.3 s of digital silence: trimmed to this margin so the
 # pauses above are what the listener hears. Samples quieter than the threshold (about
 # -54 dBFS) count as silence; the margin keeps soft onsets and decays of speech.
@@ -43,7 +35,6 @@ class _Placed:
 def assemble(page: Page, pairs: list[tuple[Utterance, Clip]], options: SpeechOptions) -> Track:
     """Join the clips with pauses into one track and build its block/sentence/word timeline."""
     rate = _track_rate(pairs)
-    scale = DEFAULT_RATE / max(options.rate, 1)
     blocks = {b.index: b for b in page.blocks}
     chunks: list[np.ndarray] = []
     placed: list[_Placed] = []
@@ -53,7 +44,8 @@ def assemble(page: Page, pairs: list[tuple[Utterance, Clip]], options: SpeechOpt
         samples = _resample(_samples(clip), clip.sample_rate, rate)
         samples, lead = _trim(samples, rate)
         if previous is not None:
-            gap = int(round(_pause(previous, utterance, blocks) * scale * rate))
+            # The same pauses as live playback (reader.play), scaled with the rate there.
+            gap = int(round(pause_between(page, previous, utterance, options.rate) * rate))
             chunks.append(np.zeros(gap, dtype=np.int16))
             length += gap
         start = length / rate
@@ -77,11 +69,11 @@ def assemble(page: Page, pairs: list[tuple[Utterance, Clip]], options: SpeechOpt
 
 
 def _track_rate(pairs: Sequence[tuple[Utterance, Clip]]) -> int:
-    """The rate most clips already have, so the fewest need resampling."""
+    """The rate most clips already have (the first on a tie), so the fewest need resampling."""
     rates = [clip.sample_rate for _, clip in pairs]
     if any(r <= 0 for r in rates):
         raise AudioError("a clip has no sample rate; the speech engine returned bad audio")
-    return max(set(rates), key=rates.count) if rates else DEFAULT_SAMPLE_RATE
+    return Counter(rates).most_common(1)[0][0] if rates else DEFAULT_SAMPLE_RATE
 
 
 def _samples(clip: Clip) -> np.ndarray:
@@ -109,22 +101,6 @@ def _trim(samples: np.ndarray, rate: int) -> tuple[np.ndarray, float]:
     first = max(int(loud[0]) - margin, 0)
     last = min(int(loud[-1]) + 1 + margin, len(samples))
     return samples[first:last], first / rate
-
-
-def _is_heading(blocks: dict[int, Block], index: int) -> bool:
-    block = blocks.get(index)
-    return block is not None and block.kind == "heading"
-
-
-def _pause(previous: Utterance, current: Utterance, blocks: dict[int, Block]) -> float:
-    """Seconds of silence between two utterances, at the default rate."""
-    if previous.block == current.block:
-        return PAUSE_PART if previous.sentence == current.sentence else PAUSE_SENTENCE
-    if _is_heading(blocks, current.block):
-        return PAUSE_BEFORE_HEADING
-    if _is_heading(blocks, previous.block):
-        return PAUSE_AFTER_HEADING
-    return PAUSE_BLOCK
 
 
 def _cues(placed: list[_Placed], blocks: dict[int, Block]) -> tuple[Cue, ...]:
@@ -234,12 +210,14 @@ def _display_span(u: Utterance, start: int, end: int) -> tuple[int, int]:
 def _snap_to_word(text: str, start: int, end: int, low: int, high: int) -> tuple[int, int]:
     """Widen a span to whole displayed words and strip surrounding spaces and punctuation."""
     start, end = max(start, low), min(end, high)
-    while start > low and text[start - 1].isalnum():
-        start -= 1
-    while end < high and text[end].isalnum():
-        end += 1
     while start < end and not text[start].isalnum():
         start += 1
     while end > start and not text[end - 1].isalnum():
         end -= 1
+    if start == end:
+        return start, end
+    while start > low and text[start - 1].isalnum():
+        start -= 1
+    while end < high and text[end].isalnum():
+        end += 1
     return start, end

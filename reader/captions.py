@@ -34,7 +34,9 @@ def vtt(track: Track) -> str:
     if track.lang:
         lines.append(f"Language: {track.lang}")
     lines.append("")
-    for number, cue in enumerate(track.timeline.of_kind("sentence"), 1):
+    # A sentence that made no sound has no time to be shown in (WebVTT wants end > start).
+    shown = [c for c in track.timeline.of_kind("sentence") if c.t_end > c.t_start]
+    for number, cue in enumerate(shown, 1):
         text = _escape(" ".join(cue.text.split()))
         if cue.lang:
             text = f"<lang {cue.lang}>{text}</lang>"

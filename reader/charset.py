@@ -49,9 +49,7 @@ def decode_html(data: bytes, header_charset: str = "") -> tuple[str, str]:
         if data.startswith(bom):
             return data[len(bom) :].decode(name, errors="replace"), name
     name = (
-        normalize_label(header_charset)
-        or _declared_in_markup(data[:PRESCAN_BYTES])
-        or _sniff(data)
+        normalize_label(header_charset) or _declared_in_markup(data[:PRESCAN_BYTES]) or _sniff(data)
     )
     return data.decode(_codec(name), errors="replace").lstrip("\ufeff"), name
 

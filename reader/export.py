@@ -16,7 +16,14 @@ from reader.encode import ENCODERS, atomic_path, write_text
 from reader.errors import AudioError, ReaderError, UsageError
 from reader.model import Timeline, Track
 
-__all__ = ["FORMATS", "export", "export_split", "write_captions", "write_timeline"]
+__all__ = [
+    "FORMATS",
+    "check_format",
+    "export",
+    "export_split",
+    "write_captions",
+    "write_timeline",
+]
 
 # Supported formats, by file extension.
 FORMATS = tuple(ENCODERS)
@@ -30,13 +37,13 @@ SLUG_LENGTH = 40
 def export(track: Track, path: Path, *, fmt: str | None = None) -> Path:
     """Write the track as WAV, MP3, OGG Vorbis or FLAC (from the extension) with tags."""
     path = Path(path)
-    return _write(track, path, _format(path, fmt), meta_for(track))
+    return _write(track, path, check_format(path, fmt), meta_for(track))
 
 
 def export_split(track: Track, directory: Path, fmt: str = "mp3") -> list[Path]:
     """One file per section (`01-<slug>.<fmt>`) and an M3U playlist; returns them, list last."""
     directory = Path(directory)
-    fmt = _format(directory / f"x.{fmt.lstrip('.')}", None)
+    fmt = check_format(directory / f"x.{fmt.lstrip('.')}")
     try:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -68,7 +75,8 @@ def slug(text: str) -> str:
     return out or "-".join(words)[:SLUG_LENGTH]
 
 
-def _format(path: Path, fmt: str | None) -> str:
+def check_format(path: Path, fmt: str | None = None) -> str:
+    """The format a path asks for ("mp3"), or a UsageError naming the supported ones."""
     name = (fmt or path.suffix).lower().lstrip(".")
     if name not in ENCODERS:
         supported = ", ".join(f".{f}" for f in FORMATS)

@@ -26,7 +26,8 @@ SKIP_TAGS = frozenset(
 SKIP_CLASSES = frozenset(
     {"rs_skip", "rsbtn", "no-read-aloud", "skip-speech", "noread", "no-read", "sr-skip"}
 )
-SKIP_ATTRIBUTES = ("hidden", "inert", "data-reader-skip")
+SKIP_ATTRIBUTES = frozenset({"hidden", "inert", "data-reader-skip"})
+WATCHED_ATTRIBUTES = SKIP_ATTRIBUTES | {"aria-hidden", "style", "class"}
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -58,21 +59,23 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 def is_skipped(el: etree._Element) -> bool:
     """Whether the author or the markup says this element is not to be read."""
     tag = el.tag
-    if not isinstance(tag, str) or tag in SKIP_TAGS:
+    if tag in SKIP_TAGS or not isinstance(tag, str):
         return True
     attrib = el.attrib
     if not attrib:
         return False
-    for name in SKIP_ATTRIBUTES:
-        if name in attrib:
-            return True
+    names = attrib.keys()
+    if WATCHED_ATTRIBUTES.isdisjoint(names):
+        return False
+    if not SKIP_ATTRIBUTES.isdisjoint(names):
+        return True
     if attrib.get("aria-hidden", "").strip().lower() == "true":
         return True
     style = attrib.get("style")
     if style and HIDDEN_STYLE.search(style):
         return True
     classes = attrib.get("class")
-    return bool(classes) and not SKIP_CLASSES.isdisjoint(classes.lower().split())
+    return bool(classes) and not SKIP_CLASSES.isdisjoint(classes.split())
 
 
 def is_block_tag(tag: str) -> bool:

@@ -5,18 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from reader.audio import (
+from reader.audio import TRIM_MARGIN, assemble
+from reader.errors import AudioError
+from reader.model import Block, Clip, Page, Track, Utterance, WordMark
+from reader.options import SpeechOptions
+from reader.pauses import (
     PAUSE_AFTER_HEADING,
     PAUSE_BEFORE_HEADING,
     PAUSE_BLOCK,
     PAUSE_PART,
     PAUSE_SENTENCE,
-    TRIM_MARGIN,
-    assemble,
 )
-from reader.errors import AudioError
-from reader.model import Block, Clip, Page, Track, Utterance, WordMark
-from reader.options import SpeechOptions
 from reader.speech import open_engine, plan_voices
 
 RATE = 22050
@@ -67,9 +66,9 @@ PAGE = Page(url="https://www.ostersund.se/x", title="Cooperation", lang="en",
 UTTERANCES = [
     utterance(HEAD, 0, 0, 0, 25),
     utterance(PARA, 0, 0, 0, 19),
-    utterance(PARA, 1, 0, 20, 33),
-    utterance(PARA, 1, 1, 33, 38, lang="nb"),  # "Norge", an inline <span lang="nb">
-    utterance(PARA, 1, 2, 38, 48),
+    utterance(PARA, 1, 0, 20, 36),
+    utterance(PARA, 1, 1, 36, 41, lang="nb"),  # "Norge", an inline <span lang="nb">
+    utterance(PARA, 1, 2, 41, 48),
     utterance(HEAD2, 0, 0, 0, 23),
     utterance(LAST, 0, 0, 0, 11),
 ]
@@ -110,10 +109,9 @@ def test_pauses_scale_with_the_rate() -> None:
 def test_duration_is_clips_trimmed_plus_pauses() -> None:
     track = synthetic_track()
     clip = LEAD + TONE + TRIM_MARGIN  # the lead is shorter than the margin, so it stays
-    pauses = PAUSE_AFTER_HEADING + PAUSE_SENTENCE + 3 * PAUSE_PART + PAUSE_BEFORE_HEADING
-    pauses += PAUSE_AFTER_HEADING - PAUSE_PART  # the first sentence has one part less
-    expected = len(UTTERANCES) * clip + pauses + PAUSE_PART
-    assert track.duration == pytest.approx(expected, abs=0.01)
+    pauses = [PAUSE_AFTER_HEADING, PAUSE_SENTENCE, PAUSE_PART, PAUSE_PART]
+    pauses += [PAUSE_BEFORE_HEADING, PAUSE_AFTER_HEADING]
+    assert track.duration == pytest.approx(len(UTTERANCES) * clip + sum(pauses), abs=0.002)
     assert track.timeline.duration == pytest.approx(track.duration)
     assert track.sample_rate == RATE
     assert (track.title, track.lang, track.page) == ("Cooperation", "en", PAGE)
@@ -165,10 +163,14 @@ def test_word_times_shift_with_the_clip_and_the_trimmed_lead() -> None:
         ),
     )
     page = Page(url="", title="", lang="en", blocks=(block,))
-    a = assemble(page, [(u, padded)], SpeechOptions()).timeline.of_kind("word")
-    b = assemble(page, [(u, late)], SpeechOptions()).timeline.of_kind("word")
-    assert [(w.t_start, w.text) for w in b] == pytest.approx([(w.t_start, w.text) for w in a])
-    assert b[0].t_start == pytest.approx(LEAD, abs=1e-3)
+    a = assemble(page, [(u, padded)], SpeechOptions()).timeline
+    b = assemble(page, [(u, late)], SpeechOptions()).timeline
+    # Both start where the tone starts: the lead (shorter than the margin) is kept in one,
+    # and the long lead is cut down to the margin in the other.
+    assert a.of_kind("word")[0].t_start == pytest.approx(LEAD, abs=1e-3)
+    assert b.of_kind("word")[0].t_start == pytest.approx(TRIM_MARGIN, abs=1e-3)
+    assert b.of_kind("word")[1].t_start - b.of_kind("word")[0].t_start == pytest.approx(TONE / 2)
+    assert b.duration == pytest.approx(a.duration - LEAD + TRIM_MARGIN, abs=1e-3)
 
 
 def test_spoken_expansions_map_back_to_the_shown_number() -> None:

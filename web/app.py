@@ -98,7 +98,9 @@ def create_app(config: Mapping[str, Any] | Any | None = None) -> Flask:
     app.config.update(settings_from(config))
     app.config["MAX_CONTENT_LENGTH"] = int(app.config["READER_MAX_BODY"])
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    cache = ClipCache(Path(app.config["READER_CACHE_DIR"]), int(app.config["READER_CACHE_MAX_BYTES"]))
+    cache = ClipCache(
+        Path(app.config["READER_CACHE_DIR"]), int(app.config["READER_CACHE_MAX_BYTES"])
+    )
     service = SpeechService(
         cache,
         speech_options(app.config),
@@ -122,7 +124,9 @@ def cache_of(app: Flask) -> ClipCache:
     return app.extensions["reader.cache"]  # type: ignore[no-any-return]
 
 
-def serve(host: str, port: int, workers: int, config: Mapping[str, Any] | Any | None = None) -> None:
+def serve(
+    host: str, port: int, workers: int, config: Mapping[str, Any] | Any | None = None
+) -> None:
     """Run the app on waitress until interrupted (`reader serve`)."""
     settings = settings_from(config)
     settings["READER_WORKERS"] = workers

@@ -101,10 +101,13 @@ def render_clip(engine: Any, job: ClipJob, options: SpeechOptions) -> ClipResult
         length += len(samples)
     pcm = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
     pcm, lead = _trim(pcm, rate)
-    words = [[s, e, max(0.0, round(t0 - lead, 3)), max(0.0, round(t1 - lead, 3))] for s, e, t0, t1 in words]
+    duration = round(len(pcm) / rate, 3)
+    words = [
+        [s, e, _clamp(t0 - lead, duration), _clamp(t1 - lead, duration)] for s, e, t0, t1 in words
+    ]
     data = pcm.astype("<i2").tobytes()
     meta = {
-        "duration": round(len(pcm) / rate, 3),
+        "duration": duration,
         "words": words,
         "lang": job.lang,
         "estimated": estimated,
@@ -138,7 +141,11 @@ def mp3_bytes(pcm: bytes, rate: int) -> bytes:
 def clip_from_wav(data: bytes, words: tuple[WordMark, ...] = ()) -> Clip:
     """A Clip from a cached WAV file."""
     with wave.open(io.BytesIO(data), "rb") as source:
-        return Clip(pcm=source.readframes(source.getnframes()), sample_rate=source.getframerate(), words=words)
+        return Clip(
+            pcm=source.readframes(source.getnframes()),
+            sample_rate=source.getframerate(),
+            words=words,
+        )
 
 
 def _word(part: Part, mark: WordMark, offset: float) -> list[float]:
@@ -146,6 +153,10 @@ def _word(part: Part, mark: WordMark, offset: float) -> list[float]:
     start = part.char_map[min(max(mark.start, 0), last)] if last >= 0 else 0
     end = part.char_map[min(max(mark.end, 0), last)] if last >= 0 else 0
     return [start, max(start, end), round(mark.t_start + offset, 3), round(mark.t_end + offset, 3)]
+
+
+def _clamp(seconds: float, duration: float) -> float:
+    return round(min(max(seconds, 0.0), duration), 3)
 
 
 def _resample(samples: np.ndarray, source: int, target: int) -> np.ndarray:

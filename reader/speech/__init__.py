@@ -1,20 +1,41 @@
-"""Speech engines: one protocol, a pyttsx3 engine and a direct libespeak-ng engine.
+"""Speech engines: one protocol, a direct libespeak-ng engine and a pyttsx3 engine.
 
-(Skeleton: the speech module fills in `open_engine` and `plan_voices`.)
+    open_engine(options) ──▶ Engine ──synthesize(text, voice, rate, volume)──▶ Clip
+    plan_voices(utterances, page, engine, options) ──▶ utterances with their voice ids
+
+"auto" is the direct engine: it meets the speed floors that pyttsx3 misses by a wide
+margin (see bench/speech.py). Both are eSpeak NG underneath and pass the same tests.
 """
 
 from __future__ import annotations
 
 from typing import Protocol
 
+from reader.errors import UsageError
 from reader.model import Clip, Page, Utterance, Voice
 from reader.options import SpeechOptions
+from reader.speech.voices import MissingVoice, VoicePlan, plan, voice_for
+
+# Engine names accepted by `SpeechOptions.engine`; "auto" is the first real one.
+ENGINES = ("espeak", "pyttsx3")
+
+__all__ = [
+    "ENGINES",
+    "Engine",
+    "MissingVoice",
+    "VoicePlan",
+    "open_engine",
+    "plan_voices",
+    "voice_for",
+    "voice_plan",
+]
 
 
 class Engine(Protocol):
-    """Turns one utterance's text into a clip. Owned by one thread; one per process."""
+    """Turns one utterance's text into a clip; calls from several threads are serialised."""
 
     name: str
+    version: str
 
     def voices(self) -> tuple[Voice, ...]: ...
 
@@ -25,11 +46,28 @@ class Engine(Protocol):
 
 def open_engine(options: SpeechOptions) -> Engine:
     """Open the engine the options name ("auto" picks the default)."""
-    raise NotImplementedError
+    name = ENGINES[0] if options.engine == "auto" else options.engine
+    if name == "espeak":
+        from reader.speech.espeak_engine import EspeakEngine
+
+        return EspeakEngine()
+    if name == "pyttsx3":
+        from reader.speech.pyttsx3_engine import Pyttsx3Engine
+
+        return Pyttsx3Engine()
+    choices = ", ".join(("auto", *ENGINES))
+    raise UsageError(f"unknown speech engine {options.engine!r} (choose {choices})")
+
+
+def voice_plan(
+    utterances: tuple[Utterance, ...], page: Page, engine: Engine, options: SpeechOptions
+) -> VoicePlan:
+    """Voices for the utterances, with a report of the languages that have none."""
+    return plan(utterances, page.lang, engine.voices(), options)
 
 
 def plan_voices(
     utterances: tuple[Utterance, ...], page: Page, engine: Engine, options: SpeechOptions
 ) -> tuple[Utterance, ...]:
     """Give every utterance the voice for its language, following the missing-voice policy."""
-    raise NotImplementedError
+    return voice_plan(utterances, page, engine, options).utterances

@@ -31,6 +31,7 @@ SONAME = "libespeak-ng.so.1"
 _lock = threading.Lock()
 _shared: ctypes.CDLL | None = None
 _private: ctypes.CDLL | None = None
+_located: dict[str, EspeakLibrary] = {}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,6 +57,15 @@ def locate(choice: str | None = None) -> EspeakLibrary:
     choice = (choice or os.environ.get(LIB_ENV) or "auto").strip().lower()
     if choice not in LIB_CHOICES:
         raise SpeechError(f"{LIB_ENV} must be one of {', '.join(LIB_CHOICES)}, not {choice!r}")
+    # Decided once per process: once the wheel's library is loaded, a by-name lookup of the
+    # "system" library would find the wheel's copy.
+    with _lock:
+        if choice not in _located:
+            _located[choice] = _choose(choice)
+        return _located[choice]
+
+
+def _choose(choice: str) -> EspeakLibrary:
     if choice != "wheel":
         system = _system_library()
         if system is not None:
@@ -72,7 +82,10 @@ def _system_library() -> EspeakLibrary | None:
         handle = ctypes.CDLL(SONAME)
     except OSError:
         return None
-    return EspeakLibrary(path=_file_of(handle), source="system")
+    path = _file_of(handle)
+    if "espeakng_loader" in Path(path).parts:
+        return None
+    return EspeakLibrary(path=path, source="system")
 
 
 def _wheel_library() -> EspeakLibrary:
@@ -88,6 +101,9 @@ def _wheel_library() -> EspeakLibrary:
         data = Path(espeakng_loader.get_data_path())
     except RuntimeError as exc:
         raise SpeechError(f"the espeakng-loader wheel has no eSpeak NG data: {exc}") from exc
+    # eSpeak NG ends the process (exit 1) when it cannot read its data: check first.
+    if not (data / "phontab").is_file():
+        raise SpeechError(f"the espeakng-loader wheel has no eSpeak NG data in {data}")
     return EspeakLibrary(path=str(lib.resolve()), source="wheel", data_dir=str(data.parent))
 
 

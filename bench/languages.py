@@ -1,0 +1,118 @@
+"""Language accuracy by text length on langid-dev, against langdetect restricted the same way.
+
+    python bench/languages.py [--languages sv,en,nb,fi,de,ar,so] [--per-language] [--data DIR]
+
+Each file of the data is named by its language, the gold label of every line in it. Only
+the files of the `--languages` are scored, and both detectors choose among those languages
+only. Prints accuracy and items per second per length; the same figures on every run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from reader.language_detect import guess_language  # noqa: E402
+from reader.language_model import langdetect_probabilities, profile_name  # noqa: E402
+from reader.options import DEFAULT_LANGUAGES  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "langid-dev"
+LENGTHS = ("single-words", "word-pairs", "sentences")
+
+Detector = Callable[[str, tuple[str, ...]], str]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Score:
+    """Correct answers per gold language, and the time taken."""
+
+    correct: dict[str, int]
+    total: dict[str, int]
+    seconds: float
+
+    @property
+    def accuracy(self) -> float:
+        return sum(self.correct.values()) / max(1, sum(self.total.values()))
+
+    def of(self, lang: str) -> float:
+        return self.correct.get(lang, 0) / max(1, self.total.get(lang, 0))
+
+
+def ours(text: str, candidates: tuple[str, ...]) -> str:
+    guess = guess_language(text, candidates)
+    return guess.lang if guess else ""
+
+
+def langdetect_restricted(text: str, candidates: tuple[str, ...]) -> str:
+    by_profile = {profile_name(tag): tag for tag in reversed(candidates)}
+    probabilities = langdetect_probabilities(text, tuple(by_profile))
+    if not probabilities:
+        return ""
+    return by_profile[max(probabilities, key=probabilities.__getitem__)]
+
+
+def read_items(folder: Path, languages: tuple[str, ...]) -> list[tuple[str, str]]:
+    items = []
+    for lang in languages:
+        path = folder / f"{lang}.txt"
+        if not path.is_file():
+            raise SystemExit(f"no data for {lang!r}: {path} is missing")
+        lines = path.read_text(encoding="utf-8").splitlines()
+        items.extend((lang, line.strip()) for line in lines if line.strip())
+    return items
+
+
+def score(detect: Detector, items: list[tuple[str, str]], candidates: tuple[str, ...]) -> Score:
+    correct: dict[str, int] = {}
+    total: dict[str, int] = {}
+    start = time.process_time()
+    for gold, text in items:
+        total[gold] = total.get(gold, 0) + 1
+        if detect(text, candidates) == gold:
+            correct[gold] = correct.get(gold, 0) + 1
+    return Score(correct=correct, total=total, seconds=time.process_time() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DATA)
+    parser.add_argument("--languages", default=",".join(DEFAULT_LANGUAGES))
+    parser.add_argument("--per-language", action="store_true")
+    args = parser.parse_args()
+    languages = tuple(tag.strip() for tag in args.languages.split(",") if tag.strip())
+
+    results: dict[str, tuple[Score, Score]] = {}
+    for length in LENGTHS:
+        items = read_items(args.data / length, languages)
+        results[length] = (
+            score(ours, items, languages),
+            score(langdetect_restricted, items, languages),
+        )
+
+    print(f"languages: {','.join(languages)}")
+    print(f"{'length':<14}{'items':>7}{'ours':>9}{'langdetect':>12}{'ours/s':>10}{'ld/s':>9}")
+    for length, (mine, base) in results.items():
+        n = sum(mine.total.values())
+        print(
+            f"{length:<14}{n:>7}{mine.accuracy:>9.1%}{base.accuracy:>12.1%}"
+            f"{n / mine.seconds:>10.0f}{n / base.seconds:>9.0f}"
+        )
+    if args.per_language:
+        print()
+        print(f"{'language':<10}" + "".join(f"{length:>26}" for length in LENGTHS))
+        print(f"{'':<10}" + f"{'ours':>16}{'langdetect':>10}" * len(LENGTHS))
+        for lang in languages:
+            cells = "".join(
+                f"{mine.of(lang):>16.1%}{base.of(lang):>10.1%}" for mine, base in results.values()
+            )
+            print(f"{lang:<10}{cells}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,124 @@
+"""Extraction: the readable blocks of a page, in reading order (design §2).
+
+    Document ──parse──▶ tree ──measure──▶ reading area ──walk──▶ Page(blocks)
+
+The reading area is the one the author named (ReadSpeaker `readid`/`readclass`,
+`[data-reader-area]`, then `main`/`[role=main]`/`article`); without one, or when it holds
+nothing readable, content scoring finds it. Language tags are lowercase BCP 47 (`sv`,
+`en-gb`).
+
+The tree is built by lxml's HTML parser, the parser BeautifulSoup uses as its `lxml`
+tree builder, so the tree and the locators are the ones BeautifulSoup would give; the
+lxml tree is walked directly because building BeautifulSoup's own tree costs more than
+the whole extraction (12 against 60 pages per CPU-second on `extraction-dev`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+
+from lxml import etree
+
+from reader.errors import NoContentError
+from reader.extract_area import Area, author_areas, is_navigation
+from reader.extract_rules import element_lang, normalise_lang
+from reader.extract_text import SPACE, BlockBuilder
+from reader.locate import Locator
+from reader.model import Block, Document, Page
+from reader.scoring import Measures, content_elements, is_boilerplate, measure
+
+# lxml refuses text that declares its own encoding or carries control characters; the
+# text is already decoded, so both are dropped before parsing.
+XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
+CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
+NO_CONTENT = "no readable text found on the page"
+
+
+def extract_blocks(doc: Document) -> Page:
+    """The readable blocks of a document, with its title and declared language."""
+    root = _parse(doc.html)
+    body = root.find("body")
+    if body is None:
+        body = root
+    measures = measure(body)
+    declared = element_lang(root)
+    lang = declared or _meta_language(root) or _first_tag(doc.content_language)
+    locate = Locator(root)
+    blocks: list[Block] = []
+    for area in _areas(root, body, measures):
+        builder = BlockBuilder(page_lang=lang, skip=_skipper(area, measures), locate=locate)
+        for element in area.elements:
+            builder.add_area(element, _inherited_lang(element))
+        if builder.blocks:
+            blocks = builder.blocks
+            break
+    if not blocks:
+        raise NoContentError(NO_CONTENT)
+    return Page(
+        url=doc.url,
+        title=_title(root, blocks),
+        lang=lang,
+        blocks=tuple(blocks),
+        declared_lang=declared,
+    )
+
+
+def _parse(html: str) -> etree._Element:
+    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+    text = XML_DECLARATION.sub("", html, count=1)
+    try:
+        root = etree.fromstring(text, parser)
+    except (ValueError, etree.XMLSyntaxError):
+        try:
+            root = etree.fromstring(CONTROL_CHARACTERS.sub("", text), parser)
+        except (ValueError, etree.XMLSyntaxError) as exc:
+            raise NoContentError(NO_CONTENT) from exc
+    if root is None:
+        raise NoContentError(NO_CONTENT)
+    return root
+
+
+def _areas(root: etree._Element, body: etree._Element, measures: Measures) -> Iterator[Area]:
+    yield from author_areas(root, measures)
+    content = content_elements(body, measures)
+    yield Area(tuple(content), authored=False)
+    if content != [body]:
+        yield Area((body,), authored=False)
+
+
+def _skipper(area: Area, measures: Measures) -> Callable[[etree._Element], bool]:
+    skipped = measures.skipped
+    if area.authored:
+        return lambda el: el in skipped or is_navigation(el)
+    return lambda el: el in skipped or is_boilerplate(el, measures)
+
+
+def _inherited_lang(el: etree._Element) -> str:
+    for node in (el, *el.iterancestors()):
+        if node.getparent() is None:
+            return ""  # the <html> element's own lang is the page's, not the block's
+        lang = element_lang(node)
+        if lang:
+            return lang
+    return ""
+
+
+def _meta_language(root: etree._Element) -> str:
+    for meta in root.iter("meta"):
+        if (meta.get("http-equiv") or "").lower() == "content-language":
+            return _first_tag(meta.get("content") or "")
+    return ""
+
+
+def _first_tag(value: str) -> str:
+    return normalise_lang(value.split(",")[0].split(";")[0])
+
+
+def _title(root: etree._Element, blocks: list[Block]) -> str:
+    title = root.find(".//title")
+    text = SPACE.sub(" ", "".join(title.itertext())).strip() if title is not None else ""
+    if text:
+        return text
+    heading = next((b for b in blocks if b.kind == "heading" and b.level == 1), None)
+    return heading.text if heading else ""

@@ -1,0 +1,197 @@
+"""Turn a reading area into blocks: inline markup flattened, `<br>` and block children split.
+
+Text is gathered in runs: the text of one element up to its next block child or `<br>`.
+A run inside an `<li>` is a list item, inside an `<h2>` a heading, and so on; a `<div>`
+with loose text makes a paragraph. Inline `lang` changes are kept as spans whose offsets
+point into the final, whitespace-normalised text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lxml import etree
+
+from reader.extract_rules import (
+    INHERITED_KINDS,
+    LEAF_KINDS,
+    element_lang,
+    heading_level,
+    is_block_tag,
+)
+from reader.model import Block, LangSpan
+
+SPACE = re.compile(r"\s+")
+# Invisible characters that would otherwise split or glue words: zero-width space, soft
+# hyphen, byte-order mark.
+INVISIBLE = re.compile("[\u200b\u00ad\ufeff]")
+# Alt texts that say nothing to a listener: file names, camera names, generic words.
+FILE_LIKE_ALT = re.compile(
+    r"\.(jpe?g|png|gif|webp|svg|bmp|tiff?|avif)$|^(img|dsc|image|photo|pic)[-_ ]?\d+$"
+    r"|^[\w.-]*[_\d][\w.-]*$",
+    re.I,
+)
+GENERIC_ALT = frozenset(
+    {"image", "photo", "picture", "logo", "icon", "bild", "foto", "img", "banner", "graphic",
+     "thumbnail", "avatar", "placeholder", "spacer", "alt", "untitled"}
+)  # fmt: skip
+LAYOUT_CELL_CHILDREN = frozenset({"p", "div", "table", "ul", "ol", "h1", "h2", "h3", "section"})
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What a run of text becomes: its kind, heading level and language."""
+
+    kind: str
+    level: int
+    declared: str  # nearest lang attribute below <html>
+    lang: str  # effective language: declared, else the page's
+
+
+class Run:
+    """The inline text of one element, with the language of every piece."""
+
+    __slots__ = ("element", "context", "pieces", "images", "space_before")
+
+    def __init__(self, element: etree._Element, context: Context) -> None:
+        self.element = element
+        self.context = context
+        self.pieces: list[tuple[str, str]] = []
+        self.images: list[etree._Element] = []
+        self.space_before = True  # so leading whitespace is dropped
+
+    def add(self, text: str | None, lang: str) -> None:
+        if not text:
+            return
+        text = SPACE.sub(" ", INVISIBLE.sub("", text))
+        if self.space_before and text.startswith(" "):
+            text = text[1:]
+        if text:
+            self.pieces.append((text, lang))
+            self.space_before = text.endswith(" ")
+
+    def finish(self) -> tuple[str, tuple[LangSpan, ...]]:
+        """The run's text and its language spans; the run is emptied."""
+        base = self.context.lang
+        text = "".join(piece for piece, _ in self.pieces).rstrip()
+        spans: list[LangSpan] = []
+        offset = 0
+        for piece, lang in self.pieces:
+            start, offset = offset, offset + len(piece)
+            if lang == base or start >= len(text):
+                continue
+            if spans and spans[-1].lang == lang and spans[-1].end >= start - 1:
+                start = spans.pop().start
+            spans.append(_trimmed(text, start, min(offset, len(text)), lang))
+        self.pieces, self.images, self.space_before = [], [], True
+        return text, tuple(s for s in spans if s.end > s.start)
+
+
+def _trimmed(text: str, start: int, end: int, lang: str) -> LangSpan:
+    while start < end and text[start] == " ":
+        start += 1
+    while end > start and text[end - 1] == " ":
+        end -= 1
+    return LangSpan(start=start, end=end, lang=lang)
+
+
+class BlockBuilder:
+    """Walks reading areas in document order and collects their blocks."""
+
+    def __init__(
+        self,
+        *,
+        page_lang: str,
+        skip: Callable[[etree._Element], bool],
+        locate: Callable[[etree._Element], str],
+    ) -> None:
+        self.page_lang = page_lang
+        self.skip = skip
+        self.locate = locate
+        self.blocks: list[Block] = []
+
+    def add_area(self, area: etree._Element, declared: str) -> None:
+        """Add the blocks of one reading area; `declared` is the lang inherited from above it."""
+        context = self._context(area, Context("paragraph", 0, declared, declared or self.page_lang))
+        run = Run(area, context)
+        self._walk_children(area, run, context.lang)
+        self._flush(run)
+
+    def _walk_children(self, el: etree._Element, run: Run, lang: str) -> None:
+        run.add(el.text, lang)
+        for child in el:
+            self._visit(child, run, lang)
+            run.add(child.tail, lang)
+
+    def _visit(self, el: etree._Element, run: Run, lang: str) -> None:
+        if self.skip(el):
+            return
+        tag = el.tag
+        if tag == "br":
+            self._flush(run)
+        elif tag == "img":
+            run.images.append(el)
+        elif is_block_tag(tag) or heading_level(el):  # type: ignore[arg-type]
+            self._flush(run)
+            inner = Run(el, self._context(el, run.context))
+            self._walk_children(el, inner, inner.context.lang)
+            self._flush(inner)
+        else:
+            self._walk_children(el, run, element_lang(el) or lang)
+
+    def _context(self, el: etree._Element, outer: Context) -> Context:
+        declared = element_lang(el) or outer.declared
+        lang = declared or self.page_lang
+        level = heading_level(el)
+        if level:
+            return Context("heading", level, declared, lang)
+        kind = LEAF_KINDS.get(el.tag)  # type: ignore[call-overload]
+        if kind == "table_cell" and any(c.tag in LAYOUT_CELL_CHILDREN for c in el):
+            kind = None  # a layout table: the cell is a container, not a data cell
+        if kind is None or kind == "paragraph":
+            kind = outer.kind if outer.kind in INHERITED_KINDS else "paragraph"
+        return Context(kind, 0, declared, lang)
+
+    def _flush(self, run: Run) -> None:
+        images = run.images
+        text, spans = run.finish()
+        context = run.context
+        if text and any(c.isalnum() for c in text):
+            self.blocks.append(
+                Block(
+                    index=len(self.blocks),
+                    kind=context.kind,
+                    level=context.level,
+                    text=text,
+                    locator=self.locate(run.element),
+                    declared_lang=context.declared,
+                    spans=spans,
+                )
+            )
+        elif not text:
+            for image in images:
+                self._add_image(image, context)
+
+    def _add_image(self, image: etree._Element, context: Context) -> None:
+        alt = SPACE.sub(" ", image.get("alt") or "").strip()
+        if not is_meaningful_alt(alt) or image.get("role") in ("presentation", "none"):
+            return
+        declared = element_lang(image) or context.declared
+        self.blocks.append(
+            Block(
+                index=len(self.blocks),
+                kind="image",
+                text=alt,
+                locator=self.locate(image),
+                declared_lang=declared,
+            )
+        )
+
+
+def is_meaningful_alt(alt: str) -> bool:
+    """Whether an alt text describes something (not a file name, not "logo")."""
+    if len(alt) < 3 or not any(c.isalpha() for c in alt):
+        return False
+    return alt.lower() not in GENERIC_ALT and not FILE_LIKE_ALT.search(alt)

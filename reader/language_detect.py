@@ -1,0 +1,104 @@
+"""Which of a site's languages a text is in, from the text alone plus an optional prior.
+
+Evidence: the script of its letters, a character trigram model per language (from
+langdetect's profiles) and the site's commonest words. Deterministic: no sampling, no
+randomness, the same text and candidates give the same answer in every process.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import cache
+
+from reader.language_model import log_likelihoods, profile_name, trigram_keys
+from reader.language_words import (
+    COMMON_WORDS,
+    SCRIPT_FALLBACK,
+    dominant_script,
+    language_script,
+)
+
+# Nats added per common word of a language found in the text: a word like "och" or "ikke"
+# outweighs the few nats by which the character model separates close languages.
+COMMON_WORD_WEIGHT = 3.0
+# Enough characters to decide any block; longer text only costs time.
+MAX_KEYS = 600
+WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Guess:
+    """The likeliest language of a text and the probability of each candidate."""
+
+    lang: str
+    confidence: float
+    probabilities: tuple[tuple[str, float], ...]
+    evidence: int  # characters scored; 0 when decided by script alone
+
+
+def has_letters(text: str) -> bool:
+    """Whether a text has any letter (a phone number or a date has none)."""
+    return any(ch.isalpha() for ch in text)
+
+
+def guess_language(
+    text: str,
+    candidates: tuple[str, ...],
+    prior: dict[str, float] | None = None,
+) -> Guess | None:
+    """The likeliest candidate for `text` (None when it has no letters); `prior` in nats."""
+    script = dominant_script(text)
+    if not script:
+        return None
+    pool = _candidates_for_script(script, candidates)
+    if len(pool) == 1:
+        return Guess(lang=pool[0], confidence=1.0, probabilities=((pool[0], 1.0),), evidence=0)
+    keys = trigram_keys(text)[:MAX_KEYS]
+    scores = _scores(text, keys, pool)
+    if prior:
+        for tag in scores:
+            scores[tag] += prior.get(tag, 0.0)
+    probabilities = _softmax(scores)
+    best = max(probabilities, key=lambda tag: (probabilities[tag], -pool.index(tag)))
+    ranked = tuple(sorted(probabilities.items(), key=lambda kv: (-kv[1], pool.index(kv[0]))))
+    return Guess(
+        lang=best, confidence=probabilities[best], probabilities=ranked, evidence=len(keys)
+    )
+
+
+def _candidates_for_script(script: str, candidates: tuple[str, ...]) -> tuple[str, ...]:
+    # A text in a script none of the site's languages uses is told apart among the
+    # languages of that script rather than forced into a wrong one.
+    same = tuple(c for c in candidates if language_script(c) == script and profile_name(c))
+    if same:
+        return same
+    fallback = SCRIPT_FALLBACK.get(script, ())
+    if fallback:
+        return fallback
+    return tuple(c for c in candidates if profile_name(c)) or candidates[:1]
+
+
+def _scores(text: str, keys: list[str], pool: tuple[str, ...]) -> dict[str, float]:
+    profiles = {tag: profile_name(tag) for tag in pool}
+    likelihoods = log_likelihoods(keys, tuple(sorted(set(profiles.values()))))
+    words = [w.lower() for w in WORD_RE.findall(text)][:MAX_KEYS]
+    scores: dict[str, float] = {}
+    for tag in pool:
+        vocabulary = _common_words(tag)
+        hits = sum(1 for w in words if w in vocabulary)
+        scores[tag] = likelihoods[profiles[tag]] + COMMON_WORD_WEIGHT * hits
+    return scores
+
+
+@cache
+def _common_words(tag: str) -> frozenset[str]:
+    return COMMON_WORDS.get(tag.split("-")[0], frozenset())
+
+
+def _softmax(scores: dict[str, float]) -> dict[str, float]:
+    top = max(scores.values())
+    weights = {tag: math.exp(s - top) for tag, s in scores.items()}
+    total = sum(weights.values())
+    return {tag: w / total for tag, w in weights.items()}

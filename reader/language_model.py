@@ -1,0 +1,147 @@
+"""Character models of languages, built from the n-gram profiles that langdetect ships.
+
+langdetect's profiles (Apache-2.0, read from the installed package, never copied) count the
+1-, 2- and 3-grams of Wikipedia text, with word boundaries as spaces. Read as an
+interpolated character trigram model, P(char | two chars before), they score every
+character of a short text, where langdetect samples n-grams at random and is weak on one
+or two words. Models load lazily, once per process, and memoise per-trigram scores.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from functools import cache
+from importlib import resources
+
+from reader.errors import ReaderError
+
+# langdetect has one Norwegian profile ("no", mostly Bokmål) and two Chinese ones.
+PROFILE_ALIASES = {"nb": "no", "nn": "no", "no": "no", "zh": "zh-cn"}
+# Interpolation weights of the trigram, bigram and unigram estimates and of a floor, so that
+# an n-gram that the pruned profiles lack costs a lot but never excludes a language.
+LAMBDAS = (0.6, 0.3, 0.09, 0.01)
+FLOOR = 1e-4
+# Word-final "character": the profiles count the boundary only inside n-grams ("du ").
+END_UNIGRAM = 0.1
+
+
+def profile_name(tag: str) -> str:
+    """The langdetect profile for a language tag, or "" when langdetect has none."""
+    primary = tag.lower().split("-")[0]
+    name = PROFILE_ALIASES.get(primary, primary)
+    if name == "zh-cn" or name in _profile_names():
+        return name
+    return ""
+
+
+@cache
+def _profile_names() -> frozenset[str]:
+    return frozenset(p.name for p in _profile_dir().iterdir())
+
+
+def _profile_dir() -> resources.abc.Traversable:
+    return resources.files("langdetect") / "profiles"
+
+
+class CharModel:
+    """An interpolated character trigram model of one language."""
+
+    __slots__ = ("name", "_freq", "_unigrams", "_memo")
+
+    def __init__(self, name: str, freq: dict[str, float], unigrams: float) -> None:
+        self.name = name
+        self._freq = freq
+        self._unigrams = unigrams
+        self._memo: dict[str, float] = {}
+
+    def logprob(self, key: str) -> float:
+        """log P(last char of `key` | the chars before it), `key` being 2 or 3 chars."""
+        cached = self._memo.get(key)
+        if cached is not None:
+            return cached
+        f = self._freq
+        char = key[-1]
+        p1 = END_UNIGRAM if char == " " else f.get(char, 0.0) / self._unigrams
+        before = f.get(key[-2], 0.0)
+        p2 = f.get(key[-2:], 0.0) / before if before else 0.0
+        p3 = 0.0
+        if len(key) == 3:
+            history = f.get(key[:2], 0.0)
+            p3 = f.get(key, 0.0) / history if history else 0.0
+        value = math.log(
+            LAMBDAS[0] * p3 + LAMBDAS[1] * p2 + LAMBDAS[2] * p1 + LAMBDAS[3] * FLOOR
+        )
+        self._memo[key] = value
+        return value
+
+
+@cache
+def char_model(name: str) -> CharModel:
+    """The model of a langdetect profile, loaded once per process."""
+    try:
+        data = json.loads((_profile_dir() / name).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ReaderError(f"cannot read the language profile {name!r}: {exc}") from exc
+    freq: dict[str, float] = {}
+    for gram, count in data["freq"].items():
+        # Case folded: "Lyssna" and "lyssna" are the same evidence.
+        key = gram.lower()
+        freq[key] = freq.get(key, 0.0) + count
+    # The profiles never count a lone space; word starts are the sum of " x" bigrams.
+    freq[" "] = sum(c for g, c in freq.items() if len(g) == 2 and g[0] == " ")
+    return CharModel(name, freq, float(data["n_words"][0]))
+
+
+@cache
+def _normal_char(ch: str) -> str:
+    # langdetect's own normalisation keeps our keys in the profiles' alphabet.
+    from langdetect.utils.ngram import NGram
+
+    return NGram.normalize(ch.lower())
+
+
+def trigram_keys(text: str) -> list[str]:
+    """The trigram keys of a text: per word, each char with up to two chars before it."""
+    words = "".join(_normal_char(ch) for ch in text).split()
+    keys: list[str] = []
+    for word in words:
+        seq = f" {word} "
+        keys.append(seq[:2])
+        keys.extend(seq[i - 2 : i + 1] for i in range(2, len(seq)))
+    return keys
+
+
+def log_likelihoods(keys: list[str], names: tuple[str, ...]) -> dict[str, float]:
+    """Summed log-probabilities of the keys under each named profile's model."""
+    result: dict[str, float] = {}
+    for name in names:
+        model = char_model(name)
+        result[name] = sum(model.logprob(k) for k in keys)
+    return result
+
+
+@cache
+def _detector_factory(names: tuple[str, ...]) -> object:
+    from langdetect.detector_factory import DetectorFactory
+    from langdetect.utils.lang_profile import LangProfile
+
+    factory = DetectorFactory()
+    for index, name in enumerate(names):
+        data = json.loads((_profile_dir() / name).read_text(encoding="utf-8"))
+        factory.add_profile(LangProfile(**data), index, len(names))
+    # Seeded: langdetect samples n-grams at random, and the same text must get the same answer.
+    factory.set_seed(0)
+    return factory
+
+
+def langdetect_probabilities(text: str, names: tuple[str, ...]) -> dict[str, float]:
+    """langdetect's own probabilities over the named profiles only, seeded."""
+    from langdetect.lang_detect_exception import LangDetectException
+
+    detector = _detector_factory(tuple(sorted(set(names)))).create()  # type: ignore[attr-defined]
+    detector.append(text)
+    try:
+        return {item.lang: item.prob for item in detector.get_probabilities()}
+    except LangDetectException:
+        return {}

@@ -1,0 +1,49 @@
+"""Norwegian Bokmål, basic: abbreviations, clock times and ranges.
+
+eSpeak NG's Norwegian voice already reads "1. mai" as "første mai" and "3,5" as "tre komma
+fem"; it reads "kl. 08.30" as "k l" (a sentence end) and "null åtte punktum tretti".
+"""
+
+from __future__ import annotations
+
+import re
+
+from reader.normalize_base import Language, Replacement, Rule
+from reader.normalize_rules import range_rule
+
+MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
+          "oktober", "november", "desember")
+ABBREVIATIONS = {
+    "bl.a.": "blant annet", "f.eks.": "for eksempel", "osv.": "og så videre", "ca.": "cirka",
+    "nr.": "nummer", "dvs.": "det vil si", "mv.": "med videre", "m.m.": "med mer",
+    "kl.": "klokken", "tlf.": "telefon", "evt.": "eventuelt", "inkl.": "inklusive",
+    "pga.": "på grunn av", "ifm.": "i forbindelse med", "jf.": "jamfør",
+    "mht.": "med hensyn til", "iht.": "i henhold til", "etc.": "etcetera", "o.l.": "og lignende",
+}
+FINAL_ABBREVIATIONS = frozenset({"osv.", "mv.", "m.m.", "etc.", "o.l."})
+WORDS = {"dot": "punktum", "at": "krøllalfa", "slash": "skråstrek", "dash": "bindestrek",
+         "underscore": "understrek", "and": "og", "or": "eller", "to": "til", "plus": "pluss",
+         "degrees": "grader", "celsius": "Celsius", "section": "paragraf"}
+
+
+def _time(m: re.Match[str]) -> Replacement:
+    hour, minute = int(m[1]), int(m[2] or 0)
+    if hour > 24 or minute > 59:
+        return None
+    return f"klokken {hour}" + (f" {minute:02d}" if minute else "")
+
+
+RULES: tuple[Rule, ...] = (
+    range_rule("til"),
+    (re.compile(r"\b(?:kl\.?\s?|klokken\s)(\d{1,2})(?:[.:](\d{2}))?(?![\d,])", re.I), _time),
+)
+
+LANGUAGE = Language(
+    code="nb",
+    abbreviations=ABBREVIATIONS,
+    final_abbreviations=FINAL_ABBREVIATIONS,
+    months=MONTHS,
+    words=WORDS,
+    acronym_genitive={"'s": "s", ":s": "s"},
+    rules=RULES,
+)

@@ -1,0 +1,122 @@
+"""The direct engine: libespeak-ng through ctypes, in synchronous mode.
+
+Synchronous mode synthesizes in the calling thread and hands PCM and word events to a
+callback before `espeak_Synth` returns: no eSpeak threads, no files, no polling. eSpeak's
+state is global to a library instance, so the process has one backend (a private instance
+of the library, see espeak_lib) and every engine handle speaks through it under one lock.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import threading
+from typing import Any
+
+from reader.errors import SpeechError
+from reader.model import Clip, Voice
+from reader.speech import espeak_ffi as ffi
+from reader.speech import espeak_lib
+from reader.speech.clips import check_request, has_speech, make_clip
+
+ENGINE_NAME = "espeak"
+
+
+class _Backend:
+    """The process's one initialised libespeak-ng instance and what a call collects."""
+
+    def __init__(self, library: espeak_lib.EspeakLibrary) -> None:
+        self.dll = ffi.declare(espeak_lib.load_private(library))
+        data_dir = library.data_dir.encode() if library.data_dir else None
+        rate = self.dll.espeak_Initialize(ffi.AUDIO_OUTPUT_SYNCHRONOUS, ffi.BUFFER_MS, data_dir, 0)
+        if rate <= 0:
+            raise SpeechError(f"eSpeak NG could not start (library {library.path})")
+        self.sample_rate = rate
+        self.version = ffi.version(self.dll)
+        self.library = library
+        self.lock = threading.Lock()
+        self.owner: int | None = None  # thread inside espeak_Synth, to refuse re-entry
+        self.chunks: list[bytes] = []
+        self.words: list[ffi.WordEvent] = []
+        # Kept referenced: eSpeak holds only the C pointer.
+        self.callback = ffi.SynthCallback(self._collect)
+        self.dll.espeak_SetSynthCallback(self.callback)
+        self.voices = ffi.list_voices(self.dll, ENGINE_NAME)
+
+    def _collect(self, wav: Any, count: int, events: Any) -> int:
+        # Called by eSpeak inside espeak_Synth, on the synthesizing thread.
+        if count > 0 and wav:
+            self.chunks.append(ctypes.string_at(wav, count * 2))
+        if events:
+            self.words.extend(ffi.word_events(events))
+        return 0
+
+
+_backend: _Backend | None = None
+_backend_lock = threading.Lock()
+
+
+def _get_backend() -> _Backend:
+    global _backend
+    with _backend_lock:
+        if _backend is None:
+            _backend = _Backend(espeak_lib.locate())
+        return _backend
+
+
+class EspeakEngine:
+    """Speaks through libespeak-ng directly; safe to call from any thread (calls serialise)."""
+
+    name = ENGINE_NAME
+
+    def __init__(self) -> None:
+        self._backend = _get_backend()
+        self.version = f"espeak-ng {self._backend.version} ({self._backend.library.source})"
+        self.sample_rate = self._backend.sample_rate
+        self._closed = False
+
+    def voices(self) -> tuple[Voice, ...]:
+        """The installed eSpeak NG voices."""
+        return self._backend.voices
+
+    def synthesize(self, text: str, voice: str, rate: int, volume: float = 1.0) -> Clip:
+        """Speak one utterance with the voice id given (an eSpeak NG identifier)."""
+        data = check_request(text, rate, volume)
+        if self._closed:
+            raise SpeechError("the speech engine is closed")
+        backend = self._backend
+        if backend.owner == threading.get_ident():
+            raise SpeechError("synthesize was called from inside a synthesis")
+        with backend.lock:
+            backend.owner = threading.get_ident()
+            try:
+                return self._speak(backend, text, data, voice, rate, volume)
+            finally:
+                backend.owner = None
+
+    def _speak(
+        self, backend: _Backend, text: str, data: bytes, voice: str, rate: int, volume: float
+    ) -> Clip:
+        dll = backend.dll
+        # A name eSpeak cannot find leaves the previous voice selected: check what it chose.
+        status = dll.espeak_SetVoiceByName(voice.encode("utf-8"))
+        chosen = ffi.current_voice(dll)
+        if status != ffi.EE_OK or chosen.lower() != voice.lower():
+            raise SpeechError(f"voice {voice!r} is not installed in eSpeak NG")
+        dll.espeak_SetParameter(ffi.PARAM_RATE, rate, 0)
+        dll.espeak_SetParameter(ffi.PARAM_VOLUME, round(volume * 100), 0)
+        backend.chunks = []
+        backend.words = []
+        if has_speech(text):
+            status = dll.espeak_Synth(
+                data, len(data), 0, ffi.POS_CHARACTER, 0, ffi.CHARS_UTF8, None, None
+            )
+            if status != ffi.EE_OK:
+                raise SpeechError(f"eSpeak NG failed to speak the text (status {status})")
+        pcm = b"".join(backend.chunks)
+        if has_speech(text) and not pcm:
+            raise SpeechError(f"eSpeak NG produced no audio for {text[:40]!r}")
+        return make_clip(text, pcm, backend.sample_rate, backend.words, chosen)
+
+    def close(self) -> None:
+        """Release this handle; the library instance stays loaded for the process."""
+        self._closed = True

@@ -1,0 +1,148 @@
+"""Which voice speaks which language, and what happens to languages without a voice."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from reader.errors import SpeechError
+from reader.model import Utterance, Voice
+from reader.options import SpeechOptions
+
+# BCP 47 language (lower case) → eSpeak NG voice identifier, for the site languages and
+# where eSpeak's own language priorities would pick a less expected variant.
+VOICE_TABLE = {
+    "sv": "gmq/sv",
+    "en": "gmw/en",
+    "en-gb": "gmw/en",
+    "en-us": "gmw/en-US",
+    "nb": "gmq/nb",
+    "no": "gmq/nb",
+    "da": "gmq/da",
+    "fi": "urj/fi",
+    "de": "gmw/de",
+    "ar": "sem/ar",
+    "fa": "ira/fa",
+}
+# After dropping subtags, a language falls back to its macrolanguage: Bokmål is Norwegian.
+# Nynorsk is deliberately absent: eSpeak NG has no Nynorsk voice, and reading Nynorsk with
+# the Bokmål voice would be a silent misreading; it follows the missing-voice policy.
+MACROLANGUAGES = {"nb": "no"}
+MISSING_VOICE_POLICIES = ("page", "skip")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MissingVoice:
+    """A language with no installed voice and what was done with its utterances."""
+
+    lang: str
+    utterances: int
+    action: str  # "page": spoken by `voice`, the page language's voice | "skip": left out
+    voice: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class VoicePlan:
+    """Utterances with their voices, and the languages that had none."""
+
+    utterances: tuple[Utterance, ...]
+    missing: tuple[MissingVoice, ...] = ()
+
+
+def fallback_chain(lang: str) -> tuple[str, ...]:
+    """Tags to try for a language, most specific first: nb-NO → nb-no, nb, no."""
+    tag = lang.strip().replace("_", "-").lower()
+    if not tag:
+        return ()
+    parts = tag.split("-")
+    chain = ["-".join(parts[:n]) for n in range(len(parts), 0, -1)]
+    if parts[0] in MACROLANGUAGES:
+        chain.append(MACROLANGUAGES[parts[0]])
+    return tuple(dict.fromkeys(chain))
+
+
+def find_voice(requested: str, voices: Iterable[Voice]) -> Voice | None:
+    """A voice by id (any case), by name, or failing those, by its first language."""
+    wanted = requested.strip().lower()
+    listed = tuple(voices)
+    keys = (
+        lambda v: v.id.lower(),
+        lambda v: v.name.lower(),
+        lambda v: v.languages[0] if v.languages else "",
+    )
+    for key in keys:
+        for voice in listed:
+            if key(voice) == wanted:
+                return voice
+    return None
+
+
+def voice_for(
+    lang: str, voices: Iterable[Voice], overrides: Iterable[tuple[str, str]] = ()
+) -> Voice | None:
+    """The voice for a BCP 47 language: overrides, then the table, then eSpeak's languages."""
+    listed = tuple(voices)
+    chain = fallback_chain(lang)
+    # An override for "en" also covers "en-GB": the site owner's choice beats the table.
+    chosen = dict((tag.strip().lower(), voice) for tag, voice in overrides)
+    for tag in chain:
+        if tag in chosen:
+            voice = find_voice(chosen[tag], listed)
+            if voice is None:
+                raise SpeechError(f"voice {chosen[tag]!r} set for {tag} is not installed")
+            return voice
+    for tag in chain:
+        if tag in VOICE_TABLE and (voice := find_voice(VOICE_TABLE[tag], listed)):
+            return voice
+        # Among the voices that speak the tag, prefer the one that lists it earliest.
+        ranked = sorted((v.languages.index(tag), v.id, v) for v in listed if tag in v.languages)
+        if ranked:
+            return ranked[0][2]
+    return None
+
+
+def plan(
+    utterances: tuple[Utterance, ...],
+    page_lang: str,
+    voices: Iterable[Voice],
+    options: SpeechOptions,
+) -> VoicePlan:
+    """Give each utterance its voice; languages without one follow `options.missing_voice`."""
+    if options.missing_voice not in MISSING_VOICE_POLICIES:
+        raise SpeechError(
+            f"missing-voice policy must be 'page' or 'skip', not {options.missing_voice!r}"
+        )
+    listed = tuple(voices)
+    found: dict[str, Voice | None] = {}
+    for lang in dict.fromkeys(u.lang or page_lang for u in utterances):
+        found[lang] = voice_for(lang, listed, options.voices)
+    missing = Counter(u.lang or page_lang for u in utterances if found[u.lang or page_lang] is None)
+    fallback = _page_voice(page_lang, listed, options, missing)
+    planned = []
+    for utterance in utterances:
+        voice = found[utterance.lang or page_lang] or fallback
+        if voice is not None:
+            planned.append(replace(utterance, voice=voice.id))
+    report = tuple(
+        MissingVoice(
+            lang=lang,
+            utterances=count,
+            action=options.missing_voice,
+            voice=fallback.id if fallback else "",
+        )
+        for lang, count in missing.items()
+    )
+    return VoicePlan(utterances=tuple(planned), missing=report)
+
+
+def _page_voice(
+    page_lang: str, voices: tuple[Voice, ...], options: SpeechOptions, missing: Counter[str]
+) -> Voice | None:
+    if not missing or options.missing_voice == "skip":
+        return None
+    voice = voice_for(page_lang, voices, options.voices)
+    if voice is None:
+        langs = ", ".join(sorted(missing))
+        raise SpeechError(f"no installed voice for {langs} nor for the page language {page_lang!r}")
+    return voice

@@ -1,0 +1,168 @@
+"""Both speech engines, for real: what comes out of eSpeak NG through each of them."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+
+from reader.errors import SpeechError, UsageError
+from reader.model import Clip
+from reader.options import SpeechOptions
+from reader.speech import ENGINES, Engine, open_engine
+from reader.speech.clips import MAX_TEXT_BYTES, estimated_marks
+
+SV = "gmq/sv"
+EN = "gmw/en"
+SHORT = "Välkommen till Östersund."
+LONG = "Välkommen till Östersund. Kommunen samarbetar med städer i Norge och i Europa."
+
+
+@pytest.fixture(scope="module", params=ENGINES)
+def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
+    opened = open_engine(SpeechOptions(engine=request.param))
+    yield opened
+    opened.close()
+
+
+def samples(clip: Clip) -> np.ndarray:
+    return np.frombuffer(clip.pcm, dtype="<i2")
+
+
+def rms(clip: Clip) -> float:
+    return float(np.sqrt(np.mean(samples(clip).astype(np.float64) ** 2)))
+
+
+def test_clip_is_mono_16_bit_at_the_declared_rate(engine: Engine) -> None:
+    clip = engine.synthesize(SHORT, SV, 175)
+    assert clip.sample_rate == 22050
+    assert len(clip.pcm) % 2 == 0
+    assert 0.8 < clip.duration < 4.0
+    assert clip.voice.lower() == SV
+
+
+def test_audio_is_neither_silent_nor_clipped(engine: Engine) -> None:
+    clip = engine.synthesize(LONG, SV, 175)
+    peak = int(np.abs(samples(clip).astype(np.int32)).max())
+    assert peak < 32767
+    assert rms(clip) > 300
+
+
+def test_swedish_and_english_voices_sound_different(engine: Engine) -> None:
+    swedish = engine.synthesize("Sundsvall och Trondheim", SV, 175)
+    english = engine.synthesize("Sundsvall och Trondheim", EN, 175)
+    assert swedish.voice.lower() == SV and english.voice.lower() == EN
+    a, b = samples(swedish), samples(english)
+    n = min(len(a), len(b))
+    difference = np.abs(a[:n].astype(np.int32) - b[:n].astype(np.int32)).mean()
+    assert abs(len(a) - len(b)) > 0.05 * n or difference > 0.5 * rms(swedish)
+
+
+def test_duration_grows_with_text_and_shrinks_with_rate(engine: Engine) -> None:
+    short = engine.synthesize(SHORT, SV, 175)
+    long = engine.synthesize(LONG, SV, 175)
+    fast = engine.synthesize(LONG, SV, 350)
+    assert long.duration > 2 * short.duration
+    assert fast.duration < 0.7 * long.duration
+
+
+def test_lower_volume_is_quieter(engine: Engine) -> None:
+    loud = engine.synthesize(SHORT, SV, 175, 1.0)
+    quiet = engine.synthesize(SHORT, SV, 175, 0.3)
+    assert rms(quiet) < 0.5 * rms(loud)
+
+
+def test_word_marks_are_exact_monotone_and_inside_the_clip(engine: Engine) -> None:
+    clip = engine.synthesize(LONG, SV, 175)
+    assert not clip.words_estimated
+    spoken = [LONG[w.start : w.end] for w in clip.words]
+    assert spoken == [w.strip(".") for w in LONG.split()]
+    times = [w.t_start for w in clip.words]
+    assert times == sorted(times) and times[0] < 0.2
+    assert all(w.t_start < w.t_end <= clip.duration + 1e-9 for w in clip.words)
+    # "samarbetar" starts well into the sentence, after the first sentence's pause.
+    assert clip.words[4].t_start > 0.3 * clip.duration
+
+
+def test_an_unknown_voice_is_an_error_not_english(engine: Engine) -> None:
+    with pytest.raises(SpeechError, match="not installed"):
+        engine.synthesize(SHORT, "gmq/xx-nonexistent", 175)
+    after = engine.synthesize(SHORT, SV, 175)
+    assert after.voice.lower() == SV and after.duration > 0.8
+
+
+@pytest.mark.parametrize(
+    ("text", "rate", "volume", "message"),
+    [
+        ("a" * (MAX_TEXT_BYTES + 1), 175, 1.0, "too long"),
+        ("ö" * (MAX_TEXT_BYTES // 2 + 1), 175, 1.0, "too long"),
+        (SHORT, 20, 1.0, "rate"),
+        (SHORT, 175, 1.5, "volume"),
+    ],
+)
+def test_bad_requests_are_refused(
+    engine: Engine, text: str, rate: int, volume: float, message: str
+) -> None:
+    with pytest.raises(SpeechError, match=message):
+        engine.synthesize(text, SV, rate, volume)
+
+
+def test_punctuation_alone_gives_an_empty_clip(engine: Engine) -> None:
+    clip = engine.synthesize(" – ", SV, 175)
+    assert clip.pcm == b"" and clip.words == ()
+
+
+def test_calls_from_two_threads_all_arrive(engine: Engine) -> None:
+    texts = {f"{name} {i}": name for name in ("Ett", "Två") for i in range(1, 6)}
+    clips: dict[str, Clip] = {}
+    errors: list[BaseException] = []
+
+    def speak(name: str) -> None:
+        for text, owner in texts.items():
+            if owner == name:
+                try:
+                    clips[text] = engine.synthesize(text, SV, 175)
+                except BaseException as exc:  # noqa: BLE001 - asserted below
+                    errors.append(exc)
+
+    threads = [threading.Thread(target=speak, args=(name,)) for name in ("Ett", "Två")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert sorted(clips) == sorted(texts)
+    for text, clip in clips.items():
+        assert [text[w.start : w.end] for w in clip.words] == text.split()
+
+
+def test_a_closed_engine_refuses_work() -> None:
+    for name in ENGINES:
+        engine = open_engine(SpeechOptions(engine=name))
+        engine.close()
+        with pytest.raises(SpeechError, match="closed"):
+            engine.synthesize(SHORT, SV, 175)
+
+
+def test_an_unknown_engine_name_is_a_usage_error() -> None:
+    with pytest.raises(UsageError, match="unknown speech engine"):
+        open_engine(SpeechOptions(engine="festival"))
+
+
+def test_pyttsx3_prints_nothing(capfd: pytest.CaptureFixture[str]) -> None:
+    engine = open_engine(SpeechOptions(engine="pyttsx3"))
+    try:
+        engine.synthesize(SHORT, SV, 175)
+    finally:
+        engine.close()
+    out, err = capfd.readouterr()
+    assert "Audio saved" not in out and out == "" and err == ""
+
+
+def test_estimated_marks_share_out_the_duration_by_length() -> None:
+    marks = estimated_marks("ab abcd  ef", 2.0)
+    assert [(m.start, m.end) for m in marks] == [(0, 2), (3, 7), (9, 11)]
+    assert marks[0].t_start == 0.0 and marks[-1].t_end == pytest.approx(2.0)
+    assert marks[1].t_end - marks[1].t_start == pytest.approx(1.0)

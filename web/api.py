@@ -1,0 +1,145 @@
+"""The blueprint: the JSON and audio API (the pages module adds the HTML routes to it)."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request
+
+from reader.errors import UsageError
+from reader.export import slug
+from web.cache import ClipCache
+from web.reading import Reader
+from web.service import SpeechService
+
+bp = Blueprint("reader", __name__)
+
+# A clip or page file name: the key is checked before anything touches the disk.
+CLIP_NAME = re.compile(r"(?P<key>[0-9a-f]{32})\.(?P<ext>mp3|ogg|wav|json)")
+PAGE_NAME = re.compile(r"(?P<key>[0-9a-f]{32})\.mp3")
+MIMETYPES = {
+    "mp3": "audio/mpeg",
+    "ogg": "audio/ogg",
+    "wav": "audio/wav",
+    "json": "application/json",
+}
+# Content-addressed files never change: browsers and proxies may keep them for a year.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def reader() -> Reader:
+    """The app's page reader (made on first use)."""
+    state = current_app.extensions.get("reader.reader")
+    if state is None:
+        state = Reader(current_app.config, cache(), service())
+        current_app.extensions["reader.reader"] = state
+    return state  # type: ignore[no-any-return]
+
+
+def cache() -> ClipCache:
+    return current_app.extensions["reader.cache"]  # type: ignore[no-any-return]
+
+
+def service() -> SpeechService:
+    return current_app.extensions["reader.service"]  # type: ignore[no-any-return]
+
+
+@bp.post("/api/read")
+def read_posted() -> Response:
+    """Plan the posted reading area and queue its clips; returns without waiting for audio."""
+    if not request.is_json:
+        raise UsageError("send the reading area as JSON (Content-Type: application/json)")
+    body = request.get_json(silent=True)
+    if body is None:
+        raise UsageError("the request body is not valid JSON")
+    return jsonify(reader().read_posted(body))
+
+
+@bp.get("/api/read")
+def read_url() -> Response:
+    """Plan a page of an allowed host, fetched by the server."""
+    return jsonify(reader().read_url(request.args.get("url", "")))
+
+
+@bp.get("/api/audio/<name>")
+def audio(name: str) -> Response:
+    """A sentence clip (or its timing), waiting for synthesis when it is still being made."""
+    match = CLIP_NAME.fullmatch(name)
+    if match is None:
+        abort(404)
+    key, ext = match["key"], match["ext"]
+    data = cache().read(key, ext)
+    if data is None:
+        data = _make(key, ext)
+    return _immutable(data, MIMETYPES[ext], f"{key}.{ext}")
+
+
+@bp.get("/api/page/<name>")
+def page_audio(name: str) -> Response:
+    """The whole page as one MP3 with a chapter per heading."""
+    match = PAGE_NAME.fullmatch(name)
+    if match is None:
+        abort(404)
+    key = match["key"]
+    plan = reader().plan(key)
+    data = reader().page_audio(key) if plan is not None else None
+    if data is None or plan is None:
+        abort(404)
+    response = _immutable(data, "audio/mpeg", f"{key}.page.mp3")
+    filename = f"{slug(plan['response']['title']) or 'page'}.mp3"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/api/voices")
+def voices() -> Response:
+    """The voices of the synthesis engine."""
+    info = service().engine_info()
+    return jsonify(
+        voices=[{"id": v.id, "name": v.name, "languages": list(v.languages)} for v in info.voices]
+    )
+
+
+@bp.get("/healthz")
+def health() -> Response:
+    """Liveness and the synthesis pool's counters."""
+    return jsonify(status="ok", speech=service().snapshot(), cache_bytes=cache().total_bytes)
+
+
+def _make(key: str, ext: str) -> bytes:
+    """Synthesize a clip the server knows how to make (404 otherwise), then read it."""
+    if ext == "ogg" and cache().has(key, "wav"):
+        return _encode_ogg(key)
+    job = service().known(key)
+    if job is None:
+        abort(404)
+    service().clip(job)
+    if ext == "ogg":
+        return _encode_ogg(key)
+    data = cache().read(key, ext)
+    if data is None:  # made and evicted at once: the cache bound is far too small
+        abort(503)
+    return data
+
+
+def _encode_ogg(key: str) -> bytes:
+    import soundfile
+
+    wav = cache().read(key, "wav")
+    if wav is None:
+        abort(503)
+    samples, rate = soundfile.read(io.BytesIO(wav), dtype="int16")
+    out = io.BytesIO()
+    soundfile.write(out, samples, rate, format="OGG", subtype="VORBIS")
+    data = out.getvalue()
+    cache().put(key, "ogg", data)
+    return data
+
+
+def _immutable(data: bytes, mimetype: str, etag: str) -> Response:
+    """A content-addressed file: strong ETag, cached for a year, 304 and 206 answered."""
+    response = Response(data, mimetype=mimetype)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = IMMUTABLE
+    return response.make_conditional(request, accept_ranges=True, complete_length=len(data))

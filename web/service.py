@@ -1,0 +1,400 @@
+"""The speech service: a pool of synthesis processes behind a priority queue.
+
+    request ──submit(job)──▶ single flight (key → Future) ──▶ priority heap
+                                                          ──▶ slot thread ⇄ worker process
+                                          cache ◀── WAV + MP3 + timing ◀──┘
+
+Each slot thread owns one worker process (spawned, so no engine state is inherited) and
+feeds it one job at a time. A worker that exits or does not answer within the job timeout is
+killed and replaced, and the job is retried once; after that the waiting requests get a
+SpeechError, never a hang. Concurrent requests for one clip share one Future.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import multiprocessing
+import threading
+import time
+from collections import OrderedDict
+from concurrent.futures import Future, InvalidStateError
+from dataclasses import dataclass, field
+from typing import Any
+
+from reader.errors import SpeechError
+from reader.model import Clip, Voice
+from reader.options import SpeechOptions
+from web.cache import ClipCache
+from web.worker import ClipJob, ClipResult, run
+
+# Seconds a new process may take to import and open its engine before it counts as failed.
+STARTUP_TIMEOUT = 60.0
+# Attempts per job beyond the first, after its worker died or hung.
+RETRIES = 1
+# Jobs remembered so a clip evicted from the cache (or asked for before it is queued again)
+# can be made again; a job is a few hundred bytes.
+KNOWN_JOBS = 100_000
+# Priority of a clip a listener is waiting for: ahead of every page's reading order.
+URGENT = -1
+
+
+@dataclass(slots=True)
+class _Pending:
+    job: ClipJob
+    future: Future[dict[str, Any]]
+    started: bool = False
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EngineInfo:
+    """What the worker processes' engine is: it names the clips and plans the voices."""
+
+    name: str
+    version: str
+    voices: tuple[Voice, ...]
+
+    @property
+    def id(self) -> str:
+        return f"{self.name} {self.version}".strip()
+
+
+class RemoteEngine:
+    """The Engine protocol for planning in the web process; speaking happens in the workers."""
+
+    def __init__(self, info: EngineInfo) -> None:
+        self.name = info.name
+        self.version = info.version
+        self._voices = info.voices
+
+    def voices(self) -> tuple[Voice, ...]:
+        return self._voices
+
+    def synthesize(self, text: str, voice: str, rate: int, volume: float = 1.0) -> Clip:
+        raise SpeechError("synthesis runs in the speech service's worker processes")
+
+    def close(self) -> None:
+        return None
+
+
+@dataclass(slots=True)
+class _Stats:
+    synthesized: int = 0
+    failed: int = 0
+    restarts: int = 0
+    retried: int = 0
+    shared: int = 0  # requests that joined a synthesis already under way
+    timings: list[float] = field(default_factory=list)
+
+
+class SpeechService:
+    """Synthesis processes, a priority queue, single flight, results into the cache."""
+
+    def __init__(
+        self,
+        cache: ClipCache,
+        options: SpeechOptions,
+        *,
+        workers: int = 2,
+        job_timeout: float = 20.0,
+    ) -> None:
+        self.cache = cache
+        self.options = options
+        self.workers = max(1, workers)
+        self.job_timeout = job_timeout
+        self._lock = threading.Lock()
+        self._wake = threading.Condition(self._lock)
+        self._heap: list[tuple[tuple[int, int], int, str]] = []
+        self._pending: dict[str, _Pending] = {}
+        self._known: OrderedDict[str, ClipJob] = OrderedDict()
+        self._order = itertools.count()
+        self._slots: list[_Slot] = []
+        self._info: Future[EngineInfo] = Future()
+        self._closed = False
+        self._startup_error = ""
+        self.stats = _Stats()
+
+    def start(self) -> None:
+        """Start the worker processes (idempotent; called lazily by the first use)."""
+        with self._lock:
+            if self._slots or self._closed:
+                return
+            self._slots = [_Slot(self, number) for number in range(self.workers)]
+        for slot in self._slots:
+            slot.thread.start()
+
+    def engine_info(self, timeout: float = STARTUP_TIMEOUT) -> EngineInfo:
+        """The workers' engine name, version and voices (waits for the first worker)."""
+        self.start()
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                return self._info.result(timeout=0.05)
+            except TimeoutError:
+                if self._startup_error:
+                    raise SpeechError(self._startup_error) from None
+                if time.monotonic() > deadline:
+                    raise SpeechError("the speech engine did not start in time") from None
+
+    def engine(self) -> RemoteEngine:
+        """An Engine for planning voices in this process."""
+        return RemoteEngine(self.engine_info())
+
+    def known(self, key: str) -> ClipJob | None:
+        """The job that makes a clip, if a page plan named it since the server started."""
+        with self._lock:
+            return self._known.get(key)
+
+    def remember(self, job: ClipJob) -> None:
+        """Note how a clip is made without queueing it."""
+        with self._lock:
+            self._remember(job)
+
+    def submit(self, job: ClipJob, rank: int = URGENT) -> Future[dict[str, Any]]:
+        """Queue a clip unless it is cached or under way; `rank` orders it (lower is sooner)."""
+        self.start()
+        with self._lock:
+            if self._closed:
+                raise SpeechError("the speech service is shutting down")
+            self._remember(job)
+            pending = self._pending.get(job.key)
+            if pending is not None:
+                self.stats.shared += 1
+                if not pending.started and rank < 0:
+                    self._push(job.key, rank)
+                return pending.future
+            if self.cache.has(job.key, "json") and self.cache.has(job.key, "mp3"):
+                done: Future[dict[str, Any]] = Future()
+                done.set_result(self.cache.read_json(job.key) or {})
+                return done
+            pending = _Pending(job=job, future=Future())
+            self._pending[job.key] = pending
+            self._push(job.key, rank)
+            return pending.future
+
+    def clip(self, job: ClipJob, timeout: float | None = None) -> dict[str, Any]:
+        """Wait for a clip's timing record, synthesizing it first if needed."""
+        limit = timeout or self.wait_limit()
+        try:
+            return self.submit(job).result(timeout=limit)
+        except TimeoutError as exc:
+            raise SpeechError("speech synthesis is busy; try again shortly") from exc
+
+    def wait_limit(self) -> float:
+        """Longest a request waits for one clip: every attempt may time out once."""
+        return (self.job_timeout + 5.0) * (RETRIES + 1) + 5.0
+
+    def snapshot(self) -> dict[str, Any]:
+        """Counters for health checks and benchmarks."""
+        with self._lock:
+            alive = sum(1 for s in self._slots if s.pid is not None)
+            return {
+                "workers": self.workers,
+                "alive": alive,
+                "pids": [s.pid for s in self._slots if s.pid is not None],
+                "queued": sum(1 for p in self._pending.values() if not p.started),
+                "running": sum(1 for p in self._pending.values() if p.started),
+                "synthesized": self.stats.synthesized,
+                "failed": self.stats.failed,
+                "restarts": self.stats.restarts,
+                "retried": self.stats.retried,
+                "shared": self.stats.shared,
+            }
+
+    def close(self) -> None:
+        """Stop the workers; requests still waiting get a SpeechError."""
+        with self._lock:
+            self._closed = True
+            pending = list(self._pending.values())
+            self._pending.clear()
+            self._wake.notify_all()
+        for slot in self._slots:
+            slot.stop()
+        for item in pending:
+            _settle(item.future, error="the speech service stopped")
+        _settle(self._info, error="the speech service stopped")
+
+    # ---- used by the slot threads -------------------------------------------------------
+
+    def _remember(self, job: ClipJob) -> None:
+        self._known[job.key] = job
+        self._known.move_to_end(job.key)
+        while len(self._known) > KNOWN_JOBS:
+            self._known.popitem(last=False)
+
+    def _push(self, key: str, rank: int) -> None:
+        heapq.heappush(self._heap, ((rank, next(self._order)), 0, key))
+        self._wake.notify()
+
+    def _next(self) -> _Pending | None:
+        """Block until a job is due (None when closing)."""
+        with self._lock:
+            while True:
+                if self._closed:
+                    return None
+                while self._heap:
+                    _, _, key = heapq.heappop(self._heap)
+                    pending = self._pending.get(key)
+                    if pending is not None and not pending.started:
+                        pending.started = True
+                        return pending
+                self._wake.wait()
+
+    def _engine_ready(self, info: EngineInfo) -> None:
+        self._startup_error = ""
+        _settle(self._info, result=info)
+
+    def _startup_failed(self, error: str) -> None:
+        self._startup_error = error
+
+    def _finish(self, pending: _Pending, result: ClipResult | None, error: str = "") -> None:
+        key = pending.job.key
+        if result is not None:
+            try:
+                self.cache.put(key, "wav", result.wav)
+                self.cache.put(key, "mp3", result.mp3)
+                self.cache.put_json(key, result.meta)  # written last: it marks the clip complete
+            except OSError as exc:
+                result, error = None, f"cannot write the audio cache: {exc.strerror or exc}"
+        with self._lock:
+            self._pending.pop(key, None)
+            if result is not None:
+                self.stats.synthesized += 1
+            else:
+                self.stats.failed += 1
+        if result is not None:
+            _settle(pending.future, result=result.meta)
+        else:
+            _settle(pending.future, error=error or "speech synthesis failed")
+
+
+def _settle(future: Future[Any], *, result: Any = None, error: str = "") -> None:
+    """Resolve a future once; a second resolution (a close racing a finish) is ignored."""
+    try:
+        if error:
+            future.set_exception(SpeechError(error))
+        else:
+            future.set_result(result)
+    except InvalidStateError:
+        pass
+
+
+class _Slot:
+    """One worker process and the thread that feeds it, replacing it when it dies or hangs."""
+
+    def __init__(self, service: SpeechService, number: int) -> None:
+        self.service = service
+        self.number = number
+        self.process: Any = None
+        self.conn: Any = None
+        self.pid: int | None = None
+        self._stopping = False
+        self._jobs = itertools.count(1)
+        self.thread = threading.Thread(
+            target=self._loop, name=f"reader-speech-{number}", daemon=True
+        )
+
+    def _loop(self) -> None:
+        try:
+            self._ensure_process()  # warm up: the engine loads before the first listener asks
+        except SpeechError as exc:
+            self.service._startup_failed(str(exc))
+            self._kill()
+        while True:
+            pending = self.service._next()
+            if pending is None:
+                return
+            result, error = self._attempts(pending.job)
+            self.service._finish(pending, result, error)
+
+    def _attempts(self, job: ClipJob) -> tuple[ClipResult | None, str]:
+        error = "speech synthesis failed"
+        for attempt in range(RETRIES + 1):
+            if attempt:
+                with self.service._lock:
+                    self.service.stats.retried += 1
+            try:
+                self._ensure_process()
+                outcome = self._run(job)
+            except SpeechError as exc:
+                error = str(exc)
+                self._kill()
+                if self._stopping:
+                    break
+                continue
+            if isinstance(outcome, ClipResult):
+                return outcome, ""
+            return None, outcome  # the engine itself refused: retrying gives the same answer
+        return None, error
+
+    def _run(self, job: ClipJob) -> ClipResult | str:
+        job_id = next(self._jobs)
+        try:
+            self.conn.send((job_id, job))
+            if not self.conn.poll(self.service.job_timeout):
+                raise SpeechError(
+                    f"speech synthesis took longer than {self.service.job_timeout:g} s"
+                )
+            kind, answer_id, payload = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            raise SpeechError("a speech worker process exited during synthesis") from exc
+        if answer_id != job_id:
+            raise SpeechError("a speech worker answered out of turn")
+        return payload if kind == "ok" else str(payload)
+
+    def _ensure_process(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            return
+        if self.process is not None:
+            self._kill()
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        process = context.Process(
+            target=run,
+            args=(child, self.service.options),
+            name=f"reader-speech-{self.number}",
+            daemon=True,
+        )
+        process.start()
+        child.close()
+        self.process, self.conn = process, parent
+        started = time.monotonic()
+        try:
+            if not parent.poll(STARTUP_TIMEOUT):
+                raise SpeechError("the speech engine did not start in time")
+            kind, _, payload = parent.recv()
+        except (EOFError, OSError) as exc:
+            raise SpeechError("a speech worker process exited while starting") from exc
+        if kind != "ready":
+            raise SpeechError(f"the speech engine cannot start: {payload}")
+        voices = tuple(
+            Voice(id=i, name=n, languages=tuple(ls), engine=payload["name"])
+            for i, n, ls in payload["voices"]
+        )
+        info = EngineInfo(name=payload["name"], version=payload["version"], voices=voices)
+        self.service._engine_ready(info)
+        with self.service._lock:
+            self.pid = process.pid
+            self.service.stats.timings.append(time.monotonic() - started)
+
+    def _kill(self) -> None:
+        process, conn = self.process, self.conn
+        self.process = self.conn = None
+        with self.service._lock:
+            if self.pid is not None and not self._stopping:
+                self.service.stats.restarts += 1
+            self.pid = None
+        if conn is not None:
+            conn.close()
+        if process is not None:
+            process.kill()
+            process.join(timeout=5)
+
+    def stop(self) -> None:
+        """End the process; a job under way fails and the thread sees the service closed."""
+        self._stopping = True
+        process = self.process
+        if process is not None:
+            process.kill()
+        self.thread.join(timeout=10)
+        self._kill()

@@ -1,0 +1,261 @@
+// Talking to the reader API and playing its sentence clips in order.
+//
+// One <audio> element plays every clip: it is unlocked inside the click that opened the
+// player (mobile browsers only let an element start sound from a user gesture), and later
+// clips reuse it. Upcoming clips are fetched ahead as blobs so sentences follow without a gap.
+
+// How many clips after the current one are fetched ahead.
+const PREFETCH = 2;
+// Clips further behind than this are released (previous sentence stays instant).
+const KEEP_BEHIND = 1;
+// The widget's own markup never goes to the server.
+const WIDGET_SELECTOR = "[data-reader-widget]";
+// Dropped from the copy sent to the server: never read, and they only add bytes.
+const UNSENT_SELECTOR = "script, style, noscript, template";
+
+/** Numbers every element of the live reading area and returns the HTML to send. */
+export function readingAreaHtml(area) {
+  let index = 0;
+  const walker = document.createTreeWalker(area, NodeFilter.SHOW_ELEMENT, {
+    acceptNode: (node) => (node.matches(WIDGET_SELECTOR) ? NodeFilter.FILTER_REJECT
+      : NodeFilter.FILTER_ACCEPT),
+  });
+  for (let node = walker.currentNode; node; node = walker.nextNode()) {
+    node.setAttribute("data-reader-node", String(index));
+    index += 1;
+  }
+  const copy = area.cloneNode(true);
+  for (const unsent of copy.querySelectorAll(`${WIDGET_SELECTOR}, ${UNSENT_SELECTOR}`)) {
+    unsent.remove();
+  }
+  return copy.outerHTML;
+}
+
+/** POSTs the reading area to the API and returns its JSON answer; throws with a message. */
+export async function requestReading(apiBase, area, lang) {
+  const response = await fetch(new URL("/api/read", apiBase), {
+    method: "POST",
+    credentials: "omit",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ html: readingAreaHtml(area), url: window.location.href, lang }),
+  });
+  if (!response.ok) throw new Error(await errorMessage(response));
+  return response.json();
+}
+
+async function errorMessage(response) {
+  try {
+    const body = await response.json();
+    if (body && typeof body.error === "string") return body.error;
+  } catch {
+    // Not JSON: the status line says enough.
+  }
+  return `HTTP ${response.status}`;
+}
+
+/** A short silent WAV made on the spot: it unlocks the audio element under any CSP with blob:. */
+function silentWavUrl() {
+  const rate = 8000;
+  const samples = 400;
+  const bytes = new DataView(new ArrayBuffer(44 + samples));
+  const text = (at, value) => [...value].forEach((c, i) => bytes.setUint8(at + i, c.charCodeAt(0)));
+  text(0, "RIFF");
+  bytes.setUint32(4, 36 + samples, true);
+  text(8, "WAVEfmt ");
+  bytes.setUint32(16, 16, true);
+  bytes.setUint16(20, 1, true);
+  bytes.setUint16(22, 1, true);
+  bytes.setUint32(24, rate, true);
+  bytes.setUint32(28, rate, true);
+  bytes.setUint16(32, 1, true);
+  bytes.setUint16(34, 8, true);
+  text(36, "data");
+  bytes.setUint32(40, samples, true);
+  for (let i = 0; i < samples; i += 1) bytes.setUint8(44 + i, 128);
+  return URL.createObjectURL(new Blob([bytes.buffer], { type: "audio/wav" }));
+}
+
+/** Plays the sentences of a reading one after another; reports through events. */
+export class SentencePlayer extends EventTarget {
+  constructor(audio, apiBase) {
+    super();
+    this.audio = audio;
+    this.apiBase = apiBase;
+    this.sentences = [];
+    this.index = 0;
+    this.state = "stopped";
+    this.clips = new Map();
+    this.generation = 0;
+    this.rate = 1;
+    audio.preservesPitch = true;
+    audio.addEventListener("ended", () => this.advance());
+    audio.addEventListener("error", () => this.failIfCurrent());
+  }
+
+  /** Must run synchronously inside a click or key handler. */
+  unlock() {
+    this.silence ??= silentWavUrl();
+    delete this.audio.dataset.index;
+    this.audio.src = this.silence;
+    this.audio.play().catch(() => {});
+  }
+
+  load(reading) {
+    this.releaseAll();
+    this.sentences = reading.blocks.flatMap((block) => block.sentences.map((sentence) => ({
+      ...sentence, block, words: sentence.words ?? null,
+    })));
+    this.index = 0;
+  }
+
+  get current() {
+    return this.sentences[this.index] ?? null;
+  }
+
+  setRate(rate) {
+    this.rate = rate;
+    this.audio.defaultPlaybackRate = rate;
+    this.audio.playbackRate = rate;
+  }
+
+  setVolume(volume) {
+    this.audio.volume = volume;
+  }
+
+  async play(index = this.index) {
+    if (!this.sentences.length) return;
+    const generation = ++this.generation;
+    this.index = Math.max(0, Math.min(index, this.sentences.length - 1));
+    if (this.audio.dataset.index !== String(this.index) || this.state === "finished") {
+      this.setState("loading");
+      this.emit("sentence");
+      let url;
+      try {
+        url = await this.clip(this.index);
+      } catch (error) {
+        if (generation === this.generation) this.fail(error);
+        return;
+      }
+      if (generation !== this.generation) return;
+      this.audio.src = url;
+      this.audio.dataset.index = String(this.index);
+      this.audio.playbackRate = this.rate;
+    }
+    this.prefetch();
+    try {
+      await this.audio.play();
+    } catch (error) {
+      // A newer command replaced this one (AbortError): that one reports its own state.
+      if (generation === this.generation && error.name !== "AbortError") this.fail(error);
+      return;
+    }
+    if (generation === this.generation) this.setState("playing");
+  }
+
+  pause() {
+    this.generation += 1;
+    this.audio.pause();
+    this.setState("paused");
+  }
+
+  stop() {
+    this.generation += 1;
+    this.audio.pause();
+    this.audio.removeAttribute("src");
+    delete this.audio.dataset.index;
+    this.audio.load();
+    this.index = 0;
+    this.setState("stopped");
+    this.emit("sentence");
+  }
+
+  next() {
+    if (this.index < this.sentences.length - 1) this.play(this.index + 1);
+  }
+
+  previous() {
+    if (this.index > 0) this.play(this.index - 1);
+  }
+
+  advance() {
+    if (this.state !== "playing") return;
+    if (this.index < this.sentences.length - 1) {
+      this.play(this.index + 1);
+    } else {
+      this.setState("finished");
+    }
+  }
+
+  /** Current time in the clip being played (seconds). */
+  get time() {
+    return this.audio.currentTime;
+  }
+
+  clip(index) {
+    if (!this.clips.has(index)) {
+      const sentence = this.sentences[index];
+      const promise = fetch(new URL(sentence.audio, this.apiBase), { credentials: "omit" })
+        .then((response) => {
+          if (!response.ok) throw new Error(`HTTP ${response.status}`);
+          return response.blob();
+        })
+        .then((blob) => URL.createObjectURL(blob));
+      if (!sentence.words && sentence.timing) this.fetchTiming(sentence);
+      this.clips.set(index, promise);
+      // A failed fetch is forgotten so that pressing play again retries it.
+      promise.catch(() => this.clips.get(index) === promise && this.clips.delete(index));
+    }
+    return this.clips.get(index);
+  }
+
+  fetchTiming(sentence) {
+    fetch(new URL(sentence.timing, this.apiBase), { credentials: "omit" })
+      .then((response) => (response.ok ? response.json() : null))
+      .then((timing) => {
+        if (timing && Array.isArray(timing.words)) {
+          sentence.words = timing.words;
+          sentence.duration = timing.duration;
+        }
+      })
+      .catch(() => {});
+  }
+
+  prefetch() {
+    for (let ahead = 1; ahead <= PREFETCH; ahead += 1) {
+      const index = this.index + ahead;
+      if (index < this.sentences.length) this.clip(index).catch(() => {});
+    }
+    for (const [index, promise] of this.clips) {
+      if (index < this.index - KEEP_BEHIND || index > this.index + PREFETCH) {
+        this.clips.delete(index);
+        promise.then((url) => URL.revokeObjectURL(url), () => {});
+      }
+    }
+  }
+
+  releaseAll() {
+    for (const promise of this.clips.values()) promise.then((url) => URL.revokeObjectURL(url), () => {});
+    this.clips.clear();
+  }
+
+  failIfCurrent() {
+    if (this.audio.dataset.index && this.state === "playing") {
+      this.fail(new Error("audio"));
+    }
+  }
+
+  fail(error) {
+    this.error = error;
+    this.setState("error");
+  }
+
+  setState(state) {
+    if (state === this.state) return;
+    this.state = state;
+    this.emit("state");
+  }
+
+  emit(type) {
+    this.dispatchEvent(new Event(type));
+  }
+}
