@@ -96,17 +96,17 @@ def run(data: Path, chosen: list[tuple[str, str]]) -> tuple[list[Score], float, 
     load, languages = loader(), language_stage()
     documents = [(page, kind, load(gzip.decompress((data / "html" / f"{page}.html.gz").read_bytes())))
                  for page, kind in chosen]
-    scores, extracted = [], []
-    started = time.process_time()
+    scores = []
+    extract_seconds = 0.0
     for page, kind, document in documents:
+        started = time.process_time()
         try:
-            extracted.append(extract_blocks(document))
-            text = "\n".join(block.text for block in extracted[-1].blocks)
+            text = "\n".join(block.text for block in extract_blocks(document).blocks)
         except NoContentError:
             text = ""
+        extract_seconds += time.process_time() - started
         truth = json.loads((data / "ground-truth" / f"{page}.json").read_text())["ground_truth"]
         scores.append(Score(page, kind, *word_f1(text, truth.get("main_content") or "")))
-    extract_seconds = time.process_time() - started
     if languages is None:
         return scores, extract_seconds, None
     started = time.process_time()

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import Counter
-from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -34,46 +32,60 @@ class _Placed:
 
 def assemble(page: Page, pairs: list[tuple[Utterance, Clip]], options: SpeechOptions) -> Track:
     """Join the clips with pauses into one track and build its block/sentence/word timeline."""
-    rate = _track_rate(pairs)
-    blocks = {b.index: b for b in page.blocks}
-    chunks: list[np.ndarray] = []
-    placed: list[_Placed] = []
-    length = 0
-    previous: Utterance | None = None
+    assembler = Assembler(page, options)
     for utterance, clip in pairs:
-        samples = _resample(_samples(clip), clip.sample_rate, rate)
-        samples, lead = _trim(samples, rate)
-        if previous is not None:
+        assembler.add(utterance, clip)
+    return assembler.track()
+
+
+class Assembler:
+    """Joins clips one at a time, so a writer can encode while later clips are synthesized.
+
+    The track takes the first clip's sample rate; a clip at another rate is resampled.
+    """
+
+    def __init__(self, page: Page, options: SpeechOptions) -> None:
+        self.page = page
+        self.options = options
+        self.sample_rate = 0
+        self._chunks: list[np.ndarray] = []
+        self._placed: list[_Placed] = []
+        self._length = 0
+
+    def add(self, utterance: Utterance, clip: Clip) -> np.ndarray:
+        """Append a clip (after its pause); return the samples it added to the track."""
+        if clip.sample_rate <= 0:
+            raise AudioError("a clip has no sample rate; the speech engine returned bad audio")
+        rate = self.sample_rate = self.sample_rate or clip.sample_rate
+        samples, lead = _trim(_resample(_samples(clip), clip.sample_rate, rate), rate)
+        gap = 0
+        if self._placed:
             # The same pauses as live playback (reader.play), scaled with the rate there.
-            gap = int(round(pause_between(page, previous, utterance, options.rate) * rate))
-            chunks.append(np.zeros(gap, dtype=np.int16))
-            length += gap
-        start = length / rate
-        chunks.append(samples)
-        length += len(samples)
-        placed.append(
-            _Placed(utterance=utterance, clip=clip, t_start=start, t_end=length / rate, lead=lead)
+            before = self._placed[-1].utterance
+            gap = int(round(pause_between(self.page, before, utterance, self.options.rate) * rate))
+            samples = np.concatenate([np.zeros(gap, np.int16), samples])
+        start = (self._length + gap) / rate
+        self._chunks.append(samples)
+        self._length += len(samples)
+        end = self._length / rate
+        self._placed.append(
+            _Placed(utterance=utterance, clip=clip, t_start=start, t_end=end, lead=lead)
         )
-        previous = utterance
-    pcm = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
-    duration = len(pcm) / rate
-    timeline = Timeline(cues=_cues(placed, blocks), duration=duration)
-    return Track(
-        pcm=pcm.astype("<i2").tobytes(),
-        sample_rate=rate,
-        timeline=timeline,
-        title=page.title,
-        lang=page.lang,
-        page=page,
-    )
+        return samples
 
-
-def _track_rate(pairs: Sequence[tuple[Utterance, Clip]]) -> int:
-    """The rate most clips already have (the first on a tie), so the fewest need resampling."""
-    rates = [clip.sample_rate for _, clip in pairs]
-    if any(r <= 0 for r in rates):
-        raise AudioError("a clip has no sample rate; the speech engine returned bad audio")
-    return Counter(rates).most_common(1)[0][0] if rates else DEFAULT_SAMPLE_RATE
+    def track(self) -> Track:
+        """The track so far, with its timeline."""
+        rate = self.sample_rate or DEFAULT_SAMPLE_RATE
+        pcm = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
+        blocks = {b.index: b for b in self.page.blocks}
+        return Track(
+            pcm=pcm.astype("<i2").tobytes(),
+            sample_rate=rate,
+            timeline=Timeline(cues=_cues(self._placed, blocks), duration=len(pcm) / rate),
+            title=self.page.title,
+            lang=self.page.lang,
+            page=self.page,
+        )
 
 
 def _samples(clip: Clip) -> np.ndarray:

@@ -102,7 +102,8 @@ def site_name(url: str) -> str:
 def tag_mp3(path: Path, meta: Meta) -> None:
     """Write ID3 title, language, site, source URL and CHAP/CTOC chapters."""
     tags = ID3()
-    tags.add(TIT2(encoding=3, text=meta.title))
+    if meta.title:
+        tags.add(TIT2(encoding=3, text=meta.title))
     if meta.lang:
         tags.add(TLAN(encoding=3, text=_iso639_2(meta.lang)))
     if meta.site:

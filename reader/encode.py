@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+import queue
 import tempfile
+import threading
 import wave
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Protocol
 
 import lameenc
 import numpy as np
@@ -31,67 +35,151 @@ FILE_MODE = 0o644
 Encoder = Callable[[bytes, int, Path], None]
 
 
-def write_wav(pcm: bytes, rate: int, path: Path) -> None:
+class AudioWriter(Protocol):
+    """An open audio file that takes 16-bit mono samples as they come."""
+
+    def write(self, samples: np.ndarray) -> None: ...
+
+    def close(self) -> None: ...
+
+
+class WavWriter:
     """16-bit mono PCM in a RIFF/WAVE file."""
-    with wave.open(str(path), "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        for chunk in _chunks(pcm):
-            out.writeframes(chunk.tobytes())
+
+    def __init__(self, path: Path, rate: int) -> None:
+        self._out = wave.open(str(path), "wb")
+        self._out.setnchannels(1)
+        self._out.setsampwidth(2)
+        self._out.setframerate(rate)
+
+    def write(self, samples: np.ndarray) -> None:
+        self._out.writeframes(samples.astype("<i2").tobytes())
+
+    def close(self) -> None:
+        self._out.close()
 
 
-def write_mp3(pcm: bytes, rate: int, path: Path) -> None:
+class Mp3Writer:
     """MPEG Layer III (LAME), mono, at the track's own rate."""
-    encoder = lameenc.Encoder()
-    encoder.set_bit_rate(MP3_BIT_RATE)
-    encoder.set_in_sample_rate(rate)
-    encoder.set_out_sample_rate(rate)
-    encoder.set_channels(1)
-    encoder.set_quality(MP3_QUALITY)
-    with open(path, "wb") as out:
-        for chunk in _chunks(pcm):
-            out.write(encoder.encode(chunk.tobytes()))
-        out.write(encoder.flush())
+
+    def __init__(self, path: Path, rate: int) -> None:
+        self._encoder = lameenc.Encoder()
+        self._encoder.set_bit_rate(MP3_BIT_RATE)
+        self._encoder.set_in_sample_rate(rate)
+        self._encoder.set_out_sample_rate(rate)
+        self._encoder.set_channels(1)
+        self._encoder.set_quality(MP3_QUALITY)
+        self._out = open(path, "wb")  # closed in close()
+
+    def write(self, samples: np.ndarray) -> None:
+        for chunk in _chunks(samples):
+            self._out.write(self._encoder.encode(chunk.astype("<i2").tobytes()))
+
+    def close(self) -> None:
+        with self._out:
+            self._out.write(self._encoder.flush())
 
 
-def write_ogg(pcm: bytes, rate: int, path: Path) -> None:
-    """OGG Vorbis through libsndfile, in chunks."""
-    _write_soundfile(pcm, rate, path, "OGG", "VORBIS", VORBIS_QUALITY)
+class SoundfileWriter:
+    """OGG Vorbis or FLAC through libsndfile, always in chunks."""
+
+    def __init__(self, path: Path, rate: int, container: str) -> None:
+        subtype, quality = ("VORBIS", VORBIS_QUALITY) if container == "OGG" else ("PCM_16", None)
+        self._out = soundfile.SoundFile(
+            str(path),
+            "w",
+            samplerate=rate,
+            channels=1,
+            format=container,
+            subtype=subtype,
+            compression_level=quality,
+        )
+
+    def write(self, samples: np.ndarray) -> None:
+        for chunk in _chunks(samples):
+            self._out.write(chunk)
+
+    def close(self) -> None:
+        self._out.close()
 
 
-def write_flac(pcm: bytes, rate: int, path: Path) -> None:
-    """FLAC (lossless, 16-bit) through libsndfile, in chunks."""
-    _write_soundfile(pcm, rate, path, "FLAC", "PCM_16", None)
+def _ogg(path: Path, rate: int) -> AudioWriter:
+    return SoundfileWriter(path, rate, "OGG")
 
 
-# Format name (the file extension) → encoder.
-ENCODERS: dict[str, Encoder] = {
-    "wav": write_wav,
-    "mp3": write_mp3,
-    "ogg": write_ogg,
-    "flac": write_flac,
+def _flac(path: Path, rate: int) -> AudioWriter:
+    return SoundfileWriter(path, rate, "FLAC")
+
+
+# Format name (the file extension) → how to open a writer for it.
+WRITERS: dict[str, Callable[[Path, int], AudioWriter]] = {
+    "wav": WavWriter,
+    "mp3": Mp3Writer,
+    "ogg": _ogg,
+    "flac": _flac,
 }
 
 
-def _write_soundfile(
-    pcm: bytes, rate: int, path: Path, container: str, subtype: str, quality: float | None
-) -> None:
-    with soundfile.SoundFile(
-        str(path),
-        "w",
-        samplerate=rate,
-        channels=1,
-        format=container,
-        subtype=subtype,
-        compression_level=quality,
-    ) as out:
-        for chunk in _chunks(pcm):
-            out.write(chunk)
+def encode_all(fmt: str) -> Encoder:
+    """A one-shot encoder for a format: the whole PCM of a track to one file."""
+
+    def encode(pcm: bytes, rate: int, path: Path) -> None:
+        writer = WRITERS[fmt](path, rate)
+        try:
+            writer.write(np.frombuffer(pcm, dtype="<i2"))
+        finally:
+            writer.close()
+
+    return encode
 
 
-def _chunks(pcm: bytes) -> Iterator[np.ndarray]:
-    samples = np.frombuffer(pcm, dtype="<i2")
+# Format name → one-shot encoder, what `export` uses for a finished track.
+ENCODERS: dict[str, Encoder] = {fmt: encode_all(fmt) for fmt in WRITERS}
+
+
+class BackgroundWriter:
+    """Feeds a writer from a thread: LAME and libsndfile release the GIL, so encoding runs on
+    the other core while the caller synthesizes the next clips."""
+
+    def __init__(self, writer: AudioWriter) -> None:
+        self._writer = writer
+        self._queue: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="audio-writer", daemon=True)
+        self._thread.start()
+
+    def write(self, samples: np.ndarray) -> None:
+        if self._error is not None:
+            raise self._error
+        self._queue.put(samples)
+
+    def close(self) -> None:
+        """Wait for the queue to drain, then close the file; raise what the encoder raised."""
+        self._queue.put(None)
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        self._writer.close()
+
+    def abort(self) -> None:
+        """Stop without finishing the file (the caller throws it away)."""
+        self._error = self._error or InterruptedError("aborted")
+        self._queue.put(None)
+        self._thread.join()
+        with contextlib.suppress(Exception):
+            self._writer.close()
+
+    def _run(self) -> None:
+        while (samples := self._queue.get()) is not None:
+            if self._error is not None:
+                continue  # drain without work once failed or aborted
+            try:
+                self._writer.write(samples)
+            except Exception as exc:  # handed to the caller's thread
+                self._error = exc
+
+
+def _chunks(samples: np.ndarray) -> Iterator[np.ndarray]:
     for start in range(0, len(samples), CHUNK_FRAMES):
         yield samples[start : start + CHUNK_FRAMES]
 

@@ -4,23 +4,26 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
 
 from mutagen import MutagenError
 
+from reader.audio import Assembler
 from reader.captions import write_captions, write_timeline
 from reader.chapters import Meta, Section, meta_for, sections, tag_mp3, tag_vorbis
-from reader.encode import ENCODERS, atomic_path, write_text
-from reader.errors import AudioError, ReaderError, UsageError
-from reader.model import Timeline, Track
+from reader.encode import ENCODERS, WRITERS, BackgroundWriter, atomic_path, write_text
+from reader.errors import AudioError, NoContentError, ReaderError, UsageError
+from reader.model import Clip, Page, Timeline, Track, Utterance
+from reader.options import SpeechOptions
 
 __all__ = [
     "FORMATS",
     "check_format",
     "export",
     "export_split",
+    "export_stream",
     "write_captions",
     "write_timeline",
 ]
@@ -32,12 +35,50 @@ FORMATS = tuple(ENCODERS)
 WRITE_ERRORS = (OSError, RuntimeError, ValueError, MutagenError)
 # Longest slug in a split file name: long headings make unwieldy names on phones.
 SLUG_LENGTH = 40
+# A track with no samples: the page had nothing to speak (MP3 and FLAC cannot be empty).
+EMPTY = "nothing to export: no text on the page was spoken"
 
 
 def export(track: Track, path: Path, *, fmt: str | None = None) -> Path:
     """Write the track as WAV, MP3, OGG Vorbis or FLAC (from the extension) with tags."""
     path = Path(path)
     return _write(track, path, check_format(path, fmt), meta_for(track))
+
+
+def export_stream(
+    page: Page,
+    pairs: Iterable[tuple[Utterance, Clip]],
+    options: SpeechOptions,
+    path: Path,
+    *,
+    fmt: str | None = None,
+) -> Track:
+    """Assemble and write at once: each clip is encoded in a thread as soon as it arrives,
+    while the next ones are still being synthesized. Returns the track, as `assemble` would."""
+    path = Path(path)
+    fmt = check_format(path, fmt)
+    assembler = Assembler(page, options)
+
+    def write() -> None:
+        with atomic_path(path) as temp:
+            writer: BackgroundWriter | None = None
+            try:
+                for utterance, clip in pairs:
+                    samples = assembler.add(utterance, clip)
+                    if writer is None:
+                        writer = BackgroundWriter(WRITERS[fmt](temp, assembler.sample_rate))
+                    writer.write(samples)
+                if writer is None:
+                    raise NoContentError(EMPTY)
+                writer.close()
+            except BaseException:
+                if writer is not None:
+                    writer.abort()
+                raise
+            _tag(temp, fmt, meta_for(assembler.track()))
+
+    _guarded(path, write)
+    return assembler.track()
 
 
 def export_split(track: Track, directory: Path, fmt: str = "mp3") -> list[Path]:
@@ -86,16 +127,23 @@ def check_format(path: Path, fmt: str | None = None) -> str:
 
 
 def _write(track: Track, path: Path, fmt: str, meta: Meta) -> Path:
+    if not track.pcm:
+        raise NoContentError(EMPTY)
+
     def write() -> None:
         with atomic_path(path) as temp:
             ENCODERS[fmt](track.pcm, track.sample_rate, temp)
-            if fmt == "mp3":
-                tag_mp3(temp, meta)
-            elif fmt in ("ogg", "flac"):
-                tag_vorbis(temp, meta)
+            _tag(temp, fmt, meta)
 
     _guarded(path, write)
     return path
+
+
+def _tag(path: Path, fmt: str, meta: Meta) -> None:
+    if fmt == "mp3":
+        tag_mp3(path, meta)
+    elif fmt in ("ogg", "flac"):
+        tag_vorbis(path, meta)
 
 
 def _guarded(path: Path, action: Callable[[], None]) -> None:

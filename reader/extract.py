@@ -26,7 +26,7 @@ from reader.extract_rules import element_lang, normalise_lang
 from reader.extract_text import SPACE, BlockBuilder
 from reader.locate import Locator
 from reader.model import Block, Document, Page
-from reader.scoring import Measures, content_elements, is_boilerplate, measure
+from reader.scoring import Measures, content_elements, measure
 
 # lxml refuses text that declares its own encoding or carries control characters; the
 # text is already decoded, so both are dropped before parsing.
@@ -41,18 +41,13 @@ def extract_blocks(doc: Document) -> Page:
     body = root.find("body")
     if body is None:
         body = root
-    measures = measure(body)
     declared = element_lang(root)
     lang = declared or _meta_language(root) or _first_tag(doc.content_language)
     locate = Locator(root)
-    blocks: list[Block] = []
-    for area in _areas(root, body, measures):
-        builder = BlockBuilder(page_lang=lang, skip=_skipper(area, measures), locate=locate)
-        for element in area.elements:
-            builder.add_area(element, _inherited_lang(element))
-        if builder.blocks:
-            blocks = builder.blocks
-            break
+    # Hidden text is read only when nothing else is: pages that show their text with
+    # scripts ship it hidden, and a listener should hear it rather than nothing.
+    blocks = _read(root, body, measure(body), lang, locate)
+    blocks = blocks or _read(root, body, measure(body, hidden=False), lang, locate)
     if not blocks:
         raise NoContentError(NO_CONTENT)
     return Page(
@@ -62,6 +57,18 @@ def extract_blocks(doc: Document) -> Page:
         blocks=tuple(blocks),
         declared_lang=declared,
     )
+
+
+def _read(
+    root: etree._Element, body: etree._Element, measures: Measures, lang: str, locate: Locator
+) -> list[Block]:
+    for area in _areas(root, body, measures):
+        builder = BlockBuilder(page_lang=lang, skip=_skipper(area, measures), locate=locate)
+        for element in area.elements:
+            builder.add_area(element, _inherited_lang(element))
+        if builder.blocks:
+            return builder.blocks
+    return []
 
 
 def _parse(html: str) -> etree._Element:
@@ -80,7 +87,7 @@ def _parse(html: str) -> etree._Element:
 
 
 def _areas(root: etree._Element, body: etree._Element, measures: Measures) -> Iterator[Area]:
-    yield from author_areas(root, measures)
+    yield from author_areas(root, body, measures)
     content = content_elements(body, measures)
     yield Area(tuple(content), authored=False)
     if content != [body]:
@@ -91,7 +98,8 @@ def _skipper(area: Area, measures: Measures) -> Callable[[etree._Element], bool]
     skipped = measures.skipped
     if area.authored:
         return lambda el: el in skipped or is_navigation(el)
-    return lambda el: el in skipped or is_boilerplate(el, measures)
+    furniture = measures.furniture
+    return lambda el: el in skipped or el in furniture
 
 
 def _inherited_lang(el: etree._Element) -> str:

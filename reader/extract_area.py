@@ -27,6 +27,9 @@ NAVIGATION_HINTS = frozenset(
 # An article is the whole content when it holds most of the text of all articles; else the
 # page is a listing of teasers and each is read in turn.
 DOMINANT_ARTICLE_SHARE = 0.6
+# `main` and `article` are taken as the content when they hold this share of the page's
+# prose (text outside links and page furniture).
+MIN_AREA_SHARE = 0.25
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,7 +40,7 @@ class Area:
     authored: bool
 
 
-def author_areas(root: etree._Element, measures: Measures) -> Iterator[Area]:
+def author_areas(root: etree._Element, body: etree._Element, measures: Measures) -> Iterator[Area]:
     """Candidate reading areas the page names, strongest first."""
     finders: tuple[Callable[[etree._Element], list[etree._Element]], ...] = (
         _readspeaker_area,
@@ -47,12 +50,15 @@ def author_areas(root: etree._Element, measures: Measures) -> Iterator[Area]:
         found = _visible_outermost(find(root), measures)
         if found:
             yield Area(tuple(found), authored=True)
+    page_prose = measures.prose.get(body, 0)
     mains = _visible_outermost(root.xpath("//main | //*[@role='main']"), measures)
-    if mains:
+    if _holds_content(mains, page_prose, measures):
         yield Area(tuple(mains), authored=False)
     articles = _visible_outermost(root.xpath("//article"), measures)
     if articles:
-        yield Area(tuple(_main_articles(articles, measures)), authored=False)
+        articles = _main_articles(articles, measures)
+        if _holds_content(articles, page_prose, measures):
+            yield Area(tuple(articles), authored=False)
 
 
 def is_navigation(el: etree._Element) -> bool:
@@ -98,6 +104,12 @@ def _visible_outermost(elements: list[etree._Element], measures: Measures) -> li
             continue
         kept.append(el)
     return kept
+
+
+def _holds_content(elements: list[etree._Element], page_prose: int, measures: Measures) -> bool:
+    # A `main` or `article` that only wraps a banner or a few teasers is not the content.
+    found = sum(measures.prose.get(el, 0) for el in elements)
+    return bool(elements) and found >= MIN_AREA_SHARE * page_prose
 
 
 def _main_articles(articles: list[etree._Element], measures: Measures) -> list[etree._Element]:

@@ -7,6 +7,7 @@ lowercase names lxml's HTML parser gives.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from lxml import etree
 
@@ -21,6 +22,9 @@ SKIP_TAGS = frozenset(
         "meter", "dialog",
     }
 )  # fmt: skip
+# Pages that render with scripts often ship their text inside these, hidden until the
+# scripts run (Discourse's <noscript> crawler view, streamed React in <div hidden>).
+SCRIPTED_TAGS = frozenset({"noscript"})
 # Author markup meaning "do not read this": ReadSpeaker's rs_skip and its own button
 # (rsbtn, "Lyssna"), and the class names other reading tools and CMSs use.
 SKIP_CLASSES = frozenset(
@@ -56,26 +60,39 @@ BLOCK_TAGS = frozenset(
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
-def is_skipped(el: etree._Element) -> bool:
-    """Whether the author or the markup says this element is not to be read."""
-    tag = el.tag
+def is_skipped(el: etree._Element, *, hidden: bool = True) -> bool:
+    """Whether the author or the markup says this element is not to be read.
+
+    With `hidden=False` only the author's "do not read" markup and code count: that is the
+    reading of a page whose text is all hidden until its scripts run.
+    """
+    return skipped_by(el, el.tag, el.keys(), hidden)  # type: ignore[arg-type]
+
+
+def skipped_by(el: etree._Element, tag: str, names: list[str], hidden: bool) -> bool:
+    """`is_skipped` for a caller that already holds the tag and attribute names (hot loop)."""
     if tag in SKIP_TAGS or not isinstance(tag, str):
-        return True
-    attrib = el.attrib
-    if not attrib:
+        return hidden or tag not in SCRIPTED_TAGS
+    if not names or WATCHED_ATTRIBUTES.isdisjoint(names):
         return False
-    names = attrib.keys()
-    if WATCHED_ATTRIBUTES.isdisjoint(names):
+    if not hidden:
+        if "data-reader-skip" in names:
+            return True
+    elif not SKIP_ATTRIBUTES.isdisjoint(names):
+        return True
+    elif "aria-hidden" in names and el.get("aria-hidden", "").strip().lower() == "true":
+        return True
+    elif "style" in names and HIDDEN_STYLE.search(el.get("style", "")):
+        return True
+    if "class" not in names:
         return False
-    if not SKIP_ATTRIBUTES.isdisjoint(names):
-        return True
-    if attrib.get("aria-hidden", "").strip().lower() == "true":
-        return True
-    style = attrib.get("style")
-    if style and HIDDEN_STYLE.search(style):
-        return True
-    classes = attrib.get("class")
-    return bool(classes) and not SKIP_CLASSES.isdisjoint(classes.split())
+    return _skip_class(el.get("class", ""))
+
+
+@lru_cache(maxsize=4096)
+def _skip_class(classes: str) -> bool:
+    # Pages repeat the same class strings many times: the answer is cached per string.
+    return not SKIP_CLASSES.isdisjoint(classes.split())
 
 
 def is_block_tag(tag: str) -> bool:

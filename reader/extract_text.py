@@ -65,6 +65,11 @@ class Run:
     def add(self, text: str | None, lang: str) -> None:
         if not text:
             return
+        if text.isspace():
+            if not self.space_before:
+                self.pieces.append((" ", lang))
+                self.space_before = True
+            return
         text = SPACE.sub(" ", INVISIBLE.sub("", text))
         if self.space_before and text.startswith(" "):
             text = text[1:]
@@ -155,6 +160,8 @@ class BlockBuilder:
         return Context(kind, 0, declared, lang)
 
     def _flush(self, run: Run) -> None:
+        if not run.pieces and not run.images:
+            return
         images = run.images
         text, spans = run.finish()
         context = run.context

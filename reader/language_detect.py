@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 
@@ -22,9 +23,9 @@ from reader.language_words import (
 
 # Nats added per common word of a language found in the text: a word like "och" or "ikke"
 # outweighs the few nats by which the character model separates close languages.
-COMMON_WORD_WEIGHT = 3.0
+COMMON_WORD_WEIGHT = 8.0
 # Enough characters to decide any block; longer text only costs time.
-MAX_KEYS = 600
+MAX_KEYS = 300
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
@@ -38,36 +39,60 @@ class Guess:
     evidence: int  # characters scored; 0 when decided by script alone
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Evidence:
+    """What a text says about each candidate language, in nats, before any prior."""
+
+    candidates: tuple[str, ...]
+    scores: tuple[float, ...]
+    evidence: int
+
+    def guess(self, prior: Mapping[str, float] | None = None) -> Guess:
+        """The likeliest candidate once `prior` (nats per candidate) is added."""
+        scores = self.scores
+        if prior:
+            scores = tuple(
+                s + prior.get(c, 0.0) for c, s in zip(self.candidates, scores, strict=True)
+            )
+        top = max(scores)
+        weights = [math.exp(s - top) for s in scores]
+        total = sum(weights)
+        # Ties go to the earlier candidate: the site lists its languages in its own order.
+        ranked = sorted(range(len(scores)), key=lambda i: (-weights[i], i))
+        probabilities = tuple((self.candidates[i], weights[i] / total) for i in ranked)
+        lang, confidence = probabilities[0]
+        return Guess(
+            lang=lang, confidence=confidence, probabilities=probabilities, evidence=self.evidence
+        )
+
+
 def has_letters(text: str) -> bool:
     """Whether a text has any letter (a phone number or a date has none)."""
     return any(ch.isalpha() for ch in text)
 
 
-def guess_language(
-    text: str,
-    candidates: tuple[str, ...],
-    prior: dict[str, float] | None = None,
-) -> Guess | None:
-    """The likeliest candidate for `text` (None when it has no letters); `prior` in nats."""
+def read_evidence(text: str, candidates: tuple[str, ...]) -> Evidence | None:
+    """What the text says about each candidate; None when it has no letters to go on."""
     script = dominant_script(text)
     if not script:
         return None
     pool = _candidates_for_script(script, candidates)
     if len(pool) == 1:
-        return Guess(lang=pool[0], confidence=1.0, probabilities=((pool[0], 1.0),), evidence=0)
+        return Evidence(candidates=pool, scores=(0.0,), evidence=0)
     keys = trigram_keys(text)[:MAX_KEYS]
     scores = _scores(text, keys, pool)
-    if prior:
-        for tag in scores:
-            scores[tag] += prior.get(tag, 0.0)
-    probabilities = _softmax(scores)
-    best = max(probabilities, key=lambda tag: (probabilities[tag], -pool.index(tag)))
-    ranked = tuple(sorted(probabilities.items(), key=lambda kv: (-kv[1], pool.index(kv[0]))))
-    return Guess(
-        lang=best, confidence=probabilities[best], probabilities=ranked, evidence=len(keys)
-    )
+    return Evidence(candidates=pool, scores=tuple(scores[c] for c in pool), evidence=len(keys))
 
 
+def guess_language(
+    text: str, candidates: tuple[str, ...], prior: Mapping[str, float] | None = None
+) -> Guess | None:
+    """The likeliest candidate for `text` (None when it has no letters); `prior` in nats."""
+    evidence = read_evidence(text, candidates)
+    return evidence.guess(prior) if evidence else None
+
+
+@cache
 def _candidates_for_script(script: str, candidates: tuple[str, ...]) -> tuple[str, ...]:
     # A text in a script none of the site's languages uses is told apart among the
     # languages of that script rather than forced into a wrong one.
@@ -95,10 +120,3 @@ def _scores(text: str, keys: list[str], pool: tuple[str, ...]) -> dict[str, floa
 @cache
 def _common_words(tag: str) -> frozenset[str]:
     return COMMON_WORDS.get(tag.split("-")[0], frozenset())
-
-
-def _softmax(scores: dict[str, float]) -> dict[str, float]:
-    top = max(scores.values())
-    weights = {tag: math.exp(s - top) for tag, s in scores.items()}
-    total = sum(weights.values())
-    return {tag: w / total for tag, w in weights.items()}

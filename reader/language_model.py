@@ -69,9 +69,7 @@ class CharModel:
         if len(key) == 3:
             history = f.get(key[:2], 0.0)
             p3 = f.get(key, 0.0) / history if history else 0.0
-        value = math.log(
-            LAMBDAS[0] * p3 + LAMBDAS[1] * p2 + LAMBDAS[2] * p1 + LAMBDAS[3] * FLOOR
-        )
+        value = math.log(LAMBDAS[0] * p3 + LAMBDAS[1] * p2 + LAMBDAS[2] * p1 + LAMBDAS[3] * FLOOR)
         self._memo[key] = value
         return value
 
@@ -93,32 +91,49 @@ def char_model(name: str) -> CharModel:
     return CharModel(name, freq, float(data["n_words"][0]))
 
 
-@cache
-def _normal_char(ch: str) -> str:
-    # langdetect's own normalisation keeps our keys in the profiles' alphabet.
-    from langdetect.utils.ngram import NGram
+class _Normaliser(dict[int, str]):
+    """A `str.translate` table filled on first sight of each character."""
 
-    return NGram.normalize(ch.lower())
+    def __missing__(self, code: int) -> str:
+        # langdetect's own normalisation keeps our keys in the profiles' alphabet.
+        from langdetect.utils.ngram import NGram
+
+        value = NGram.normalize(chr(code))
+        self[code] = value
+        return value
+
+
+_NORMALISE = _Normaliser()
 
 
 def trigram_keys(text: str) -> list[str]:
     """The trigram keys of a text: per word, each char with up to two chars before it."""
-    words = "".join(_normal_char(ch) for ch in text).split()
     keys: list[str] = []
-    for word in words:
+    for word in text.lower().translate(_NORMALISE).split():
         seq = f" {word} "
         keys.append(seq[:2])
         keys.extend(seq[i - 2 : i + 1] for i in range(2, len(seq)))
     return keys
 
 
+@cache
+def _table(names: tuple[str, ...]) -> dict[str, tuple[float, ...]]:
+    return {}
+
+
 def log_likelihoods(keys: list[str], names: tuple[str, ...]) -> dict[str, float]:
     """Summed log-probabilities of the keys under each named profile's model."""
-    result: dict[str, float] = {}
-    for name in names:
-        model = char_model(name)
-        result[name] = sum(model.logprob(k) for k in keys)
-    return result
+    # One memo row per key for the whole set of profiles: a page repeats its trigrams.
+    table = _table(names)
+    rows = []
+    for key in keys:
+        row = table.get(key)
+        if row is None:
+            row = table[key] = tuple(char_model(name).logprob(key) for name in names)
+        rows.append(row)
+    if not rows:
+        return dict.fromkeys(names, 0.0)
+    return dict(zip(names, map(sum, zip(*rows, strict=True)), strict=True))
 
 
 @cache

@@ -2,19 +2,21 @@
 
 One file per language, `<lang>.tsv`, each line `written<TAB>spoken`; `#` starts a comment
 line. A written form with capitals matches only as written; one in lower case matches any
-case. Matches are whole words. The defaults ship in `reader/lexicon/`; a site's directory
-(`SpeechOptions.lexicon_dir`) holds files of the same names whose entries win.
+case. Matches are whole words of the text as shown on the page. The defaults ship in
+`reader/lexicon/`; a site's directory (`SpeechOptions.lexicon_dir`) holds files of the same
+names whose entries win.
 """
 
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from reader.errors import UsageError
-from reader.normalize_base import Replacement, Spoken, rewrite
+from reader.normalize_base import Replacement, Spoken, splice
 
 DEFAULT_DIR = Path(__file__).with_name("lexicon")
 
@@ -35,11 +37,24 @@ def load_lexicon(lang: str, lexicon_dir: Path | None = None) -> Lexicon:
     return _build(lang, site if stamp else None, stamp)
 
 
-def apply_lexicon(spoken: Spoken, lexicon: Lexicon) -> Spoken:
-    """Replace every whole-word lexicon entry in the spoken text."""
+def apply_lexicon(spoken: Spoken, lexicon: Lexicon, shown: str, offset: int = 0) -> Spoken:
+    """Say each lexicon word found in the shown text as the lexicon says, whatever rules did.
+
+    Written forms are matched in `shown` (the text as on the page, starting at `offset` in its
+    block), so "ÖSK" matches even though the rules spelled it out; the character map finds
+    the spoken stretch that stands for it.
+    """
     if lexicon.pattern is None:
         return spoken
-    return rewrite(spoken, lexicon.pattern, lambda m: _lookup(lexicon, m[0]))
+    edits, done = [], 0
+    for match in lexicon.pattern.finditer(shown):
+        said = _lookup(lexicon, match[0])
+        first = bisect_left(spoken.char_map, match.start() + offset)
+        last = bisect_left(spoken.char_map, match.end() + offset)
+        if said is not None and done <= first < last:
+            edits.append((first, min(last, len(spoken.text)), said))
+            done = last
+    return splice(spoken, edits)
 
 
 def _lookup(lexicon: Lexicon, written: str) -> Replacement:

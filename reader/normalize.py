@@ -37,13 +37,11 @@ def language_for(lang: str) -> Language:
     return LANGUAGES.get(code) or Language(code=code)
 
 
-def normalize(
-    text: str, lang: str, *, offset: int = 0, lexicon_dir: Path | None = None
-) -> Spoken:
+def normalize(text: str, lang: str, *, offset: int = 0, lexicon_dir: Path | None = None) -> Spoken:
     """Text to speak for `text` (which starts at `offset` in its block), in language `lang`."""
     spoken = apply_rules(identity(text, offset), _rules(base_language(lang)))
     spoken = tidy(spoken)
-    spoken = apply_lexicon(spoken, load_lexicon(base_language(lang), lexicon_dir))
+    spoken = apply_lexicon(spoken, load_lexicon(base_language(lang), lexicon_dir), text, offset)
     return tidy(spoken)
 
 

@@ -8,7 +8,7 @@ and rules built from these pieces.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 # A piece of a replacement: spoken text and the span it stands for, relative to the match.
@@ -58,22 +58,33 @@ def identity(text: str, offset: int = 0) -> Spoken:
 
 def rewrite(spoken: Spoken, pattern: re.Pattern[str], repl: Callable[..., Replacement]) -> Spoken:
     """Replace every match of `pattern`, carrying the character map through."""
+    edits = (
+        (match.start(), match.end(), result)
+        for match in pattern.finditer(spoken.text)
+        if (result := repl(match)) is not None
+    )
+    return splice(spoken, edits)
+
+
+def splice(spoken: Spoken, edits: Iterable[tuple[int, int, str | Sequence[Piece]]]) -> Spoken:
+    """Replace stretches [start, end) of the spoken text, in order and not overlapping.
+
+    A replacement's characters map onto the shown text the stretch stood for, spread evenly,
+    so "till exempel" maps back onto "t.ex." and "fjorton" onto "14".
+    """
     text, old = spoken.text, spoken.char_map
     out: list[str] = []
     cmap: list[int] = []
     pos = 0
-    for match in pattern.finditer(text):
-        result = repl(match)
-        if result is None:
-            continue
-        out.append(text[pos : match.start()])
-        cmap.extend(old[pos : match.start()])
-        pieces = [(result, 0, match.end() - match.start())] if isinstance(result, str) else result
+    for start, end, result in edits:
+        out.append(text[pos:start])
+        cmap.extend(old[pos:start])
+        pieces = [(result, 0, end - start)] if isinstance(result, str) else result
         for said, a, b in pieces:
-            a, b = a + match.start(), b + match.start()
+            a, b = a + start, b + start
             out.append(said)
             cmap.extend(old[a + (i * (b - a)) // len(said)] for i in range(len(said)))
-        pos = match.end()
+        pos = end
     if pos == 0 and not out:
         return spoken
     out.append(text[pos:])

@@ -1,4 +1,5 @@
-"""German, basic: abbreviations, ordinals with a dot, clock times and ranges.
+"""German, basic: abbreviations, ordinals with a dot, clock times, ranges and phone
+numbers.
 
 eSpeak NG's German voice reads "1. Mai" and "2. Weltkrieg" as "eins" plus a sentence end,
 "8.30 Uhr" as "acht Punkt dreißig Uhr" and "z.B." as letters.
@@ -8,14 +9,14 @@ from __future__ import annotations
 
 import re
 
-from reader.normalize_base import Language, Replacement, Rule
-from reader.normalize_rules import range_rule
+from reader.normalize_base import Language, Replacement, Rule, spell_digits
+from reader.normalize_rules import phone_rules, range_rule
 
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
-          "Oktober", "November", "Dezember")
+          "Oktober", "November", "Dezember")  # fmt: skip
 ONES = ("", "ein", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn",
         "elf", "zwölf", "dreizehn", "vierzehn", "fünfzehn", "sechzehn", "siebzehn", "achtzehn",
-        "neunzehn")
+        "neunzehn")  # fmt: skip
 IRREGULAR_ORDINALS = {1: "erst", 3: "dritt", 7: "siebt", 8: "acht"}
 TENS = ("", "", "zwanzig", "dreißig")
 # After these words an ordinal takes the dative ending: "am ersten Mai".
@@ -29,11 +30,11 @@ ABBREVIATIONS = {
     "Dr.": "Doktor", "Prof.": "Professor", "Hr.": "Herr", "Fr.": "Frau", "etc.": "et cetera",
     "bspw.": "beispielsweise", "sog.": "sogenannt", "zzgl.": "zuzüglich", "Mio.": "Millionen",
     "Mrd.": "Milliarden", "Jh.": "Jahrhundert", "v.a.": "vor allem",
-}
+}  # fmt: skip
 FINAL_ABBREVIATIONS = frozenset({"usw.", "etc.", "o.ä.", "Mio.", "Mrd.", "Jh."})
 WORDS = {"dot": "Punkt", "at": "ät", "slash": "Schrägstrich", "dash": "Bindestrich",
          "underscore": "Unterstrich", "and": "und", "or": "oder", "to": "bis", "plus": "plus",
-         "degrees": "Grad", "celsius": "Celsius", "section": "Paragraf"}
+         "degrees": "Grad", "celsius": "Celsius", "section": "Paragraf"}  # fmt: skip
 
 
 def ordinal_stem(n: int) -> str:
@@ -60,7 +61,16 @@ def _time(m: re.Match[str]) -> Replacement:
     return f"{hour} Uhr" + (f" {minute}" if minute else "")
 
 
+# Phone numbers: the area code digit by digit, the other groups as the voice reads numbers.
+DIGITS = ("null", "eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun")
+
+
+def _pair(digits: str) -> str:
+    return spell_digits(digits, DIGITS) if digits.startswith("0") else digits
+
+
 RULES: tuple[Rule, ...] = (
+    *phone_rules(DIGITS, _pair, str, "plus", ", "),
     (re.compile(r"(?<![\d.,])(\d{1,2})\.\s(?=[A-ZÄÖÜ])"), _ordinal),
     (re.compile(r"\b(\d{1,2})[.:](\d{2})\s?Uhr\b"), _time),
     range_rule("bis"),

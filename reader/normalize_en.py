@@ -14,12 +14,12 @@ from reader.normalize_rules import phone_rules, range_rule
 
 ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
-        "eighteen", "nineteen")
+        "eighteen", "nineteen")  # fmt: skip
 TENS = ("", "", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
 IRREGULAR_ORDINALS = {"one": "first", "two": "second", "three": "third", "five": "fifth",
-                      "eight": "eighth", "nine": "ninth", "twelve": "twelfth"}
+                      "eight": "eighth", "nine": "ninth", "twelve": "twelfth"}  # fmt: skip
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
+          "September", "October", "November", "December")  # fmt: skip
 
 ABBREVIATIONS = {
     "e.g.": "for example", "i.e.": "that is", "etc.": "et cetera", "Mr.": "Mister",
@@ -30,23 +30,25 @@ ABBREVIATIONS = {
     "a.m.": "AM", "p.m.": "PM", "Jan.": "January", "Feb.": "February", "Aug.": "August",
     "Sept.": "September", "Oct.": "October", "Nov.": "November", "Dec.": "December",
     "cf.": "compare", "incl.": "including", "min.": "minutes", "tel.": "telephone",
-}
+}  # fmt: skip
 # These may close a sentence ("... in the U.S. Then ...").
 FINAL_ABBREVIATIONS = frozenset({"etc.", "U.S.", "U.K.", "U.N.", "E.U.", "a.m.", "p.m.",
-                                 "Ltd.", "Inc.", "Jr.", "Sr.", "min."})
+                                 "Ltd.", "Inc.", "Jr.", "Sr.", "min."})  # fmt: skip
 PROTECTED = frozenset({"St.", "No.", "Nos.", "Gen.", "Gov.", "Sen.", "Rev.", "Col.", "Capt.",
                        "Lt.", "Sgt.", "Mar.", "Apr.", "Jun.", "Jul.", "p.", "pp.", "ch.",
-                       "fig.", "vol."})
+                       "fig.", "vol."})  # fmt: skip
 WORDS = {"dot": "dot", "at": "at", "slash": "slash", "dash": "dash", "underscore": "underscore",
          "and": "and", "or": "or", "to": "to", "plus": "plus", "degrees": "degrees",
-         "celsius": "Celsius", "section": "section"}
+         "celsius": "Celsius", "section": "section"}  # fmt: skip
 # "8 AM" is read by eSpeak as letters already; spelling it "A M" makes it say "a" as in "cat".
 ACRONYM_WORDS = {"AM": "AM", "PM": "PM"}
+# "$1400/month": a slash before a unit of time or count is "per", not "or".
+PER_UNITS = ("month", "mo", "year", "yr", "hour", "hr", "h", "day", "week", "person", "night")
 # Currency signs and words: (one, many, hundredth).
 CURRENCIES = {"$": ("dollar", "dollars", "cents"), "€": ("euro", "euros", "cents"),
               "£": ("pound", "pounds", "pence"), "eur": ("euro", "euros", "cents"),
               "usd": ("dollar", "dollars", "cents"), "kr": ("krona", "kronor", "öre"),
-              "sek": ("krona", "kronor", "öre"), "kronor": ("krona", "kronor", "öre")}
+              "sek": ("krona", "kronor", "öre"), "kronor": ("krona", "kronor", "öre")}  # fmt: skip
 
 
 def cardinal(n: int) -> str:
@@ -84,6 +86,11 @@ def year(n: int) -> str:
     return f"{cardinal(century)} {'oh ' + ONES[rest] if rest < 10 else cardinal(rest)}"
 
 
+def _plural(words: str) -> str:
+    """ "nineteen ninety" -> "nineteen nineties", "two thousand" -> "two thousands"."""
+    return words[:-1] + "ies" if words.endswith("y") else words + "s"
+
+
 def _date_iso(m: re.Match[str]) -> Replacement:
     month, day = int(m[2]), int(m[3])
     if not (1 <= month <= 12 and 1 <= day <= 31):
@@ -104,8 +111,10 @@ def _clock(m: re.Match[str]) -> Replacement:
 
 
 def _money(m: re.Match[str]) -> Replacement:
-    amount, cents = m["amount"], m["cents"]
+    amount, cents, scale = m["amount"].replace(" ", ""), m["cents"], m["scale"]
     one, many, small = CURRENCIES[m["unit"].lower()]
+    if scale:
+        return f"{amount}{'.' + cents if cents else ''} {scale} {many}"
     said = f"{amount} {one if amount == '1' else many}"
     return said + (f" and {int(cents)} {small}" if cents and int(cents) else "")
 
@@ -115,27 +124,45 @@ def _year(m: re.Match[str]) -> Replacement:
 
 
 _MONTHS = word_pattern(MONTHS)
-_AMOUNT = r"(?P<amount>\d{1,3}(?:,\d{3})+|\d+)(?:\.(?P<cents>\d{2}))?"
+_AMOUNT = (
+    r"(?P<amount>\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.(?P<cents>\d{2}))?"
+    r"(?:[- ](?P<scale>thousand|million|billion)\b)?"
+)
 _UNIT_AFTER = r"(?P<unit>€|EUR\b|USD\b|kr\b|SEK\b|kronor\b)"
 
 RULES: tuple[Rule, ...] = (
-    *phone_rules(ONES, lambda d: spell_digits(d, ONES), lambda n: spell_digits(str(n), ONES),
-                 "plus", ", "),
+    *phone_rules(
+        ONES, lambda d: spell_digits(d, ONES), lambda n: spell_digits(str(n), ONES), "plus", ", "
+    ),
     (re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])"), _date_iso),
-    (re.compile(rf"\b((?:{_MONTHS})\.?)\s(\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)"),
-     lambda m: f"{m[1]} {ordinal(int(m[2]))}" if 1 <= int(m[2]) <= 31 else None),
-    (re.compile(rf"(?<![\d.,])(\d{{1,2}})(?:st|nd|rd|th)?\s(?=(?:{_MONTHS})\b)"),
-     lambda m: f"the {ordinal(int(m[1]))} of " if 1 <= int(m[1]) <= 31 else None),
-    (re.compile(r"(?<![\d:.])(\d{1,2})(?::(\d{2}))?\s?(a\.m\.|p\.m\.|am\b|pm\b|AM\b|PM\b)?(?![\d:])"),
-     _clock),
+    (
+        re.compile(rf"\b((?:{_MONTHS})\.?)\s(\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)"),
+        lambda m: f"{m[1]} {ordinal(int(m[2]))}" if 1 <= int(m[2]) <= 31 else None,
+    ),
+    (
+        re.compile(rf"(?<![\d.,])(\d{{1,2}})(?:st|nd|rd|th)?\s(?=(?:{_MONTHS})\b)"),
+        lambda m: f"the {ordinal(int(m[1]))} of " if 1 <= int(m[1]) <= 31 else None,
+    ),
+    (
+        re.compile(
+            r"(?<![\d:.])(\d{1,2})(?::(\d{2}))?(?:\s?(a\.m\.|p\.m\.|am\b|pm\b|AM\b|PM\b))?(?![\d:])"
+        ),
+        _clock,
+    ),
     (re.compile(rf"(?P<unit>[$€£])\s?{_AMOUNT}"), _money),
     (re.compile(rf"{_AMOUNT}\s?{_UNIT_AFTER}"), _money),
+    (re.compile(rf"\s?/\s?(?=(?:{word_pattern(PER_UNITS)})\b)"), lambda m: " per "),
     range_rule("to"),
     (re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,]\d)"), lambda m: m[0].replace(" ", "")),
-    (re.compile(r"(?<![\d.,$€£])\b\d{4}\b(?!\s?%|[.,]\d|\s(?:kr|SEK|EUR|euros?|dollars?)\b)"),
-     _year),
-    (re.compile(r"\b(\d+)(?:st|nd|rd|th)\b"),
-     lambda m: ordinal(int(m[1])) if 0 < int(m[1]) < 1_000_000 else None),
+    (re.compile(r"\b((?:1[1-9]|20)\d0)'?s\b"), lambda m: _plural(year(int(m[1])))),
+    (
+        re.compile(r"(?<![\d.,$€£/])\b\d{4}\b(?!\s?%|[.,]\d|\s(?:kr|SEK|EUR|euros?|dollars?)\b)"),
+        _year,
+    ),
+    (
+        re.compile(r"\b(\d+)(?:st|nd|rd|th)\b"),
+        lambda m: ordinal(int(m[1])) if 0 < int(m[1]) < 1_000_000 else None,
+    ),
     (re.compile(r"\bNo\.\s?(?=\d)"), lambda m: "number "),
     (re.compile(r"\bSt\.(?=\s+[A-Z])"), lambda m: "Saint"),
     (re.compile(r"\bSt\.(?!\w)"), lambda m: "Street"),

@@ -1,4 +1,4 @@
-"""Norwegian Bokmål, basic: abbreviations, clock times and ranges.
+"""Norwegian Bokmål, basic: abbreviations, clock times, ranges and phone numbers.
 
 eSpeak NG's Norwegian voice already reads "1. mai" as "første mai" and "3,5" as "tre komma
 fem"; it reads "kl. 08.30" as "k l" (a sentence end) and "null åtte punktum tretti".
@@ -8,22 +8,22 @@ from __future__ import annotations
 
 import re
 
-from reader.normalize_base import Language, Replacement, Rule
-from reader.normalize_rules import range_rule
+from reader.normalize_base import Language, Replacement, Rule, spell_digits
+from reader.normalize_rules import phone_rules, range_rule
 
 MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
-          "oktober", "november", "desember")
+          "oktober", "november", "desember")  # fmt: skip
 ABBREVIATIONS = {
     "bl.a.": "blant annet", "f.eks.": "for eksempel", "osv.": "og så videre", "ca.": "cirka",
     "nr.": "nummer", "dvs.": "det vil si", "mv.": "med videre", "m.m.": "med mer",
     "kl.": "klokken", "tlf.": "telefon", "evt.": "eventuelt", "inkl.": "inklusive",
     "pga.": "på grunn av", "ifm.": "i forbindelse med", "jf.": "jamfør",
     "mht.": "med hensyn til", "iht.": "i henhold til", "etc.": "etcetera", "o.l.": "og lignende",
-}
+}  # fmt: skip
 FINAL_ABBREVIATIONS = frozenset({"osv.", "mv.", "m.m.", "etc.", "o.l."})
 WORDS = {"dot": "punktum", "at": "krøllalfa", "slash": "skråstrek", "dash": "bindestrek",
          "underscore": "understrek", "and": "og", "or": "eller", "to": "til", "plus": "pluss",
-         "degrees": "grader", "celsius": "Celsius", "section": "paragraf"}
+         "degrees": "grader", "celsius": "Celsius", "section": "paragraf"}  # fmt: skip
 
 
 def _time(m: re.Match[str]) -> Replacement:
@@ -33,7 +33,16 @@ def _time(m: re.Match[str]) -> Replacement:
     return f"klokken {hour}" + (f" {minute:02d}" if minute else "")
 
 
+# Phone numbers: the area code digit by digit, the other groups as the voice reads numbers.
+DIGITS = ("null", "en", "to", "tre", "fire", "fem", "seks", "sju", "åtte", "ni")  # fmt: skip
+
+
+def _pair(digits: str) -> str:
+    return spell_digits(digits, DIGITS) if digits.startswith("0") else digits
+
+
 RULES: tuple[Rule, ...] = (
+    *phone_rules(DIGITS, _pair, str, "pluss", ", "),
     range_rule("til"),
     (re.compile(r"\b(?:kl\.?\s?|klokken\s)(\d{1,2})(?:[.:](\d{2}))?(?![\d,])", re.I), _time),
 )

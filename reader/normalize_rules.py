@@ -24,12 +24,19 @@ COMMON_ACRONYM_WORDS = {
     "UEFA": "Uefa", "AIDS": "Aids", "OPEC": "Opec", "ASEAN": "Asean", "COVID": "Covid",
     "EFTA": "Efta", "FRONTEX": "Frontex", "INTERPOL": "Interpol", "ERASMUS": "Erasmus",
     "INTERREG": "Interreg", "SARS": "Sars", "JPEG": "Jpeg", "IKEA": "Ikea", "ISO": "Iso",
-}
+}  # fmt: skip
+# Acronyms that look like words but are spelled all the same.
+COMMON_SPELLED = frozenset({"OECD", "IAEA", "ECDC", "EEA", "AIIB"})
 ACRONYM = re.compile(r"(?<![\w'])([A-ZÅÄÖÆØÜÉ]{2,})(:s|'s)?(?!\w)")
 # Roman numerals (Gustav III, World War II) are not acronyms.
 ROMAN = re.compile(r"(?=[IVX]{2,}$)X{0,3}(?:IX|IV|V?I{0,3})")
 # Longer all-caps words are ordinary words in capitals (KOMMUNFULLMÄKTIGE), not acronyms.
-MAX_SPELLED = 6
+MAX_ACRONYM = 6
+# Four letters or more with vowels between short consonant clusters can be said as a word
+# (NATO, SIDA, COLOR); SMHI, RFSU, GDPR cannot and are spelled. eSpeak's Swedish voice tries to
+# pronounce them all ("smhi"), so spelling is ours to decide.
+_V, _C = "[AEIOUYÅÄÖÆØÜÉ]", "[^AEIOUYÅÄÖÆØÜÉ]"
+PRONOUNCEABLE = re.compile(rf"{_C}{{0,2}}(?:{_V}{{1,2}}{_C}{{0,2}})*{_V}{{1,2}}{_C}{{0,2}}S?")
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _END = r"(?=[.,;:!?)\]]*(?:\s|$))"
 URL = re.compile(
@@ -68,21 +75,26 @@ def _address(words: dict[str, str], m: re.Match[str]) -> Replacement:
     return pieces
 
 
-def _is_shouted(text: str) -> bool:
-    words = re.findall(r"[^\W\d_]+", text)
-    capitals = [w for w in words if len(w) > 1 and w.isupper()]
-    return not any(c.islower() for c in text) or (
-        len(capitals) >= 3 and len(capitals) >= 0.6 * len(words)
-    )
+def _in_capitals(m: re.Match[str]) -> bool:
+    """True for a word in a stretch written in capitals ("ÖSTERSUNDS KOMMUN")."""
+    text = m.string
+    before = re.search(r"([^\W\d_]+)\s+$", text[: m.start()])
+    after = re.match(r"\s+([^\W\d_]+)", text[m.end() :])
+    neighbours = [w[1] for w in (before, after) if w and w[1].isupper() and len(w[1]) >= 4]
+    capitals = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > 1 and w.isupper()]
+    return bool(neighbours) or (len(capitals) >= 2 and not any(c.islower() for c in text))
 
 
 def _acronym(language: Language, m: re.Match[str]) -> Replacement:
     word, genitive = m[1], m[2] or ""
     known = language.acronym_words.get(word) or COMMON_ACRONYM_WORDS.get(word)
     if known is None:
-        if ROMAN.match(word) or len(word) > MAX_SPELLED or _is_shouted(m.string):
+        if ROMAN.match(word) or len(word) > MAX_ACRONYM or _in_capitals(m):
             return None
-        known = " ".join(word)
+        if len(word) >= 4 and word not in COMMON_SPELLED and PRONOUNCEABLE.fullmatch(word):
+            known = word.capitalize()
+        else:
+            known = " ".join(word)
     return known + language.acronym_genitive.get(genitive, genitive)
 
 
@@ -171,4 +183,11 @@ def phone_rules(
 def range_rule(word: str) -> Rule:
     """A range of numbers, "8–16", said with the language's "to"."""
     pattern = re.compile(r"(?<![\w.,:/–-])(\d+)\s?[–-]\s?(\d+)(?!\d|[.,:–-]\d)")
-    return pattern, lambda m: grouped(m, [(1, m[1]), (2, m[2])], f" {word} ")
+
+    def read(m: re.Match[str]) -> Replacement:
+        # "15650-5" is an account number, not a range: ranges go up.
+        if int(m[2]) <= int(m[1]):
+            return None
+        return grouped(m, [(1, m[1]), (2, m[2])], f" {word} ")
+
+    return pattern, read

@@ -13,19 +13,20 @@ from reader.normalize_base import Language, Replacement, Rule, grouped, spell_di
 from reader.normalize_rules import phone_rules, range_rule
 
 ONES = ("noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva",
-        "tolv", "tretton", "fjorton", "femton", "sexton", "sjutton", "arton", "nitton")
+        "tolv", "tretton", "fjorton", "femton", "sexton", "sjutton", "arton", "nitton")  # fmt: skip
 TENS = ("", "", "tjugo", "trettio", "fyrtio", "femtio", "sextio", "sjuttio", "åttio", "nittio")
 ORDINALS = ("nollte", "första", "andra", "tredje", "fjärde", "femte", "sjätte", "sjunde",
             "åttonde", "nionde", "tionde", "elfte", "tolfte", "trettonde", "fjortonde",
-            "femtonde", "sextonde", "sjuttonde", "artonde", "nittonde")
+            "femtonde", "sextonde", "sjuttonde", "artonde", "nittonde")  # fmt: skip
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september",
-          "oktober", "november", "december")
+          "oktober", "november", "december")  # fmt: skip
 # Opening hours are written "mån–fre"; eSpeak would read "mån" as the moon.
 WEEKDAYS = {"mån": "måndag", "tis": "tisdag", "ons": "onsdag", "tor": "torsdag",
-            "tors": "torsdag", "fre": "fredag", "lör": "lördag", "sön": "söndag"}
+            "tors": "torsdag", "fre": "fredag", "lör": "lördag", "sön": "söndag"}  # fmt: skip
 
 ABBREVIATIONS = {
-    "t.ex.": "till exempel", "bl.a.": "bland annat", "m.m.": "med mera", "osv.": "och så vidare",
+    "t.ex.": "till exempel", "t ex": "till exempel", "bl a": "bland annat", "c:a": "cirka",
+    "bl.a.": "bland annat", "m.m.": "med mera", "osv.": "och så vidare",
     "o.s.v.": "och så vidare", "dvs.": "det vill säga", "d.v.s.": "det vill säga",
     "s.k.": "så kallad", "ca.": "cirka", "ca": "cirka", "kl.": "klockan", "nr.": "nummer",
     "nr": "nummer", "tel.": "telefon", "tfn": "telefon", "tfn.": "telefon", "etc.": "etcetera",
@@ -37,22 +38,25 @@ ABBREVIATIONS = {
     "f.Kr.": "före Kristus", "st.": "stycken", "kap.": "kapitel", "obs.": "observera",
     "ang.": "angående", "fig.": "figur",
     "tr.": "trappor", "vard.": "vardagar",
-}
+}  # fmt: skip
 # These often close a sentence ("... böcker, tidningar m.m. Nästa mening").
 FINAL_ABBREVIATIONS = frozenset({"m.m.", "osv.", "o.s.v.", "etc.", "m.fl.", "mfl.", "e.Kr.",
-                                 "f.Kr.", "st.", "resp."})
+                                 "f.Kr.", "st.", "resp."})  # fmt: skip
+# "kr/månad", "100 kr/st": a slash before a unit of time or count is "per", not "eller".
+PER_UNITS = ("månad", "mån", "år", "timme", "tim", "dag", "dygn", "vecka", "person", "pers",
+             "natt", "st", "h", "kvm")  # fmt: skip
 # Currency signs and words: (one, many, hundredth).
 CURRENCIES = {"kr": ("krona", "kronor", "öre"), "kronor": ("krona", "kronor", "öre"),
               "sek": ("krona", "kronor", "öre"), ":-": ("krona", "kronor", "öre"),
               "€": ("euro", "euro", "cent"), "euro": ("euro", "euro", "cent"),
-              "eur": ("euro", "euro", "cent"), "$": ("dollar", "dollar", "cent")}
+              "eur": ("euro", "euro", "cent"), "$": ("dollar", "dollar", "cent")}  # fmt: skip
 WORDS = {"dot": "punkt", "at": "snabel-a", "slash": "snedstreck", "dash": "streck",
-         "underscore": "understreck", "and": "och", "or": "eller", "to": "till",
-         "plus": "plus", "degrees": "grader", "celsius": "Celsius", "section": "paragraf"}
+         "underscore": "understreck", "and": "och", "or": "eller", "to": "till", "plus": "plus",
+         "degrees": "grader", "celsius": "Celsius", "section": "paragraf"}  # fmt: skip
 # Swedish agencies and firms said as words; everything else short is spelled.
-ACRONYM_WORDS = {"SIDA": "Sida", "IKEA": "Ikea", "ICA": "Ika", "SAAB": "Saab",
+ACRONYM_WORDS = {"PIN": "pin", "SIDA": "Sida", "IKEA": "Ikea", "ICA": "Ika", "SAAB": "Saab",
                  "VINNOVA": "Vinnova", "FORMAS": "Formas", "ALMI": "Almi", "BRIS": "Bris",
-                 "KOMVUX": "Komvux", "SWEDAC": "Swedac", "SKOLFS": "Skolfs"}
+                 "KOMVUX": "Komvux", "SWEDAC": "Swedac", "SKOLFS": "Skolfs"}  # fmt: skip
 
 
 def cardinal(n: int) -> str:
@@ -139,14 +143,17 @@ RULES: tuple[Rule, ...] = (
     (re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])"), _date_iso),
     (re.compile(rf"(?<![\d.,])(\d{{1,2}})(?:\.|:[ae])?\s(?=(?:{_MONTHS})\b)", re.I), _day_of_month),
     (re.compile(r"(?<![\d/.,])(\d{1,2})/(\d{1,2})(?![\d/])"), _day_slash_month),
-    (re.compile(rf"\b{_WEEKDAY}\s?[–-]\s?{_WEEKDAY}", re.I),
-     lambda m: f"{WEEKDAYS[m[1].lower()]} till {WEEKDAYS[m[2].lower()]}"),
+    (
+        re.compile(rf"\b{_WEEKDAY}\s?[–-]\s?{_WEEKDAY}", re.I),
+        lambda m: f"{WEEKDAYS[m[1].lower()]} till {WEEKDAYS[m[2].lower()]}",
+    ),
     (re.compile(rf"\b(kl\.?\s?|klockan\s)?{_CLOCK}\s?[–-]\s?{_CLOCK}(?!\d)", re.I), _time_range),
+    (re.compile(rf"\s?/\s?(?=(?:{word_pattern(PER_UNITS)})\b)"), lambda m: " per "),
     range_rule("till"),
     (re.compile(r"\b(kl\.?\s?|klockan\s)(\d{1,2})(?:[.:](\d{2}))?(?![\d,])", re.I), _time),
     (re.compile(r"(?<![\d:.])()(\d{1,2}):(\d{2})(?![\d:])"), _time),
     (re.compile(r"(?<!\d)(?<!\d )(?:SE-?)?\b(\d{3})\s(\d{2})(?=\s+[A-ZÅÄÖ])"), _postcode),
-    (re.compile(rf"{_AMOUNT}\s?(?P<unit>kr\b|kronor\b|SEK\b|:-|€|euro\b|EUR\b|\$)"), _money),
+    (re.compile(rf"{_AMOUNT}\s?(?P<unit>kr\b|kronor\b|SEK\b|:-(?!\w)|€|euro\b|EUR\b|\$)"), _money),
     (re.compile(rf"(?P<unit>\bSEK|€|\$)\s?{_AMOUNT}"), _money),
     (re.compile(r"(?<![\d,])(\d+),(\d+)(?![\d,])"), lambda m: f"{m[1]} komma {m[2]}"),
     (re.compile(r"\b(\d{1,2}):[ae]\b"), lambda m: ordinal(int(m[1])) if int(m[1]) else None),

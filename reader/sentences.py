@@ -15,7 +15,7 @@ MAX_SENTENCE = 300
 MIN_PART = 60
 # Cut points for long sentences, best first: after ; and :, at a dash, after a comma, a space.
 CUT_POINTS = (re.compile(r"[;:]\s"), re.compile(r"\s(?=[–—-]\s)"), re.compile(r",\s"),
-              re.compile(r"\s"))
+              re.compile(r"\s"))  # fmt: skip
 # Blocks that are one sentence each unless long: a heading or list item is read as one unit.
 WHOLE_KINDS = frozenset({"heading", "list_item", "table_cell", "term", "caption", "image"})
 # A stop, then closing quotes or brackets, then space: a possible sentence end.
@@ -24,7 +24,7 @@ STOP = re.compile(r"(?:[.!?…؟]+|\.{3})[\"'”’»)\]]*(?=\s+(\S))")
 OPENERS = "\"'“‘«([¿¡"
 # Before a number these never end a sentence ("nr. 5", "kl. 8").
 NUMBER_PREFIXES = frozenset({"no.", "nos.", "nr.", "tel.", "tfn.", "kl.", "ca.", "p.", "pp.",
-                             "klo.", "tlf.", "puh."})
+                             "klo.", "tlf.", "puh."})  # fmt: skip
 INITIALS = re.compile(r"(?:[^\W\d_]\.)+")
 
 

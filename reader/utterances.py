@@ -20,6 +20,9 @@ MAX_SPOKEN_BYTES = 1500
 # Punctuation that already tells eSpeak how a stretch ends.
 CLOSING = ".,;:!?…؟"
 FALLBACK_LANG = "en"
+# After an inline span the rest of the sentence may start with the comma that followed it; the
+# part before already ends in a pause, so the comma is neither shown nor said again.
+LEADING_PAUSE = ",;:"
 
 
 def to_utterances(page: Page, options: SpeechOptions) -> tuple[Utterance, ...]:
@@ -75,7 +78,7 @@ def _segments(block: Block, start: int, end: int, lang: str) -> Iterator[tuple[i
         position = hi
     pieces.append((position, end, lang))
     for lo, hi, piece_lang in pieces:
-        while lo < hi and block.text[lo].isspace():
+        while lo < hi and (block.text[lo].isspace() or block.text[lo] in LEADING_PAUSE):
             lo += 1
         while hi > lo and block.text[hi - 1].isspace():
             hi -= 1

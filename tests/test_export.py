@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import mutagen
@@ -14,8 +15,8 @@ from mutagen.mp3 import MP3
 
 from reader import encode
 from reader.audio import assemble
-from reader.errors import AudioError, UsageError
-from reader.export import export, export_split
+from reader.errors import AudioError, NoContentError, SpeechError, UsageError
+from reader.export import export, export_split, export_stream
 from reader.model import Block, Clip, Page, Track, Utterance, WordMark
 from reader.options import SpeechOptions
 
@@ -55,9 +56,12 @@ def sentences(block: Block) -> list[Utterance]:
     return out
 
 
+def make_pairs(seconds: float = 0.8) -> list[tuple[Utterance, Clip]]:
+    return [(u, tone_clip(seconds)) for b in BLOCKS for u in sentences(b)]
+
+
 def make_track(seconds: float = 0.8) -> Track:
-    pairs = [(u, tone_clip(seconds)) for b in BLOCKS for u in sentences(b)]
-    return assemble(PAGE, pairs, SpeechOptions())
+    return assemble(PAGE, make_pairs(seconds), SpeechOptions())
 
 
 @pytest.fixture
@@ -144,6 +148,16 @@ def test_missing_directory_is_a_one_line_audio_error(track: Track, tmp_path: Pat
         export(track, tmp_path / "nowhere" / "page.mp3")
 
 
+@pytest.mark.parametrize("ext", ["wav", "mp3"])
+def test_an_empty_track_is_no_content(tmp_path: Path, ext: str) -> None:
+    empty = assemble(PAGE, [], SpeechOptions())
+    with pytest.raises(NoContentError):
+        export(empty, tmp_path / f"page.{ext}")
+    with pytest.raises(NoContentError):
+        export_stream(PAGE, iter([]), SpeechOptions(), tmp_path / f"page.{ext}")
+    assert list(tmp_path.iterdir()) == []
+
+
 @pytest.mark.parametrize("error", [RuntimeError("encoder broke"), KeyboardInterrupt()])
 def test_a_failed_write_leaves_nothing_and_keeps_the_old_file(
     track: Track, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: BaseException
@@ -171,6 +185,54 @@ def test_a_failed_tag_write_leaves_nothing(
     monkeypatch.setattr("reader.export.tag_vorbis", broken)
     with pytest.raises(AudioError, match="bad frame"):
         export(track, tmp_path / "page.flac")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("ext", ["wav", "mp3", "flac", "ogg"])
+def test_streamed_export_is_the_same_file_as_export(tmp_path: Path, ext: str) -> None:
+    pairs = make_pairs()
+    track = export_stream(PAGE, iter(pairs), SpeechOptions(), tmp_path / f"stream.{ext}")
+    assert track == make_track()
+    whole = export(track, tmp_path / f"whole.{ext}")
+    if ext == "ogg":  # libsndfile gives every OGG stream a random serial number
+        assert decoded(tmp_path / "stream.ogg")[0].tobytes() == decoded(whole)[0].tobytes()
+        assert mutagen.File(tmp_path / "stream.ogg").tags == mutagen.File(whole).tags
+    else:
+        assert (tmp_path / f"stream.{ext}").read_bytes() == whole.read_bytes()
+
+
+@pytest.mark.parametrize("error", [SpeechError("engine died"), KeyboardInterrupt()])
+def test_streamed_export_stopped_by_synthesis_leaves_the_old_file(
+    tmp_path: Path, error: BaseException
+) -> None:
+    def pairs() -> Iterator[tuple[Utterance, Clip]]:
+        yield from make_pairs()[:3]
+        raise error
+
+    target = tmp_path / "page.mp3"
+    target.write_bytes(b"previous export")
+    with pytest.raises(type(error)):
+        export_stream(PAGE, pairs(), SpeechOptions(), target)
+    assert [p.name for p in tmp_path.iterdir()] == ["page.mp3"]
+    assert target.read_bytes() == b"previous export"
+
+
+def test_streamed_export_reports_an_encoder_failure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Broken:
+        def __init__(self, path: Path, rate: int) -> None:
+            path.write_bytes(b"half")
+
+        def write(self, samples: np.ndarray) -> None:
+            raise RuntimeError("disk on fire")
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setitem(encode.WRITERS, "flac", Broken)
+    with pytest.raises(AudioError, match="disk on fire"):
+        export_stream(PAGE, iter(make_pairs()), SpeechOptions(), tmp_path / "page.flac")
     assert list(tmp_path.iterdir()) == []
 
 

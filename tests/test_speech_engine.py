@@ -68,6 +68,18 @@ def test_duration_grows_with_text_and_shrinks_with_rate(engine: Engine) -> None:
     assert fast.duration < 0.7 * long.duration
 
 
+def test_every_change_of_rate_and_voice_takes_effect(engine: Engine) -> None:
+    # pyttsx3 lost a rate set just before runAndWait() when the engine was not idle.
+    slow = {v: engine.synthesize(SHORT, v, 120).duration for v in (SV, EN)}
+    fast = {v: engine.synthesize(SHORT, v, 360).duration for v in (SV, EN)}
+    for i in range(12):
+        voice, rate = (SV, EN)[i % 2], (120, 360)[i // 2 % 2]
+        clip = engine.synthesize(SHORT, voice, rate)
+        expected = (slow if rate == 120 else fast)[voice]
+        assert clip.voice.lower() == voice
+        assert clip.duration == pytest.approx(expected, rel=0.1)
+
+
 def test_lower_volume_is_quieter(engine: Engine) -> None:
     loud = engine.synthesize(SHORT, SV, 175, 1.0)
     quiet = engine.synthesize(SHORT, SV, 175, 0.3)

@@ -2,6 +2,15 @@
 
 from __future__ import annotations
 
-from web.app import create_app, serve
+from typing import Any
 
 __all__ = ["create_app", "serve"]
+
+
+def __getattr__(name: str) -> Any:
+    # Loaded on first use: synthesis processes import `web.worker` and need none of Flask.
+    if name in __all__:
+        from web import app
+
+        return getattr(app, name)
+    raise AttributeError(f"module 'web' has no attribute {name!r}")

@@ -29,12 +29,8 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 
 def reader() -> Reader:
-    """The app's page reader (made on first use)."""
-    state = current_app.extensions.get("reader.reader")
-    if state is None:
-        state = Reader(current_app.config, cache(), service())
-        current_app.extensions["reader.reader"] = state
-    return state  # type: ignore[no-any-return]
+    """The app's page reader."""
+    return current_app.extensions["reader.reader"]  # type: ignore[no-any-return]
 
 
 def cache() -> ClipCache:

@@ -16,6 +16,7 @@ from waitress.server import BaseWSGIServer
 
 from reader.options import DEFAULT_LANGUAGES, SpeechOptions
 from web.cache import ClipCache
+from web.reading import Reader
 from web.service import SpeechService
 
 WEB_DIR = Path(__file__).resolve().parent
@@ -109,6 +110,7 @@ def create_app(config: Mapping[str, Any] | Any | None = None) -> Flask:
     )
     app.extensions["reader.cache"] = cache
     app.extensions["reader.service"] = service
+    app.extensions["reader.reader"] = Reader(app.config, cache, service)
     app.register_blueprint(api.bp)
     security.install(app)
     return app
@@ -133,6 +135,7 @@ def serve(
     app = create_app(settings)
     service = service_of(app)
     service.start()  # the first visitor should not wait for the engines to load
+    app.extensions["reader.reader"].warm_up()
     try:
         waitress.serve(app, host=host, port=port, threads=SERVER_THREADS, ident="reader")
     finally:

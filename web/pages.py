@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import functools
+import hashlib
+import re
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from flask import Response, abort, current_app, render_template, request, send_from_directory
+from flask import Response, abort, current_app, render_template, request
 
 from reader.errors import ReaderError
 from web.api import bp, reader
 from web.security import status_of
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
-WIDGET_FILES = {"widget.js": "text/javascript", "widget.css": "text/css"}
+# The widget's files: `widget.js` imports its sibling modules by relative URL, so they are
+# served beside it at the root. Names are checked before the disk is touched.
+WIDGET_FILE = re.compile(r"[a-z][a-z0-9-]*\.(?P<ext>js|css)")
+WIDGET_TYPES = {"js": "text/javascript", "css": "text/css"}
 # The widget changes with releases; embedding sites revalidate it every few minutes.
 WIDGET_MAX_AGE = 300
 # Where the widget goes when the sample has no ReadSpeaker button to replace.
@@ -47,14 +52,21 @@ def read_page_view() -> tuple[str, int] | str:
     return render_template("reader/read.html", plan=plan, url=url, error="")
 
 
-@bp.get("/<any('widget.js', 'widget.css'):name>")
+@bp.get("/<name>")
 def widget_file(name: str) -> Response:
-    """The embeddable widget: one ES module and one stylesheet."""
-    if not (STATIC_DIR / name).is_file():
+    """The embeddable widget: its ES modules and its stylesheet, for any site to load."""
+    match = WIDGET_FILE.fullmatch(name)
+    if match is None:
         abort(404)
-    return send_from_directory(
-        STATIC_DIR, name, mimetype=WIDGET_FILES[name], max_age=WIDGET_MAX_AGE
-    )
+    try:
+        data = (STATIC_DIR / name).read_bytes()
+    except OSError:
+        abort(404)
+    response = Response(data, mimetype=WIDGET_TYPES[match["ext"]])
+    response.set_etag(hashlib.sha256(data).hexdigest()[:32])
+    response.cache_control.public = True
+    response.cache_control.max_age = WIDGET_MAX_AGE
+    return response.make_conditional(request)
 
 
 @functools.lru_cache(maxsize=4)

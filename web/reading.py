@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import tempfile
 import threading
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -16,7 +18,7 @@ from urllib.parse import urlsplit
 from reader.audio import assemble
 from reader.errors import BlockedSourceError, SourceError, UsageError
 from reader.export import export
-from reader.model import Clip, Utterance, WordMark
+from reader.model import Clip, Page, Utterance, WordMark
 from reader.options import ReadOptions, SpeechOptions
 from web.cache import ClipCache
 from web.plan import (
@@ -45,7 +47,7 @@ class Reader:
         self.settings = settings
         self.cache = cache
         self.service = service
-        self._page_locks: dict[str, threading.Lock] = {}
+        self._locks: dict[str, tuple[threading.Lock, int]] = {}
         self._locks_lock = threading.Lock()
 
     @property
@@ -78,16 +80,22 @@ class Reader:
         )
         plan = self.cache.read_json(key, "plan.json")
         if plan is None:
-            from reader.pipeline import read_page  # imported late: the stages load lazily
-
-            try:
-                page = read_page(wrap_fragment(fragment, lang, title), self.read_options(lang))
-            except BlockedSourceError:
-                raise
-            except SourceError as exc:  # posted markup is the client's to fix, not a fetch
-                raise UsageError(str(exc)) from exc
-            plan = self._plan(key, page, url)
+            with self._single(key):  # many visitors opening one page parse it once
+                plan = self.cache.read_json(key, "plan.json")
+                if plan is None:
+                    page = self._read_fragment(fragment, lang, title)
+                    plan = self._plan(key, page, url)
         return self._queue(plan)
+
+    def _read_fragment(self, fragment: str, lang: str, title: str) -> Page:
+        from reader.pipeline import read_page  # imported late: the stages load lazily
+
+        try:
+            return read_page(wrap_fragment(fragment, lang, title), self.read_options(lang))
+        except BlockedSourceError:
+            raise
+        except SourceError as exc:  # posted markup is the client's to fix, not a fetch
+            raise UsageError(str(exc)) from exc
 
     def read_url(self, url: Any) -> dict[str, Any]:
         """Plan a page fetched from an allowed host (`GET /api/read?url=`)."""
@@ -103,6 +111,13 @@ class Reader:
         key = page_key("url", info.id, self._speech_id(), url, page.title, page.lang, blocks)
         plan = self.cache.read_json(key, "plan.json") or self._plan(key, page, url)
         return self._queue(plan)
+
+    def warm_up(self) -> None:
+        """Load the stages and the engines before the first visitor (imports, language data)."""
+        from reader.pipeline import plan_speech
+
+        page = self._read_fragment("<p>Warming up the reader.</p>", "en", "")
+        plan_speech(page, self.service.engine(), self.options)
 
     def check_url(self, url: str) -> None:
         """Refuse URLs that are not http(s) or whose host is not allowed (before any fetch)."""
@@ -129,18 +144,24 @@ class Reader:
         plan = self.plan(key)
         if plan is None:
             return None
-        with self._page_lock(key):
+        with self._single(key):
             cached = self.cache.read(key, "page.mp3")
             if cached is None:
                 cached = self._assemble(key, plan)
         return cached
 
-    def _plan(self, key: str, page: Any, url: str) -> dict[str, Any]:
+    def _plan(self, key: str, page: Page, url: str) -> dict[str, Any]:
         from reader.pipeline import plan_speech
 
-        engine = self.service.engine()
+        engine, info = self.service.engine(), self.service.engine_info()
+        if page.blocks:
+            # The first sentence starts synthesizing (in a worker, on another core) while the
+            # rest of the page is planned: that is what the listener hears first.
+            head = plan_speech(replace(page, blocks=page.blocks[:1]), engine, self.options)
+            for sentence in sentences_of(head, info, self.options)[:1]:
+                self.service.submit(sentence.job, 0)
         utterances = plan_speech(page, engine, self.options)
-        sentences = sentences_of(utterances, self.service.engine_info(), self.options)
+        sentences = sentences_of(utterances, info, self.options)
         plan = build_plan(key, page, url, sentences)
         self.cache.put_json(key, plan, "plan.json")
         return plan
@@ -203,9 +224,22 @@ class Reader:
         )
         return utterance, clip_from_wav(wav, words)
 
-    def _page_lock(self, key: str) -> threading.Lock:
+    @contextmanager
+    def _single(self, key: str) -> Iterator[None]:
+        """One thread at a time per key; the lock lives only while someone holds or awaits it."""
         with self._locks_lock:
-            return self._page_locks.setdefault(key, threading.Lock())
+            lock, users = self._locks.get(key, (threading.Lock(), 0))
+            self._locks[key] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._locks_lock:
+                lock, users = self._locks[key]
+                if users == 1:
+                    del self._locks[key]
+                else:
+                    self._locks[key] = (lock, users - 1)
 
     def _speech_id(self) -> list[Any]:
         o = self.options

@@ -33,8 +33,10 @@ ERROR_STATUS: tuple[tuple[type[ReaderError], int], ...] = (
     (UsageError, 400),
     (ReaderError, 400),
 )
-# Paths other sites call from their own pages: the API and the embeddable widget.
-CROSS_ORIGIN_PREFIXES = ("/api/", "/widget.")
+# What other sites load from their own pages: the API and the widget's files (module scripts
+# and their imports are fetched in CORS mode).
+CROSS_ORIGIN_PREFIX = "/api/"
+CROSS_ORIGIN_ENDPOINTS = frozenset({"reader.widget_file"})
 
 log = logging.getLogger("reader.web")
 
@@ -53,7 +55,7 @@ def add_headers(response: Response) -> Response:
     if response.mimetype == "text/html":
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
         response.headers["Referrer-Policy"] = "same-origin"
-    if request.path.startswith(CROSS_ORIGIN_PREFIXES):
+    if request.path.startswith(CROSS_ORIGIN_PREFIX) or request.endpoint in CROSS_ORIGIN_ENDPOINTS:
         # Public, cookie-less resources: any site may embed the widget and call the API.
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"

@@ -14,24 +14,22 @@ from __future__ import annotations
 
 import heapq
 import itertools
-import multiprocessing
 import threading
 import time
 from collections import OrderedDict
 from concurrent.futures import Future, InvalidStateError
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from reader.errors import SpeechError
 from reader.model import Clip, Voice
 from reader.options import SpeechOptions
 from web.cache import ClipCache
-from web.worker import ClipJob, ClipResult, run
+from web.slot import WorkerSlot
+from web.worker import RETRIES, ClipJob, ClipResult, EngineInfo
 
 # Seconds a new process may take to import and open its engine before it counts as failed.
 STARTUP_TIMEOUT = 60.0
-# Attempts per job beyond the first, after its worker died or hung.
-RETRIES = 1
 # Jobs remembered so a clip evicted from the cache (or asked for before it is queued again)
 # can be made again; a job is a few hundred bytes.
 KNOWN_JOBS = 100_000
@@ -40,23 +38,10 @@ URGENT = -1
 
 
 @dataclass(slots=True)
-class _Pending:
+class Pending:
     job: ClipJob
     future: Future[dict[str, Any]]
     started: bool = False
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class EngineInfo:
-    """What the worker processes' engine is: it names the clips and plans the voices."""
-
-    name: str
-    version: str
-    voices: tuple[Voice, ...]
-
-    @property
-    def id(self) -> str:
-        return f"{self.name} {self.version}".strip()
 
 
 class RemoteEngine:
@@ -84,7 +69,6 @@ class _Stats:
     restarts: int = 0
     retried: int = 0
     shared: int = 0  # requests that joined a synthesis already under way
-    timings: list[float] = field(default_factory=list)
 
 
 class SpeechService:
@@ -105,10 +89,10 @@ class SpeechService:
         self._lock = threading.Lock()
         self._wake = threading.Condition(self._lock)
         self._heap: list[tuple[tuple[int, int], int, str]] = []
-        self._pending: dict[str, _Pending] = {}
+        self._pending: dict[str, Pending] = {}
         self._known: OrderedDict[str, ClipJob] = OrderedDict()
         self._order = itertools.count()
-        self._slots: list[_Slot] = []
+        self._slots: list[WorkerSlot] = []
         self._info: Future[EngineInfo] = Future()
         self._closed = False
         self._startup_error = ""
@@ -119,7 +103,7 @@ class SpeechService:
         with self._lock:
             if self._slots or self._closed:
                 return
-            self._slots = [_Slot(self, number) for number in range(self.workers)]
+            self._slots = [WorkerSlot(self, number) for number in range(self.workers)]
         for slot in self._slots:
             slot.thread.start()
 
@@ -167,7 +151,7 @@ class SpeechService:
                 done: Future[dict[str, Any]] = Future()
                 done.set_result(self.cache.read_json(job.key) or {})
                 return done
-            pending = _Pending(job=job, future=Future())
+            pending = Pending(job=job, future=Future())
             self._pending[job.key] = pending
             self._push(job.key, rank)
             return pending.future
@@ -214,7 +198,12 @@ class SpeechService:
             _settle(item.future, error="the speech service stopped")
         _settle(self._info, error="the speech service stopped")
 
-    # ---- used by the slot threads -------------------------------------------------------
+    # ---- called by the worker slots (web/slot.py) ------------------------------------------
+
+    def count(self, event: str) -> None:
+        """Add one to a counter ("restarts", "retried")."""
+        with self._lock:
+            setattr(self.stats, event, getattr(self.stats, event) + 1)
 
     def _remember(self, job: ClipJob) -> None:
         self._known[job.key] = job
@@ -226,7 +215,7 @@ class SpeechService:
         heapq.heappush(self._heap, ((rank, next(self._order)), 0, key))
         self._wake.notify()
 
-    def _next(self) -> _Pending | None:
+    def next_job(self) -> Pending | None:
         """Block until a job is due (None when closing)."""
         with self._lock:
             while True:
@@ -240,14 +229,17 @@ class SpeechService:
                         return pending
                 self._wake.wait()
 
-    def _engine_ready(self, info: EngineInfo) -> None:
+    def engine_ready(self, info: EngineInfo) -> None:
+        """A worker's engine is up: planning may start."""
         self._startup_error = ""
         _settle(self._info, result=info)
 
-    def _startup_failed(self, error: str) -> None:
+    def startup_failed(self, error: str) -> None:
+        """A worker's engine could not start: planning fails with this message."""
         self._startup_error = error
 
-    def _finish(self, pending: _Pending, result: ClipResult | None, error: str = "") -> None:
+    def finish(self, pending: Pending, result: ClipResult | None, error: str = "") -> None:
+        """Store a made clip (or the failure) and wake everyone waiting for it."""
         key = pending.job.key
         if result is not None:
             try:
@@ -277,124 +269,3 @@ def _settle(future: Future[Any], *, result: Any = None, error: str = "") -> None
             future.set_result(result)
     except InvalidStateError:
         pass
-
-
-class _Slot:
-    """One worker process and the thread that feeds it, replacing it when it dies or hangs."""
-
-    def __init__(self, service: SpeechService, number: int) -> None:
-        self.service = service
-        self.number = number
-        self.process: Any = None
-        self.conn: Any = None
-        self.pid: int | None = None
-        self._stopping = False
-        self._jobs = itertools.count(1)
-        self.thread = threading.Thread(
-            target=self._loop, name=f"reader-speech-{number}", daemon=True
-        )
-
-    def _loop(self) -> None:
-        try:
-            self._ensure_process()  # warm up: the engine loads before the first listener asks
-        except SpeechError as exc:
-            self.service._startup_failed(str(exc))
-            self._kill()
-        while True:
-            pending = self.service._next()
-            if pending is None:
-                return
-            result, error = self._attempts(pending.job)
-            self.service._finish(pending, result, error)
-
-    def _attempts(self, job: ClipJob) -> tuple[ClipResult | None, str]:
-        error = "speech synthesis failed"
-        for attempt in range(RETRIES + 1):
-            if attempt:
-                with self.service._lock:
-                    self.service.stats.retried += 1
-            try:
-                self._ensure_process()
-                outcome = self._run(job)
-            except SpeechError as exc:
-                error = str(exc)
-                self._kill()
-                if self._stopping:
-                    break
-                continue
-            if isinstance(outcome, ClipResult):
-                return outcome, ""
-            return None, outcome  # the engine itself refused: retrying gives the same answer
-        return None, error
-
-    def _run(self, job: ClipJob) -> ClipResult | str:
-        job_id = next(self._jobs)
-        try:
-            self.conn.send((job_id, job))
-            if not self.conn.poll(self.service.job_timeout):
-                raise SpeechError(
-                    f"speech synthesis took longer than {self.service.job_timeout:g} s"
-                )
-            kind, answer_id, payload = self.conn.recv()
-        except (EOFError, OSError) as exc:
-            raise SpeechError("a speech worker process exited during synthesis") from exc
-        if answer_id != job_id:
-            raise SpeechError("a speech worker answered out of turn")
-        return payload if kind == "ok" else str(payload)
-
-    def _ensure_process(self) -> None:
-        if self.process is not None and self.process.is_alive():
-            return
-        if self.process is not None:
-            self._kill()
-        context = multiprocessing.get_context("spawn")
-        parent, child = context.Pipe()
-        process = context.Process(
-            target=run,
-            args=(child, self.service.options),
-            name=f"reader-speech-{self.number}",
-            daemon=True,
-        )
-        process.start()
-        child.close()
-        self.process, self.conn = process, parent
-        started = time.monotonic()
-        try:
-            if not parent.poll(STARTUP_TIMEOUT):
-                raise SpeechError("the speech engine did not start in time")
-            kind, _, payload = parent.recv()
-        except (EOFError, OSError) as exc:
-            raise SpeechError("a speech worker process exited while starting") from exc
-        if kind != "ready":
-            raise SpeechError(f"the speech engine cannot start: {payload}")
-        voices = tuple(
-            Voice(id=i, name=n, languages=tuple(ls), engine=payload["name"])
-            for i, n, ls in payload["voices"]
-        )
-        info = EngineInfo(name=payload["name"], version=payload["version"], voices=voices)
-        self.service._engine_ready(info)
-        with self.service._lock:
-            self.pid = process.pid
-            self.service.stats.timings.append(time.monotonic() - started)
-
-    def _kill(self) -> None:
-        process, conn = self.process, self.conn
-        self.process = self.conn = None
-        with self.service._lock:
-            if self.pid is not None and not self._stopping:
-                self.service.stats.restarts += 1
-            self.pid = None
-        if conn is not None:
-            conn.close()
-        if process is not None:
-            process.kill()
-            process.join(timeout=5)
-
-    def stop(self) -> None:
-        """End the process; a job under way fails and the thread sees the service closed."""
-        self._stopping = True
-        process = self.process
-        if process is not None:
-            process.kill()
-        self.thread.join(timeout=10)
-        self._kill()

@@ -20,7 +20,7 @@ import numpy as np
 
 from reader.encode import MP3_BIT_RATE, MP3_QUALITY
 from reader.errors import ReaderError
-from reader.model import Clip, WordMark
+from reader.model import Clip, Voice, WordMark
 from reader.options import SpeechOptions
 
 # Silence between the language parts of one sentence: a breath, so it still sounds like one.
@@ -33,6 +33,8 @@ LEAD_MARGIN = 0.03
 TAIL_KEEP = 0.35
 # Bumped when the audio this module makes changes, so old cache entries are not reused.
 FORMAT_VERSION = "1"
+# Attempts per job beyond the first, after its worker process died or hung.
+RETRIES = 1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -52,6 +54,19 @@ class ClipJob:
     key: str
     lang: str
     parts: tuple[Part, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EngineInfo:
+    """What a worker's engine is: its name and version address the clips, its voices plan them."""
+
+    name: str
+    version: str
+    voices: tuple[Voice, ...]
+
+    @property
+    def id(self) -> str:
+        return f"{self.name} {self.version}".strip()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -181,9 +196,9 @@ def run(conn: Connection, options: SpeechOptions) -> None:
 
     try:
         engine = open_engine(options)
-        voices = [(v.id, v.name, tuple(v.languages)) for v in engine.voices()]
         version = str(getattr(engine, "version", ""))
-        conn.send(("ready", 0, {"name": engine.name, "version": version, "voices": voices}))
+        info = EngineInfo(name=engine.name, version=version, voices=tuple(engine.voices()))
+        conn.send(("ready", 0, info))
     except Exception as exc:  # any failure to start is reported, then the process ends
         conn.send(("fatal", 0, _one_line(exc)))
         return

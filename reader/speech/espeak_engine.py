@@ -26,11 +26,10 @@ class _Backend:
 
     def __init__(self, library: espeak_lib.EspeakLibrary) -> None:
         self.dll = ffi.declare(espeak_lib.load_private(library))
-        data_dir = library.data_dir.encode() if library.data_dir else None
-        rate = self.dll.espeak_Initialize(ffi.AUDIO_OUTPUT_SYNCHRONOUS, ffi.BUFFER_MS, data_dir, 0)
-        if rate <= 0:
-            raise SpeechError(f"eSpeak NG could not start (library {library.path})")
-        self.sample_rate = rate
+        try:
+            self.sample_rate = ffi.initialize(self.dll, library.data_dir)
+        except OSError as exc:
+            raise SpeechError(f"eSpeak NG could not start: {exc}") from exc
         self.version = ffi.version(self.dll)
         self.library = library
         self.lock = threading.Lock()

@@ -8,8 +8,9 @@ from typing import Any
 
 from reader.model import Voice
 
-# espeak_AUDIO_OUTPUT: synchronous mode synthesizes in the calling thread, no eSpeak threads.
-AUDIO_OUTPUT_SYNCHRONOUS = 2
+# espeak_ng_OUTPUT_MODE: synchronous mode synthesizes in the calling thread, no eSpeak threads.
+OUTPUT_MODE_SYNCHRONOUS = 1
+ENS_OK = 0
 # espeak_EVENT_TYPE values that matter here.
 EVENT_LIST_TERMINATED = 0
 EVENT_WORD = 1
@@ -72,8 +73,19 @@ class WordEvent:
 def declare(dll: ctypes.CDLL) -> ctypes.CDLL:
     """Give the functions reader calls their C signatures; returns the same library."""
     c = ctypes
-    dll.espeak_Initialize.argtypes = [c.c_int, c.c_int, c.c_char_p, c.c_int]
-    dll.espeak_Initialize.restype = c.c_int
+    # The espeak_ng_ initialisers return a status; espeak_Initialize ends the process instead.
+    dll.espeak_ng_InitializePath.argtypes = [c.c_char_p]
+    dll.espeak_ng_InitializePath.restype = None
+    dll.espeak_ng_Initialize.argtypes = [c.POINTER(c.c_void_p)]
+    dll.espeak_ng_Initialize.restype = c.c_int
+    dll.espeak_ng_InitializeOutput.argtypes = [c.c_int, c.c_int, c.c_char_p]
+    dll.espeak_ng_InitializeOutput.restype = c.c_int
+    dll.espeak_ng_GetSampleRate.argtypes = []
+    dll.espeak_ng_GetSampleRate.restype = c.c_int
+    dll.espeak_ng_GetStatusCodeMessage.argtypes = [c.c_int, c.c_char_p, c.c_size_t]
+    dll.espeak_ng_GetStatusCodeMessage.restype = None
+    dll.espeak_ng_ClearErrorContext.argtypes = [c.POINTER(c.c_void_p)]
+    dll.espeak_ng_ClearErrorContext.restype = None
     dll.espeak_SetSynthCallback.argtypes = [SynthCallback]
     dll.espeak_SetSynthCallback.restype = None
     dll.espeak_SetVoiceByName.argtypes = [c.c_char_p]
@@ -112,6 +124,22 @@ def word_events(events: Any) -> list[WordEvent]:
             )
         i += 1
     return found
+
+
+def initialize(dll: ctypes.CDLL, data_dir: str) -> int:
+    """Start eSpeak NG in synchronous mode; returns the sample rate or raises OSError."""
+    dll.espeak_ng_InitializePath(data_dir.encode() if data_dir else None)
+    context = ctypes.c_void_p()
+    status = dll.espeak_ng_Initialize(ctypes.byref(context))
+    if context:
+        dll.espeak_ng_ClearErrorContext(ctypes.byref(context))
+    if status == ENS_OK:
+        status = dll.espeak_ng_InitializeOutput(OUTPUT_MODE_SYNCHRONOUS, BUFFER_MS, None)
+    if status != ENS_OK:
+        message = ctypes.create_string_buffer(512)
+        dll.espeak_ng_GetStatusCodeMessage(status, message, len(message))
+        raise OSError(message.value.decode("utf-8", "replace") or f"status {status:#x}")
+    return int(dll.espeak_ng_GetSampleRate())
 
 
 def version(dll: ctypes.CDLL) -> str:

@@ -62,7 +62,7 @@ class Session:
         self._finished = threading.Event()
         self._finished.set()
         self._completed = False
-        self._spoken = False
+        self._loop_started = False
         self._errors: list[BaseException] = []
         self._words: list[ffi.WordEvent] = []
         self._engine, self._espeak = _start(library)
@@ -75,8 +75,18 @@ class Session:
         dll = ffi.declare(self._espeak.dll)
         self.version = f"pyttsx3 + espeak-ng {ffi.version(dll)} ({library.source})"
         self.voices: tuple[Voice, ...] = ffi.list_voices(dll, "pyttsx3")
+        self._leave_initial_busy_state()
         # The first utterance after init() behaves differently (design §5): spend it here.
         self.speak(WARM_UP_TEXT, ffi.current_voice(dll) or "gmw/en", 175, 1.0)
+
+    def _leave_initial_busy_state(self) -> None:
+        # The proxy starts busy and queues every command until a run loop starts; the driver's
+        # own settings at init are still in eSpeak's queue. An empty run loop, once eSpeak is
+        # idle, makes later commands apply at once. (Empty only now: with a text spoken it
+        # would speak that text again.)
+        self._wait_idle()
+        self._engine.runAndWait()
+        self._loop_started = True
 
     def _hook_driver(self) -> None:
         from pyttsx3.drivers import espeak as espeak_driver
@@ -127,7 +137,6 @@ class Session:
             if not self._completed:
                 raise SpeechError("pyttsx3 stopped before the end of the utterance")
             pcm = _read_wav(path)
-            self._spoken = True
         finally:
             path.unlink(missing_ok=True)
         return make_clip(text, pcm, SAMPLE_RATE, self._words, voice)
@@ -140,7 +149,7 @@ class Session:
         if not self._finished.wait(self._timeout):
             raise SpeechError("pyttsx3 is still busy with the previous utterance")
         # The proxy starts out busy until its first run loop, so isBusy counts after that.
-        while self._espeak.IsPlaying() or (self._spoken and self._engine.isBusy()):
+        while self._espeak.IsPlaying() or (self._loop_started and self._engine.isBusy()):
             if time.monotonic() > deadline:
                 raise SpeechError("pyttsx3 is still busy with the previous utterance")
             time.sleep(IDLE_POLL)

@@ -1,0 +1,306 @@
+"""Listen-button latency and load: click to first audio byte, and many listeners at once.
+
+    python bench/web.py [--listeners 50] [--workers 2] [--rounds 5] [--distinct]
+
+Starts the real server (waitress, in a child process, on 127.0.0.1) with a fresh cache and
+prints: the time from `POST /api/read` of the sample's reading area to the first byte of its
+first clip, cold (empty cache, server just started) and warm; then N listeners that each read
+the whole page at once (POST, then every clip in order): errors, per-clip latency p50/p95,
+clips per second, and the server's memory (its process and the synthesis processes).
+Floors (issue 4): cold <= 300 ms, warm <= 50 ms, 50 listeners with no errors and p95 < 2 s.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bs4 import BeautifulSoup
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "samples" / "ostersund-international-cooperation.html"
+HOST = "127.0.0.1"
+# Seconds to wait for the server and its engines to come up, and for any one response.
+START_TIMEOUT = 60.0
+REQUEST_TIMEOUT = 60.0
+SERVER_CODE = (
+    "import sys, web; "
+    "web.serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), {'READER_CACHE_DIR': sys.argv[4]})"
+)
+
+
+@dataclass(slots=True)
+class Load:
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    clips: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+class Server:
+    """`web.serve` in a child process with its own empty cache directory."""
+
+    def __init__(self, workers: int) -> None:
+        self.cache = tempfile.TemporaryDirectory(prefix="reader-bench-cache-")
+        self.port = _free_port()
+        command = [
+            sys.executable,
+            "-c",
+            SERVER_CODE,
+            HOST,
+            str(self.port),
+            str(workers),
+            self.cache.name,
+        ]
+        self.process = subprocess.Popen(
+            command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )  # fmt: skip
+        deadline = time.monotonic() + START_TIMEOUT
+        while True:  # ready once the engines answer: /api/voices waits for the first one
+            try:
+                status, _ = request(self.port, "GET", "/api/voices")
+                if status == 200:
+                    break
+            except OSError:
+                pass
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.stop()
+                raise SystemExit("bench: the server did not start")
+            time.sleep(0.1)
+        self._wait_for_all_workers(workers, deadline)
+
+    def _wait_for_all_workers(self, workers: int, deadline: float) -> None:
+        while time.monotonic() < deadline:
+            _, body = request(self.port, "GET", "/healthz")
+            if json.loads(body)["speech"]["alive"] >= workers:
+                return
+            time.sleep(0.05)
+
+    def rss_mb(self) -> float:
+        """Resident memory of the server and every process it started, in MB."""
+        pids = [self.process.pid, *_children(self.process.pid)]
+        return sum(_rss_kb(pid) for pid in pids) / 1024
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.cache.cleanup()
+
+
+def request(
+    port: int, method: str, path: str, body: bytes | None = None, conn: Any = None
+) -> tuple[int, bytes]:
+    """One request; returns status and body."""
+    own = conn is None
+    conn = conn or http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+    try:
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        if own:
+            conn.close()
+
+
+def click_to_first_byte(port: int, payload: bytes) -> float:
+    """POST the reading area, then GET its first clip until the first body byte arrives."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+    try:
+        started = time.perf_counter()
+        status, body = request(port, "POST", "/api/read", payload, conn)
+        if status != 200:
+            raise SystemExit(f"bench: POST /api/read answered {status}: {body[:200]!r}")
+        first = json.loads(body)["blocks"][0]["sentences"][0]["audio"]
+        conn.request("GET", first)
+        response = conn.getresponse()
+        chunk = response.read(1)
+        elapsed = time.perf_counter() - started
+        response.read()
+        if response.status != 200 or not chunk:
+            raise SystemExit(f"bench: GET {first} answered {response.status}")
+        return elapsed
+    finally:
+        conn.close()
+
+
+def listener(port: int, payload: bytes, load: Load, start: threading.Event) -> None:
+    """Read the whole page as the widget does: POST, then each clip in reading order."""
+    conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+    start.wait()
+    try:
+        status, body = request(port, "POST", "/api/read", payload, conn)
+        if status != 200:
+            with load.lock:
+                load.errors.append(f"POST {status}")
+            return
+        plan = json.loads(body)
+        for block in plan["blocks"]:
+            for sentence in block["sentences"]:
+                began = time.perf_counter()
+                status, audio = request(port, "GET", sentence["audio"], None, conn)
+                took = time.perf_counter() - began
+                with load.lock:
+                    if status == 200 and audio:
+                        load.latencies.append(took)
+                        load.clips += 1
+                    else:
+                        load.errors.append(f"GET {status}")
+    except (OSError, http.client.HTTPException, ValueError) as exc:
+        with load.lock:
+            load.errors.append(type(exc).__name__)
+    finally:
+        conn.close()
+
+
+def run_load(port: int, payloads: list[bytes]) -> tuple[Load, float]:
+    load = Load()
+    start = threading.Event()
+    threads = [
+        threading.Thread(target=listener, args=(port, payload, load, start)) for payload in payloads
+    ]
+    for thread in threads:
+        thread.start()
+    began = time.perf_counter()
+    start.set()
+    for thread in threads:
+        thread.join()
+    return load, time.perf_counter() - began
+
+
+def payload_for(html: str, number: int | None = None) -> bytes:
+    """The reading area as the widget posts it; `number` makes every sentence unique."""
+    soup = BeautifulSoup(html, "lxml")
+    area = soup.select_one("#content")
+    assert area is not None
+    for index, element in enumerate([area, *area.find_all(True)]):
+        element["data-reader-node"] = str(index)
+    if number is not None:
+        for text in area.find_all(string=True):
+            if text.strip():
+                text.replace_with(text.replace(".", f" {number}."))
+    return json.dumps(
+        {
+            "html": str(area),
+            "url": "https://www.ostersund.se/international-cooperation",
+            "lang": "en",
+        }
+    ).encode("utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--listeners", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=5, help="cold starts to measure")
+    parser.add_argument("--warm", type=int, default=30, help="warm requests to measure")
+    parser.add_argument("--distinct", action="store_true", help="every listener a different page")
+    parser.add_argument("--sample", type=Path, default=SAMPLE)
+    args = parser.parse_args()
+    html = args.sample.read_text(encoding="utf-8")
+    payload = payload_for(html)
+
+    print(f"reader web bench: {os.cpu_count()} CPUs, {args.workers} synthesis processes")
+    cold = []
+    for _ in range(max(1, args.rounds)):
+        server = Server(args.workers)
+        try:
+            cold.append(click_to_first_byte(server.port, payload))
+        finally:
+            server.stop()
+    server = Server(args.workers)
+    try:
+        click_to_first_byte(server.port, payload)
+        warm = [click_to_first_byte(server.port, payload) for _ in range(max(1, args.warm))]
+        idle_rss = server.rss_mb()
+    finally:
+        server.stop()
+    _row("click → first audio byte, cold (ms)", cold, floor=0.300)
+    _row("click → first audio byte, warm (ms)", warm, floor=0.050)
+
+    server = Server(args.workers)
+    try:
+        payloads = [
+            payload_for(html, n) if args.distinct else payload for n in range(args.listeners)
+        ]
+        load, wall = run_load(server.port, payloads)
+        rss = server.rss_mb()
+    finally:
+        server.stop()
+    kind = "different pages" if args.distinct else "the same page, cache empty at start"
+    print(f"\n{args.listeners} concurrent listeners, {kind}:")
+    print(f"  errors                 {len(load.errors)} {sorted(set(load.errors))[:5]}")
+    print(
+        f"  clips served           {load.clips} in {wall:.2f} s = {load.clips / wall:.0f} clips/s"
+    )
+    if load.latencies:
+        p50, p95 = _percentile(load.latencies, 50), _percentile(load.latencies, 95)
+        verdict = "ok" if p95 < 2.0 and not load.errors else "FAILS floor p95 < 2 s, 0 errors"
+        print(f"  clip latency p50/p95   {p50 * 1000:.1f} / {p95 * 1000:.1f} ms   ({verdict})")
+        print(f"  clip latency max       {max(load.latencies) * 1000:.1f} ms")
+    print(f"  server memory (RSS)    {rss:.0f} MB under load, {idle_rss:.0f} MB idle")
+
+
+def _row(name: str, samples: list[float], floor: float) -> None:
+    median = statistics.median(samples)
+    verdict = "ok" if median <= floor else f"FAILS floor {floor * 1000:.0f} ms"
+    print(
+        f"{name:40} median {median * 1000:7.1f}  min {min(samples) * 1000:7.1f}  "
+        f"max {max(samples) * 1000:7.1f}  n={len(samples)}  ({verdict})"
+    )
+
+
+def _percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind((HOST, 0))
+        return int(sock.getsockname()[1])
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
+            found.append(int(entry.name))
+    return found + [grand for child in found for grand in _children(child)]
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+if __name__ == "__main__":
+    main()

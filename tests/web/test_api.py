@@ -1,0 +1,324 @@
+"""The JSON and audio API on the real app, with real synthesis."""
+
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import os
+import re
+import signal
+import threading
+import time
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+from flask.testing import FlaskClient
+from mutagen.id3 import ID3
+from mutagen.mp3 import MP3
+
+from web.app import service_of
+
+AUDIO_URL = re.compile(r"/api/audio/[0-9a-f]{32}\.mp3")
+KINDS = (
+    ["heading", "paragraph", "heading", "paragraph"]
+    + ["list_item"] * 3
+    + ["heading", "paragraph", "heading", "paragraph"]
+    + ["list_item"] * 3
+    + ["heading", "paragraph", "heading", "paragraph"]
+)
+PAGE_URL = "https://www.ostersund.se/international-cooperation"
+ONE_SENTENCE = '<div data-reader-node="0"><p data-reader-node="1">{}</p></div>'
+
+
+def post(client: FlaskClient, html: str, lang: str = "en", url: str = PAGE_URL) -> Any:
+    response = client.post("/api/read", json={"html": html, "url": url, "lang": lang})
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return response.get_json()
+
+
+def sentences(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for block in plan["blocks"] for s in block["sentences"]]
+
+
+def test_the_article_comes_back_in_order_with_languages_and_sentences(
+    client: FlaskClient, content_html: str
+) -> None:
+    plan = post(client, content_html)
+    assert re.fullmatch(r"[0-9a-f]{32}", plan["key"])
+    assert plan["download"] == f"/api/page/{plan['key']}.mp3"
+    assert plan["url"] == PAGE_URL and plan["lang"] == "en"
+    assert plan["title"] == "International cooperation"
+    blocks = plan["blocks"]
+    assert [b["kind"] for b in blocks] == KINDS
+    assert [b["index"] for b in blocks] == list(range(len(KINDS)))
+    assert blocks[0]["text"] == "International cooperation" and blocks[0]["level"] == 1
+    assert blocks[-1]["text"].startswith("The aim of twin town co-operation")
+    # Every locator finds the element the block was read from in the page the widget sent.
+    soup = BeautifulSoup(content_html, "lxml")
+    for block in blocks:
+        assert re.fullmatch(r'\[data-reader-node="\d+"\]', block["locator"])
+        element = soup.select_one(block["locator"])
+        assert element is not None
+        assert " ".join(element.get_text(" ").split()) == " ".join(block["text"].split())
+    english = [b for b in blocks if "Östersund och" not in b["text"]]
+    assert all(b["lang"] == "en" for b in english)
+    for block in blocks:
+        spans = block["sentences"]
+        assert spans and spans[0]["start"] == 0 or block["text"][: spans[0]["start"]].isspace()
+        for sentence in spans:
+            assert sentence["text"] == block["text"][sentence["start"] : sentence["end"]]
+            assert AUDIO_URL.fullmatch(sentence["audio"])
+            assert sentence["timing"] == sentence["audio"].replace(".mp3", ".json")
+        assert all(a["end"] <= b["start"] for a, b in zip(spans, spans[1:], strict=False))
+    strategy = blocks[3]["sentences"]
+    assert [s["text"][:20] for s in strategy] == [
+        "An international str",
+        "The aim of this stra",
+        "The strategic develo",
+    ]
+
+
+def test_the_first_clip_is_an_mp3_as_long_as_its_timing_says(
+    client: FlaskClient, content_html: str
+) -> None:
+    plan = post(client, content_html)
+    first = sentences(plan)[0]
+    audio = client.get(first["audio"])
+    assert audio.status_code == 200 and audio.mimetype == "audio/mpeg"
+    assert audio.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    assert audio.headers["Access-Control-Allow-Origin"] == "*"
+    timing = client.get(first["timing"]).get_json()
+    mp3 = MP3(io.BytesIO(audio.data))
+    assert mp3.info.sample_rate == 22050 and mp3.info.channels == 1
+    assert 0.8 < timing["duration"] < 4
+    assert mp3.info.length == pytest.approx(timing["duration"], abs=0.15)
+    assert timing["lang"] == "en"
+    words = timing["words"]
+    assert [w[0] for w in words] == [0, 14]  # "International", "cooperation" in the block
+    assert words[-1][3] <= timing["duration"] + 0.01
+    # Asked again, the plan carries the timing of the clip that is now made.
+    again = sentences(post(client, content_html))[0]
+    assert again["duration"] == timing["duration"] and again["words"] == words
+
+
+def test_clips_are_cacheable_with_etag_and_ranges(client: FlaskClient, content_html: str) -> None:
+    first = sentences(post(client, content_html))[0]
+    full = client.get(first["audio"])
+    etag = full.headers["ETag"]
+    assert etag
+    unchanged = client.get(first["audio"], headers={"If-None-Match": etag})
+    assert unchanged.status_code == 304 and unchanged.data == b""
+    part = client.get(first["audio"], headers={"Range": "bytes=100-1099"})
+    assert part.status_code == 206
+    assert part.data == full.data[100:1100]
+    assert part.headers["Content-Range"] == f"bytes 100-1099/{len(full.data)}"
+    tail = client.get(first["audio"], headers={"Range": "bytes=-500"})
+    assert tail.status_code == 206 and tail.data == full.data[-500:]
+    beyond = client.get(first["audio"], headers={"Range": f"bytes={len(full.data) + 10}-"})
+    assert beyond.status_code == 416
+
+
+def test_other_formats_of_a_clip(client: FlaskClient, content_html: str) -> None:
+    first = sentences(post(client, content_html))[0]
+    wav = client.get(first["audio"].replace(".mp3", ".wav"))
+    assert wav.status_code == 200 and wav.data[:4] == b"RIFF"
+    ogg = client.get(first["audio"].replace(".mp3", ".ogg"))
+    assert ogg.status_code == 200 and ogg.data[:4] == b"OggS"
+
+
+def test_concurrent_requests_for_a_new_clip_share_one_synthesis(
+    app: Flask, client: FlaskClient
+) -> None:
+    text = "Eight people clicked the Listen button on this sentence at once."
+    audio = sentences(post(client, ONE_SENTENCE.format(text)))[0]["audio"]
+    bodies: list[bytes] = []
+
+    def fetch() -> None:
+        response = app.test_client().get(audio)
+        assert response.status_code == 200
+        bodies.append(response.data)
+
+    threads = [threading.Thread(target=fetch) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(bodies) == 8 and len(set(bodies)) == 1
+    assert service_of(app).snapshot()["synthesized"] == 1
+
+
+def test_a_request_survives_its_worker_being_killed(app: Flask, client: FlaskClient) -> None:
+    clause = "and the office works with influencing the process of decision-making in the EU"
+    text = "The counties run a joint office, " + ", ".join([clause] * 25) + "."
+    audio = sentences(post(client, ONE_SENTENCE.format(text)))[0]["audio"]
+    service = service_of(app)
+    deadline = time.monotonic() + 10
+    while not (service.snapshot()["running"] and service.snapshot()["pids"]):
+        assert time.monotonic() < deadline, "synthesis never started"
+        time.sleep(0.002)
+    os.kill(service.snapshot()["pids"][0], signal.SIGKILL)
+    started = time.monotonic()
+    response = client.get(audio)
+    assert response.status_code == 200
+    assert MP3(io.BytesIO(response.data)).info.length > 8
+    assert time.monotonic() - started < 30
+    assert service.snapshot()["restarts"] >= 1
+
+
+def test_speech_that_keeps_failing_is_a_503_not_a_hang(app_factory: Any) -> None:
+    client = app_factory(READER_JOB_TIMEOUT=0.01).test_client()
+    audio = sentences(post(client, ONE_SENTENCE.format("Nobody will hear this.")))[0]["audio"]
+    started = time.monotonic()
+    response = client.get(audio)
+    assert response.status_code == 503
+    assert "longer than" in response.get_json()["error"]
+    assert time.monotonic() - started < 30
+
+
+def test_the_page_download_is_one_mp3_with_a_chapter_per_heading(
+    client: FlaskClient, content_html: str
+) -> None:
+    plan = post(client, content_html)
+    response = client.get(plan["download"])
+    assert response.status_code == 200 and response.mimetype == "audio/mpeg"
+    assert response.headers["Content-Disposition"] == (
+        'attachment; filename="international-cooperation.mp3"'
+    )
+    tags = ID3(io.BytesIO(response.data))
+    chapters = sorted(tags.getall("CHAP"), key=lambda c: c.start_time)
+    headings = [b["text"] for b in plan["blocks"] if b["kind"] == "heading"]
+    assert [str(c.sub_frames["TIT2"]) for c in chapters] == headings
+    assert tags.getall("CTOC")
+    length = MP3(io.BytesIO(response.data)).info.length
+    spoken = sum(client.get(s["timing"]).get_json()["duration"] for s in sentences(plan))
+    assert 0.6 * spoken < length < 1.6 * spoken
+
+
+def test_page_text_that_looks_like_markup_comes_back_as_text(client: FlaskClient) -> None:
+    html = ONE_SENTENCE.format("Type &lt;script&gt;alert(1)&lt;/script&gt; into the search box.")
+    response = client.post("/api/read", json={"html": html, "url": PAGE_URL, "lang": "en"})
+    assert response.mimetype == "application/json"
+    block = response.get_json()["blocks"][0]
+    assert block["text"] == "Type <script>alert(1)</script> into the search box."
+    assert "\\u003c" in response.get_data(as_text=True) or "<script>" in block["text"]
+
+
+def test_a_real_script_in_the_posted_html_is_never_read(client: FlaskClient) -> None:
+    html = '<div><p>Visible words.</p><script>var secret = "not read";</script></div>'
+    blocks = post(client, html)["blocks"]
+    assert [b["text"] for b in blocks] == ["Visible words."]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"data": "{not json", "content_type": "application/json"}, "not valid JSON"),
+        ({"data": "html=<p>x</p>", "content_type": "application/x-www-form-urlencoded"}, "JSON"),
+        ({"json": {"url": PAGE_URL, "lang": "en"}}, "html"),
+        ({"json": {"html": "   "}}, "html"),
+        ({"json": {"html": ["<p>x</p>"]}}, "html"),
+        ({"json": ["<p>x</p>"]}, "object"),
+        ({"json": {"html": "<p>x</p>", "url": 5}}, "strings"),
+    ],
+)
+def test_malformed_requests_get_a_400_json_error(
+    client: FlaskClient, kwargs: dict[str, Any], message: str
+) -> None:
+    response = client.post("/api/read", **kwargs)
+    assert response.status_code == 400
+    assert message in response.get_json()["error"]
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_a_body_over_the_limit_gets_413(client: FlaskClient) -> None:
+    html = "<p>" + "word " * 500_000 + "</p>"
+    response = client.post("/api/read", json={"html": html})
+    assert response.status_code == 413
+    assert response.get_json() == {"error": "request body too large"}
+
+
+def test_a_page_with_nothing_readable_gets_422(client: FlaskClient) -> None:
+    response = client.post("/api/read", json={"html": "<div><script>x()</script></div>"})
+    assert response.status_code == 422
+    assert response.get_json()["error"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://www.example.com/page", "http://169.254.169.254/latest/meta-data/"],
+)
+def test_fetching_a_host_outside_the_allow_list_is_403(client: FlaskClient, url: str) -> None:
+    response = client.get("/api/read", query_string={"url": url})
+    assert response.status_code == 403
+    assert "allowed" in response.get_json()["error"]
+
+
+@pytest.mark.parametrize("url", ["/etc/passwd", "file:///etc/passwd", "ftp://localhost/x", ""])
+def test_only_http_urls_are_fetched(client: FlaskClient, url: str) -> None:
+    response = client.get("/api/read", query_string={"url": url})
+    assert response.status_code == 400
+    assert "passwd" not in response.get_data(as_text=True).replace(url, "")
+
+
+def test_an_allowed_name_that_resolves_to_loopback_is_refused(app_factory: Any) -> None:
+    client = app_factory(READER_ALLOWED_HOSTS=["localhost"]).test_client()
+    response = client.get("/api/read", query_string={"url": "http://localhost:9/"})
+    assert response.status_code == 403
+    assert "localhost" in response.get_json()["error"]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/audio/../../etc/passwd.mp3",
+        "/api/audio/..%2F..%2Fetc%2Fpasswd.mp3",
+        "/api/audio/%2e%2e%2f%2e%2e%2fetc%2fpasswd.mp3",
+        "/api/audio/....//....//etc/passwd.mp3",
+        "/api/audio/..%252F..%252Fetc%252Fpasswd.mp3",
+        "/api/audio/" + "0" * 32 + ".mp3",  # well formed, never made
+        "/api/audio/" + "A" * 32 + ".mp3",
+        "/api/audio/" + "0" * 31 + ".mp3",
+        "/api/audio/" + "0" * 32 + ".exe",
+        "/api/audio/" + "0" * 32 + ".plan.json",
+        "/api/audio/" + "0" * 32,
+        "/api/page/../../etc/passwd.mp3",
+        "/api/page/" + "0" * 32 + ".mp3",
+        "/api/page/" + "0" * 32 + ".json",
+    ],
+)
+def test_no_path_reaches_a_file_outside_the_cache(live_server: str, path: str) -> None:
+    # Sent raw over a socket, so no client library tidies the path first.
+    parts = urlsplit(live_server)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection.putrequest("GET", path, skip_accept_encoding=True)
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read()
+    connection.close()
+    assert response.status == 404
+    assert json.loads(body) == {"error": "not found"}
+    assert b"root:" not in body
+
+
+def test_voices_and_health(client: FlaskClient) -> None:
+    voices = client.get("/api/voices").get_json()["voices"]
+    languages = {lang for voice in voices for lang in voice["languages"]}
+    assert {"sv", "en"} <= languages
+    health = client.get("/healthz").get_json()
+    assert health["status"] == "ok" and health["speech"]["workers"] == 1
+
+
+def test_cross_origin_preflight_is_allowed(client: FlaskClient) -> None:
+    response = client.options(
+        "/api/read",
+        headers={"Origin": "https://www.ostersund.se", "Access-Control-Request-Method": "POST"},
+    )
+    assert response.status_code == 200
+    assert response.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in response.headers["Access-Control-Allow-Methods"]
+    assert "Content-Type" in response.headers["Access-Control-Allow-Headers"]
+    assert "Access-Control-Allow-Credentials" not in response.headers
