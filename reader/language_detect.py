@@ -25,7 +25,7 @@ from reader.language_words import (
 # outweighs the few nats by which the character model separates close languages.
 COMMON_WORD_WEIGHT = 8.0
 # Enough characters to decide any block; longer text only costs time.
-MAX_KEYS = 300
+MAX_CHARS = 400
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
@@ -79,7 +79,8 @@ def read_evidence(text: str, candidates: tuple[str, ...]) -> Evidence | None:
     pool = _candidates_for_script(script, candidates)
     if len(pool) == 1:
         return Evidence(candidates=pool, scores=(0.0,), evidence=0)
-    keys = trigram_keys(text)[:MAX_KEYS]
+    text = text[:MAX_CHARS]
+    keys = trigram_keys(text)
     scores = _scores(text, keys, pool)
     return Evidence(candidates=pool, scores=tuple(scores[c] for c in pool), evidence=len(keys))
 
@@ -108,7 +109,7 @@ def _candidates_for_script(script: str, candidates: tuple[str, ...]) -> tuple[st
 def _scores(text: str, keys: list[str], pool: tuple[str, ...]) -> dict[str, float]:
     profiles = {tag: profile_name(tag) for tag in pool}
     likelihoods = log_likelihoods(keys, tuple(sorted(set(profiles.values()))))
-    words = [w.lower() for w in WORD_RE.findall(text)][:MAX_KEYS]
+    words = WORD_RE.findall(text.lower())
     scores: dict[str, float] = {}
     for tag in pool:
         vocabulary = _common_words(tag)

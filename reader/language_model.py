@@ -125,12 +125,11 @@ def log_likelihoods(keys: list[str], names: tuple[str, ...]) -> dict[str, float]
     """Summed log-probabilities of the keys under each named profile's model."""
     # One memo row per key for the whole set of profiles: a page repeats its trigrams.
     table = _table(names)
-    rows = []
-    for key in keys:
-        row = table.get(key)
+    rows = [table.get(key) for key in keys]
+    for i, row in enumerate(rows):
         if row is None:
-            row = table[key] = tuple(char_model(name).logprob(key) for name in names)
-        rows.append(row)
+            key = keys[i]
+            rows[i] = table[key] = tuple(char_model(name).logprob(key) for name in names)
     if not rows:
         return dict.fromkeys(names, 0.0)
     return dict(zip(names, map(sum, zip(*rows, strict=True)), strict=True))

@@ -58,12 +58,12 @@ def identity(text: str, offset: int = 0) -> Spoken:
 
 def rewrite(spoken: Spoken, pattern: re.Pattern[str], repl: Callable[..., Replacement]) -> Spoken:
     """Replace every match of `pattern`, carrying the character map through."""
-    edits = (
+    edits = [
         (match.start(), match.end(), result)
         for match in pattern.finditer(spoken.text)
         if (result := repl(match)) is not None
-    )
-    return splice(spoken, edits)
+    ]
+    return splice(spoken, edits) if edits else spoken
 
 
 def splice(spoken: Spoken, edits: Iterable[tuple[int, int, str | Sequence[Piece]]]) -> Spoken:
@@ -85,8 +85,6 @@ def splice(spoken: Spoken, edits: Iterable[tuple[int, int, str | Sequence[Piece]
             out.append(said)
             cmap.extend(old[a + (i * (b - a)) // len(said)] for i in range(len(said)))
         pos = end
-    if pos == 0 and not out:
-        return spoken
     out.append(text[pos:])
     cmap.extend(old[pos:])
     return Spoken("".join(out), tuple(cmap))

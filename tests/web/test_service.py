@@ -160,7 +160,8 @@ def test_a_killed_worker_is_replaced_and_its_job_retried(service: SpeechService)
 
 
 def test_a_hung_worker_is_killed_after_the_job_timeout(tmp_path: Path) -> None:
-    svc = make_service(tmp_path, job_timeout=3.0)
+    # The timeout leaves the retry room to finish even on a busy machine.
+    svc = make_service(tmp_path, job_timeout=6.0)
     try:
         clip = job(svc, LONG_TEXT)
         future = svc.submit(clip)
@@ -168,7 +169,7 @@ def test_a_hung_worker_is_killed_after_the_job_timeout(tmp_path: Path) -> None:
         os.kill(pid, signal.SIGSTOP)  # alive but silent, as a hung engine is
         started = time.monotonic()
         meta = future.result(timeout=60)
-        assert 2.5 < time.monotonic() - started < 20
+        assert 5.5 < time.monotonic() - started < 40
         assert meta["duration"] > 30
         assert svc.snapshot()["restarts"] >= 1
     finally:
