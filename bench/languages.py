@@ -58,7 +58,7 @@ def langdetect_restricted(text: str, candidates: tuple[str, ...]) -> str:
 
 
 def read_items(folder: Path, languages: tuple[str, ...]) -> list[tuple[str, str]]:
-    items = []
+    items: list[tuple[str, str]] = []
     for lang in languages:
         path = folder / f"{lang}.txt"
         if not path.is_file():
@@ -105,11 +105,11 @@ def main() -> None:
         )
     if args.per_language:
         print()
-        print(f"{'language':<10}" + "".join(f"{length:>26}" for length in LENGTHS))
-        print(f"{'':<10}" + f"{'ours':>16}{'langdetect':>10}" * len(LENGTHS))
+        print(f"{'language':<10}" + "".join(f"{length:>20}" for length in LENGTHS))
+        print(f"{'':<10}" + f"{'ours':>10}{'langdetect':>10}" * len(LENGTHS))
         for lang in languages:
             cells = "".join(
-                f"{mine.of(lang):>16.1%}{base.of(lang):>10.1%}" for mine, base in results.values()
+                f"{mine.of(lang):>10.1%}{base.of(lang):>10.1%}" for mine, base in results.values()
             )
             print(f"{lang:<10}{cells}")
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 START = time.perf_counter()
@@ -27,6 +29,12 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SAMPLE = ROOT / "samples" / "ostersund-international-cooperation.html"
 FORMATS = ("wav", "mp3", "ogg", "flac")
+
+
+@dataclass(frozen=True, slots=True)
+class Timing:
+    wall: float
+    cpu: float
 
 
 def child(engine_name: str, sample: Path, repeat: int, out: Path) -> dict[str, object]:
@@ -44,22 +52,26 @@ def child(engine_name: str, sample: Path, repeat: int, out: Path) -> dict[str, o
     utterances = plan_speech(page, engine, options)
     first = engine.synthesize(utterances[0].text, utterances[0].voice, options.rate)
     first_audio = time.perf_counter()
-    synth_seconds, audio_seconds = 0.0, first.duration
-    for u in utterances[1:]:
-        began = time.perf_counter()
-        clip = engine.synthesize(u.text, u.voice, options.rate, options.volume)
-        synth_seconds += time.perf_counter() - began
-        audio_seconds += clip.duration
-    synth_seconds += first_audio - opened
+    audio_seconds = first.duration
+    began, cpu = time.perf_counter(), time.process_time()
+    for u in utterances:
+        audio_seconds += engine.synthesize(u.text, u.voice, options.rate, options.volume).duration
+    synth_seconds, synth_cpu = time.perf_counter() - began, time.process_time() - cpu
+    audio_seconds -= first.duration
     formats = {}
     for fmt in FORMATS:
-        runs, sizes = [], []
+        runs, cpus, sizes = [], [], []
         for _ in range(repeat):
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             path = export(render(page, options, engine), out / f"page.{fmt}")
             runs.append(time.perf_counter() - began)
+            cpus.append(time.process_time() - cpu)
             sizes.append(path.stat().st_size)
-        formats[fmt] = {"seconds": statistics.median(runs), "bytes": sizes[-1]}
+        formats[fmt] = {
+            "seconds": statistics.median(runs),
+            "cpu": statistics.median(cpus),
+            "bytes": sizes[-1],
+        }
     result = {
         "engine": engine.version,
         "utterances": len(utterances),
@@ -68,8 +80,8 @@ def child(engine_name: str, sample: Path, repeat: int, out: Path) -> dict[str, o
         "first_audio_after_load": first_audio - loaded,
         "first_audio_from_start": first_audio - START,
         "synth_seconds": synth_seconds,
+        "synth_cpu": synth_cpu,
         "audio_seconds": audio_seconds,
-        "per_sentence_ms": 1000 * synth_seconds / len(utterances),
         "formats": formats,
         "text": "\n".join(block.text for block in page.blocks),
     }
@@ -77,30 +89,33 @@ def child(engine_name: str, sample: Path, repeat: int, out: Path) -> dict[str, o
     return result
 
 
-def espeak_cli_seconds(text: str, repeat: int, out: Path) -> float:
-    """Median wall time of plain `espeak-ng -w` speaking the text into a WAV file."""
+def timed_runs(command: list[str], repeat: int) -> Timing:
+    """Median wall and CPU seconds (user + system) of running a command."""
+    walls, cpus = [], []
+    for _ in range(repeat):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        began = time.perf_counter()
+        subprocess.run(command, check=True, cwd=ROOT, capture_output=True)
+        walls.append(time.perf_counter() - began)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpus.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return Timing(wall=statistics.median(walls), cpu=statistics.median(cpus))
+
+
+def espeak_cli_seconds(text: str, repeat: int, out: Path) -> Timing:
+    """Plain `espeak-ng -w` speaking the text into a WAV file."""
     program = shutil.which("espeak-ng")
     if program is None:
         raise SystemExit("bench/speech.py needs the espeak-ng program (apt install espeak-ng)")
     source = out / "page.txt"
     source.write_text(text, encoding="utf-8")
-    runs = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        subprocess.run([program, "-w", str(out / "plain.wav"), "-f", str(source)], check=True)
-        runs.append(time.perf_counter() - began)
-    return statistics.median(runs)
+    return timed_runs([program, "-w", str(out / "plain.wav"), "-f", str(source)], repeat)
 
 
-def cli_seconds(engine: str, sample: Path, repeat: int, out: Path) -> float:
-    """Median wall time of the whole `reader export` command, Python start-up included."""
-    runs = []
-    for _ in range(repeat):
-        began = time.perf_counter()
-        command = [sys.executable, "-m", "reader", "export", str(sample), "-o", str(out / "c.mp3")]
-        subprocess.run([*command, "--engine", engine], check=True, cwd=ROOT, capture_output=True)
-        runs.append(time.perf_counter() - began)
-    return statistics.median(runs)
+def cli_seconds(engine: str, sample: Path, repeat: int, out: Path) -> Timing:
+    """The whole `reader export` command, Python start-up included."""
+    command = [sys.executable, "-m", "reader", "export", str(sample), "-o", str(out / "c.mp3")]
+    return timed_runs([*command, "--engine", engine], repeat)
 
 
 def measure(engine: str, sample: Path, repeat: int, out: Path) -> dict[str, object]:
@@ -113,24 +128,34 @@ def measure(engine: str, sample: Path, repeat: int, out: Path) -> dict[str, obje
     return result
 
 
-def report(results: dict[str, dict], plain: float, cli: dict[str, float]) -> None:
-    print(f"plain espeak-ng -w on the same text: {plain:.3f} s\n")
-    head = f"{'engine':<34}{'first audio':>12}{'from start':>11}{'per sent.':>10}{'RTF':>8}"
-    print(head + f"{'MP3 export':>11}{'ratio':>7}{'CLI':>7}{'ratio':>7}")
-    for name, r in results.items():
-        mp3 = r["formats"]["mp3"]["seconds"]
-        rtf = r["synth_seconds"] / r["audio_seconds"]
+def report(results: dict[str, dict], plain: Timing, cli: dict[str, Timing]) -> None:
+    first = next(iter(results.values()))
+    print(f"Östersund sample: {first['utterances']} utterances, {first['audio_seconds']:.1f} s")
+    print(f"plain espeak-ng -w on the same text: {plain.wall:.3f} s wall, {plain.cpu:.3f} s CPU")
+    print("(wall times depend on the machine's load; CPU seconds much less)\n")
+    print(f"{'engine':<34}{'first audio':>12}{'from start':>11}{'per sentence':>13}{'RTF':>8}")
+    for r in results.values():
+        per = 1000 * r["synth_seconds"] / r["utterances"]
         print(
             f"{r['engine']:<34}{r['first_audio_after_load']:>11.3f}s"
-            f"{r['first_audio_from_start']:>10.3f}s{r['per_sentence_ms']:>8.1f}ms{rtf:>8.4f}"
-            f"{mp3:>10.3f}s{mp3 / plain:>7.2f}{cli[name]:>6.2f}s{cli[name] / plain:>7.2f}"
+            f"{r['first_audio_from_start']:>10.3f}s{per:>11.1f}ms"
+            f"{r['synth_cpu'] / r['audio_seconds']:>8.4f}"
         )
-    print(f"\n{'engine':<10}{'format':>8}{'seconds':>10}{'KiB':>9}")
+    print(f"\n{'MP3 export vs espeak-ng -w':<34}{'wall':>8}{'ratio':>7}{'CPU':>8}{'ratio':>7}")
+    for name, r in results.items():
+        mp3 = r["formats"]["mp3"]
+        rows = [("in process", Timing(wall=mp3["seconds"], cpu=mp3["cpu"])), ("CLI", cli[name])]
+        for label, t in rows:
+            print(
+                f"{name + ' ' + label:<34}{t.wall:>7.3f}s{t.wall / plain.wall:>7.2f}"
+                f"{t.cpu:>7.3f}s{t.cpu / plain.cpu:>7.2f}"
+            )
+    print(f"\n{'engine':<10}{'format':>8}{'wall s':>9}{'CPU s':>8}{'KiB':>8}")
     for name, r in results.items():
         for fmt, f in r["formats"].items():
-            print(f"{name:<10}{fmt:>8}{f['seconds']:>10.3f}{f['bytes'] / 1024:>9.0f}")
-    first = next(iter(results.values()))
-    print(f"\n{first['utterances']} utterances, {first['audio_seconds']:.1f} s of speech")
+            print(
+                f"{name:<10}{fmt:>8}{f['seconds']:>9.3f}{f['cpu']:>8.3f}{f['bytes'] / 1024:>8.0f}"
+            )
 
 
 def main() -> None:

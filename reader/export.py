@@ -1,4 +1,5 @@
-"""Export: a track to an audio file (format by extension), or one file per section + playlist."""
+"""Export: a track to an audio file (format by extension), also while it is being synthesized,
+or one file per section with a playlist."""
 
 from __future__ import annotations
 

@@ -185,6 +185,8 @@ class BlockBuilder:
         alt = SPACE.sub(" ", image.get("alt") or "").strip()
         if not is_meaningful_alt(alt) or image.get("role") in ("presentation", "none"):
             return
+        if _in_link_or_captioned(image):
+            return
         declared = element_lang(image) or context.declared
         self.blocks.append(
             Block(
@@ -197,8 +199,22 @@ class BlockBuilder:
         )
 
 
+def _in_link_or_captioned(image: etree._Element) -> bool:
+    # A linked image is a thumbnail or a logo whose link text follows; a captioned one is
+    # described by its caption, which is read.
+    for ancestor in image.iterancestors():
+        tag = ancestor.tag
+        if tag == "a":
+            return True
+        if tag == "figure":
+            return next(ancestor.iter("figcaption"), None) is not None
+        if is_block_tag(tag) and tag not in ("p", "div", "span", "picture"):  # type: ignore[arg-type]
+            return False
+    return False
+
+
 def is_meaningful_alt(alt: str) -> bool:
     """Whether an alt text describes something (not a file name, not "logo")."""
-    if len(alt) < 3 or not any(c.isalpha() for c in alt):
+    if len(alt) < 3 or alt.count(" ") < 2 or not any(c.isalpha() for c in alt):
         return False
     return alt.lower() not in GENERIC_ALT and not FILE_LIKE_ALT.search(alt)

@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, lru_cache
 
 from reader.language_model import log_likelihoods, profile_name, trigram_keys
 from reader.language_words import (
@@ -19,13 +19,20 @@ from reader.language_words import (
     SCRIPT_FALLBACK,
     dominant_script,
     language_script,
+    spelling_counts,
 )
 
 # Nats added per common word of a language found in the text: a word like "och" or "ikke"
 # outweighs the few nats by which the character model separates close languages.
 COMMON_WORD_WEIGHT = 8.0
+# Nats per telling spelling ("tion", "sch", "ø"): a hint, each worth less than a word.
+SPELLING_WEIGHT = 1.5
 # Enough characters to decide any block; longer text only costs time.
 MAX_CHARS = 400
+# Web and e-mail addresses carry letters but no language: such a block takes the page's.
+ADDRESS_RE = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+# Menus, breadcrumbs and footers repeat on every page of a site: each is scored once.
+EVIDENCE_CACHE = 4096
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
@@ -71,12 +78,14 @@ def has_letters(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
+@lru_cache(maxsize=EVIDENCE_CACHE)
 def read_evidence(text: str, candidates: tuple[str, ...]) -> Evidence | None:
-    """What the text says about each candidate; None when it has no letters to go on."""
+    """What the text says about each candidate; None when it has no words to go on."""
+    text = ADDRESS_RE.sub(" ", text)
     script = dominant_script(text)
-    if not script:
+    pool = _candidates_for_script(script, candidates) if script else ()
+    if not pool:
         return None
-    pool = _candidates_for_script(script, candidates)
     if len(pool) == 1:
         return Evidence(candidates=pool, scores=(0.0,), evidence=0)
     text = text[:MAX_CHARS]
@@ -110,11 +119,15 @@ def _scores(text: str, keys: list[str], pool: tuple[str, ...]) -> dict[str, floa
     profiles = {tag: profile_name(tag) for tag in pool}
     likelihoods = log_likelihoods(keys, tuple(sorted(set(profiles.values()))))
     words = WORD_RE.findall(text.lower())
+    spellings = spelling_counts(words)
     scores: dict[str, float] = {}
     for tag in pool:
         vocabulary = _common_words(tag)
         hits = sum(1 for w in words if w in vocabulary)
-        scores[tag] = likelihoods[profiles[tag]] + COMMON_WORD_WEIGHT * hits
+        telling = spellings.get(tag.split("-")[0], 0)
+        scores[tag] = (
+            likelihoods[profiles[tag]] + COMMON_WORD_WEIGHT * hits + SPELLING_WEIGHT * telling
+        )
     return scores
 
 

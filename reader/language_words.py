@@ -26,7 +26,7 @@ SCRIPT_FALLBACK = {
     "ARABIC": ("ar", "fa", "ur"), "CYRILLIC": ("ru", "uk", "bg", "mk"), "GREEK": ("el",),
     "HEBREW": ("he",), "CJK": ("zh", "ja"), "HIRAGANA": ("ja",), "KATAKANA": ("ja",),
     "HANGUL": ("ko",), "DEVANAGARI": ("hi", "mr", "ne"), "THAI": ("th",), "TAMIL": ("ta",),
-    "BENGALI": ("bn",),
+    "BENGALI": ("bn",), "LATIN": ("en",),
 }  # fmt: skip
 
 ASCII_LETTER = re.compile("[A-Za-z]")
@@ -143,6 +143,36 @@ il elle ils nous vous je ne se sont par plus mais ou son sa ses leur être avoir
 _ES = """el la los las de del un una y es en que por para con no se su sus al lo como más pero
 este esta son fue ha muy también escuchar buscar inicio contacto noticias"""
 
+# Spellings that give a language away where a character trigram cannot see far enough
+# ("tion" against "sjon") or weighs a rare letter too lightly: (pattern, languages).
+SPELLINGS = tuple(
+    (re.compile(pattern), frozenset(langs.split()))
+    for pattern, langs in (
+        (r"tion", "sv en de da fr"),
+        (r"sjon", "nb nn no"),
+        (r"ck", "sv en de"),
+        (r"sch", "de"),
+        (r"tz|pf|ß|ü|äu", "de"),
+        (r"ei", "de nb nn no fi"),
+        (r"øy|\bhv|\bgj|\bkj", "nb nn no da"),
+        (r"[æø]", "nb nn no da"),
+        (r"å", "sv nb nn no da"),
+        (r"[äö]", "sv fi de"),
+        (r"ää|öö|yy", "fi"),
+        (r"\b[ld]j|ej\b", "sv"),
+        (r"[aoe]rna\b|era\b|iska?\b|iskt\b", "sv"),
+        (r"ere\b", "nb nn no da de"),
+        (r"iske\b", "nb nn no da"),
+        (r"isch|lich|keit|heit|schaft|ung(?:en)?\b|chen\b", "de"),
+        (r"ness\b|ment\b|ly\b|ough|ght|\bwh|th|ed\b", "en"),
+        (r"w", "en de so"),
+        (r"q", "en so"),
+        (r"dh|kh", "so"),
+        (r"ss[aä]\b|ll[aä]\b|lt[aä]\b|st[aä]\b|ksi\b", "fi"),
+        (r"z", "de en"),
+    )
+)
+
 # Common words per primary language subtag.
 COMMON_WORDS: dict[str, frozenset[str]] = {
     tag: frozenset(words.split())
@@ -178,3 +208,15 @@ def dominant_script(text: str) -> str:
 def language_script(tag: str) -> str:
     """The script a language is written in, by its primary subtag."""
     return SCRIPT_OF_LANGUAGE.get(tag.split("-")[0], "LATIN")
+
+
+def spelling_counts(words: list[str]) -> dict[str, int]:
+    """How many telling spellings of each language the (lowercase) words hold."""
+    counts: dict[str, int] = {}
+    for word in words:
+        for pattern, langs in SPELLINGS:
+            found = len(pattern.findall(word))
+            if found:
+                for lang in langs:
+                    counts[lang] = counts.get(lang, 0) + found
+    return counts

@@ -52,7 +52,11 @@ def test_lang_attribute_wins_over_the_text() -> None:
     assert (second.lang, second.lang_source) == ("en-gb", "attribute")
 
 
-@pytest.mark.parametrize("text", ["063-14 30 00", "2024-05-01", "831 82", "10–19", "+46 (0)63"])
+@pytest.mark.parametrize(
+    "text",
+    ["063-14 30 00", "2024-05-01", "831 82", "10–19", "+46 (0)63", "kommun@ostersund.se",
+     "www.ostersund.se", "https://www.ostersund.se/english"],
+)  # fmt: skip
 def test_blocks_without_letters_take_the_page_language(text: str) -> None:
     block = assign_languages(page_of(text, lang="sv-SE"), SITE).blocks[0]
     assert (block.lang, block.lang_source) == ("sv-se", "page")

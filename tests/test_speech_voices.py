@@ -9,8 +9,8 @@ import pytest
 from reader.errors import SpeechError
 from reader.model import Page, Utterance, Voice
 from reader.options import SpeechOptions
-from reader.speech import ENGINES, Engine, open_engine, plan_voices, voice_plan
-from reader.speech.voices import fallback_chain, find_voice, voice_for
+from reader.speech import ENGINES, Engine, list_voices, open_engine, plan_voices, voice_plan
+from reader.speech.voices import fallback_chain, find_voice, speaks, voice_for
 
 
 @pytest.fixture(scope="module", params=ENGINES)
@@ -141,3 +141,13 @@ def test_planned_voices_are_what_the_engine_speaks_with(engine: Engine) -> None:
     for planned in plan_voices(utterances, PAGE, engine, SpeechOptions()):
         clip = engine.synthesize(planned.text, planned.voice, 175)
         assert clip.voice.lower() == planned.voice.lower() and clip.duration > 0.3
+
+
+def test_listing_voices_for_a_language_puts_the_chosen_voice_first() -> None:
+    english = list_voices(SpeechOptions(), "en-US")
+    assert english[0].id == "gmw/en-US"
+    assert {"gmw/en", "gmw/en-GB-x-rp"} <= {v.id for v in english}
+    assert all(speaks(v, "en") for v in english)
+    assert [v.id for v in list_voices(SpeechOptions(), "nb-NO")] == ["gmq/nb"]
+    assert list_voices(SpeechOptions(), "so") == ()
+    assert len(list_voices(SpeechOptions())) > 50

@@ -138,4 +138,5 @@ def _immutable(data: bytes, mimetype: str, etag: str) -> Response:
     response = Response(data, mimetype=mimetype)
     response.set_etag(etag)
     response.headers["Cache-Control"] = IMMUTABLE
-    return response.make_conditional(request, accept_ranges=True, complete_length=len(data))
+    response.make_conditional(request, accept_ranges=True, complete_length=len(data))
+    return response

@@ -14,6 +14,7 @@ import waitress
 from flask import Flask
 from waitress.server import BaseWSGIServer
 
+from reader.errors import UsageError
 from reader.options import DEFAULT_LANGUAGES, SpeechOptions
 from web.cache import ClipCache
 from web.reading import Reader
@@ -133,11 +134,17 @@ def serve(
     settings = settings_from(config)
     settings["READER_WORKERS"] = workers
     app = create_app(settings)
+    try:
+        server = waitress.create_server(
+            app, host=host, port=port, threads=SERVER_THREADS, ident="reader"
+        )
+    except OSError as exc:
+        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
     service = service_of(app)
     service.start()  # the first visitor should not wait for the engines to load
-    app.extensions["reader.reader"].warm_up()
     try:
-        waitress.serve(app, host=host, port=port, threads=SERVER_THREADS, ident="reader")
+        app.extensions["reader.reader"].warm_up()
+        server.run()
     finally:
         service.close()
 

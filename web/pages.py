@@ -66,7 +66,8 @@ def widget_file(name: str) -> Response:
     response.set_etag(hashlib.sha256(data).hexdigest()[:32])
     response.cache_control.public = True
     response.cache_control.max_age = WIDGET_MAX_AGE
-    return response.make_conditional(request)
+    response.make_conditional(request)
+    return response
 
 
 @functools.lru_cache(maxsize=4)

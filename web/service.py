@@ -138,23 +138,28 @@ class SpeechService:
         """Queue a clip unless it is cached or under way; `rank` orders it (lower is sooner)."""
         self.start()
         with self._lock:
-            if self._closed:
-                raise SpeechError("the speech service is shutting down")
-            self._remember(job)
-            pending = self._pending.get(job.key)
-            if pending is not None:
-                self.stats.shared += 1
-                if not pending.started and rank < 0:
-                    self._push(job.key, rank)
+            shared = self._join(job, rank)
+        if shared is not None:
+            return shared
+        meta = self._cached(job.key)  # read outside the lock: other requests go on meanwhile
+        if meta is not None:
+            done: Future[dict[str, Any]] = Future()
+            done.set_result(meta)
+            return done
+        with self._lock:
+            shared = self._join(job, rank)
+            if shared is not None:
+                return shared
+            if self.cache.has(job.key, "json"):  # finished while we read: no second synthesis
+                meta = self._cached(job.key)
+            if meta is None:
+                pending = Pending(job=job, future=Future())
+                self._pending[job.key] = pending
+                self._push(job.key, rank)
                 return pending.future
-            if self.cache.has(job.key, "json") and self.cache.has(job.key, "mp3"):
-                done: Future[dict[str, Any]] = Future()
-                done.set_result(self.cache.read_json(job.key) or {})
-                return done
-            pending = Pending(job=job, future=Future())
-            self._pending[job.key] = pending
-            self._push(job.key, rank)
-            return pending.future
+        done = Future()
+        done.set_result(meta)
+        return done
 
     def clip(self, job: ClipJob, timeout: float | None = None) -> dict[str, Any]:
         """Wait for a clip's timing record, synthesizing it first if needed."""
@@ -204,6 +209,26 @@ class SpeechService:
         """Add one to a counter ("restarts", "retried")."""
         with self._lock:
             setattr(self.stats, event, getattr(self.stats, event) + 1)
+
+    def _join(self, job: ClipJob, rank: int) -> Future[dict[str, Any]] | None:
+        """The future of a synthesis of this clip already queued or running (lock held)."""
+        if self._closed:
+            raise SpeechError("the speech service is shutting down")
+        self._remember(job)
+        pending = self._pending.get(job.key)
+        if pending is None:
+            return None
+        self.stats.shared += 1
+        if not pending.started and rank < 0:
+            self._push(job.key, rank)  # a listener is waiting: move it to the front
+        return pending.future
+
+    def _cached(self, key: str) -> dict[str, Any] | None:
+        """A clip's timing record if the clip is complete in the cache."""
+        if not self.cache.has(key, "mp3"):
+            return None
+        meta = self.cache.read_json(key)
+        return meta if isinstance(meta, dict) else None
 
     def _remember(self, job: ClipJob) -> None:
         self._known[job.key] = job

@@ -111,9 +111,14 @@ def _file_of(handle: ctypes.CDLL) -> str:
     """The file a loaded library came from (dladdr on one of its functions)."""
     info = _DlInfo()
     address = ctypes.cast(handle.espeak_Initialize, ctypes.c_void_p)
-    if not ctypes.CDLL(None).dladdr(address, ctypes.byref(info)) or not info.dli_fname:
-        return SONAME
-    return os.path.realpath(info.dli_fname.decode())
+    for libc in (None, "libdl.so.2"):  # dladdr moved into libc in glibc 2.34
+        try:
+            found = ctypes.CDLL(libc).dladdr(address, ctypes.byref(info))
+        except (OSError, AttributeError):
+            continue
+        if found and info.dli_fname:
+            return os.path.realpath(info.dli_fname.decode())
+    raise SpeechError("cannot tell which file the system libespeak-ng was loaded from")
 
 
 def load_shared(library: EspeakLibrary) -> ctypes.CDLL:

@@ -68,10 +68,8 @@ class Session:
         self._engine, self._espeak = _start(library)
         self._driver = self._engine.proxy._driver
         self._hook_driver()
-        self._tokens = [
-            self._engine.connect("finished-utterance", self._on_finished),
-            self._engine.connect("error", self._on_error),
-        ]
+        self._engine.connect("finished-utterance", self._on_finished)
+        self._engine.connect("error", self._on_error)
         dll = ffi.declare(self._espeak.dll)
         self.version = f"pyttsx3 + espeak-ng {ffi.version(dll)} ({library.source})"
         self.voices: tuple[Voice, ...] = ffi.list_voices(dll, "pyttsx3")
@@ -85,7 +83,8 @@ class Session:
         # idle, makes later commands apply at once. (Empty only now: with a text spoken it
         # would speak that text again.)
         self._wait_idle()
-        self._engine.runAndWait()
+        if self._engine.isBusy():
+            self._engine.runAndWait()
         self._loop_started = True
 
     def _hook_driver(self) -> None:
@@ -159,12 +158,6 @@ class Session:
         current = str(self._engine.getProperty("voice") or "")
         if self._errors or current.lower() != voice.lower():
             raise SpeechError(f"voice {voice!r} is not installed in eSpeak NG")
-
-    def close(self) -> None:
-        """Disconnect from pyttsx3; the engine itself lives as long as the process."""
-        self._finished.wait(self._timeout)
-        for token in self._tokens:
-            self._engine.disconnect(token)
 
 
 def _start(library: espeak_lib.EspeakLibrary) -> tuple[Any, Any]:

@@ -9,6 +9,7 @@ selects and verifies the voice, sets rate and volume, saves to a fresh file with
 
 from __future__ import annotations
 
+import atexit
 import queue
 import shutil
 import tempfile
@@ -40,47 +41,43 @@ class _Job:
 
 
 class _Owner:
-    """The thread that owns pyttsx3, shared by every engine handle of the process."""
+    """The thread that owns pyttsx3 for the rest of the process, shared by every handle.
+
+    It is never stopped: pyttsx3 cannot be started twice in a process (a second init()
+    returns the old engine, whose next run loop speaks its last text again).
+    """
 
     def __init__(self) -> None:
-        self.jobs: queue.Queue[_Job | None] = queue.Queue()
-        self.handles = 0
+        self.jobs: queue.Queue[_Job] = queue.Queue()
         self.voices: tuple[Voice, ...] = ()
         self.version = ""
+        self.folder = Path(tempfile.mkdtemp(prefix="reader-pyttsx3-"))
+        atexit.register(shutil.rmtree, self.folder, ignore_errors=True)
         self._ready: Future[None] = Future()
-        self._thread = threading.Thread(target=self._run, name="reader-pyttsx3", daemon=True)
-        self._thread.start()
+        thread = threading.Thread(target=self._run, name="reader-pyttsx3", daemon=True)
+        thread.start()
         try:
             self._ready.result(timeout=START_TIMEOUT)
         except TimeoutError as exc:
             raise SpeechError("pyttsx3 did not start in time") from exc
 
-    def stop(self) -> None:
-        self.jobs.put(None)
-        self._thread.join(timeout=START_TIMEOUT)
-
     def _run(self) -> None:
-        folder = tempfile.mkdtemp(prefix="reader-pyttsx3-")
         try:
-            session = driver.Session(espeak_lib.locate(), Path(folder), UTTERANCE_TIMEOUT)
+            session = driver.Session(espeak_lib.locate(), self.folder, UTTERANCE_TIMEOUT)
             self.voices = session.voices
             self.version = session.version
         except BaseException as exc:  # noqa: BLE001 - reported to the opener, not lost
-            shutil.rmtree(folder, ignore_errors=True)
             self._ready.set_exception(_as_speech_error(exc))
             return
         self._ready.set_result(None)
-        try:
-            while (job := self.jobs.get()) is not None:
-                if not job.future.set_running_or_notify_cancel():
-                    continue
-                try:
-                    job.future.set_result(session.speak(job.text, job.voice, job.rate, job.volume))
-                except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
-                    job.future.set_exception(_as_speech_error(exc))
-        finally:
-            session.close()
-            shutil.rmtree(folder, ignore_errors=True)
+        while True:
+            job = self.jobs.get()
+            if not job.future.set_running_or_notify_cancel():
+                continue
+            try:
+                job.future.set_result(session.speak(job.text, job.voice, job.rate, job.volume))
+            except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
+                job.future.set_exception(_as_speech_error(exc))
 
 
 def _as_speech_error(exc: BaseException) -> ReaderError:
@@ -105,7 +102,6 @@ class Pyttsx3Engine:
         with _owner_lock:
             if _owner is None:
                 _owner = _Owner()
-            _owner.handles += 1
             self._owner: _Owner | None = _owner
         self.version = _owner.version
         self.sample_rate = driver.SAMPLE_RATE
@@ -130,16 +126,8 @@ class Pyttsx3Engine:
             raise SpeechError("pyttsx3 did not finish the utterance in time") from exc
 
     def close(self) -> None:
-        """Release this handle; the owner thread stops when the last handle closes."""
-        global _owner
-        with _owner_lock:
-            owner, self._owner = self._owner, None
-            if owner is None:
-                return
-            owner.handles -= 1
-            if owner.handles == 0 and _owner is owner:
-                _owner = None
-                owner.stop()
+        """Release this handle; pyttsx3 itself stays up for the rest of the process."""
+        self._owner = None
 
     def _live(self) -> _Owner:
         if self._owner is None:

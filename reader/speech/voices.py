@@ -62,6 +62,14 @@ def fallback_chain(lang: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(chain))
 
 
+def speaks(voice: Voice, lang: str) -> bool:
+    """Whether a voice lists the language, a regional variant of it, or its fallbacks."""
+    chain = fallback_chain(lang)
+    if not chain:
+        return False
+    return any(tag in chain or tag.startswith(f"{chain[-1]}-") for tag in voice.languages)
+
+
 def find_voice(requested: str, voices: Iterable[Voice]) -> Voice | None:
     """A voice by id (any case), by name, or failing those, by its first language."""
     wanted = requested.strip().lower()

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import http.server
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
@@ -82,3 +86,49 @@ def numbered_area(html: str, selector: str = "#content") -> str:
 def content_html() -> str:
     """The Östersund sample's `#content`, numbered with data-reader-node."""
     return numbered_area(OSTERSUND.read_text(encoding="utf-8"))
+
+
+LOCAL_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Library opening hours</title></head>
+<body><nav><a href="/">Home</a></nav>
+<main>
+<h1>Library opening hours</h1>
+<p>The library is open every weekday. Type &lt;script&gt;alert("x")&lt;/script&gt; to test.</p>
+<h2>Summer</h2>
+<p>In July the library closes at four.</p>
+</main>
+</body></html>
+"""
+
+
+class _SiteHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the directory; `/moved` redirects to the same server under the name localhost."""
+
+    def do_GET(self) -> None:
+        if self.path == "/moved":
+            self.send_response(302)
+            self.send_header(
+                "Location", f"http://localhost:{self.server.server_address[1]}/hours.html"
+            )
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        super().do_GET()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        return None
+
+
+@pytest.fixture
+def local_site(tmp_path: Path) -> Iterator[str]:
+    """A plain HTTP server on 127.0.0.1 serving one page; yields the page URL."""
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "hours.html").write_text(LOCAL_PAGE, encoding="utf-8")
+    handler = functools.partial(_SiteHandler, directory=str(tmp_path / "site"))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/hours.html"
+    server.shutdown()
+    server.server_close()
+    thread.join()

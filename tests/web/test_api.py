@@ -10,6 +10,8 @@ import re
 import signal
 import threading
 import time
+import urllib.error
+import urllib.request
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -20,7 +22,9 @@ from flask.testing import FlaskClient
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
-from web.app import service_of
+from reader.config import load_config
+from web import create_app
+from web.app import cache_of, service_of
 
 AUDIO_URL = re.compile(r"/api/audio/[0-9a-f]{32}\.mp3")
 KINDS = (
@@ -268,7 +272,7 @@ def test_an_allowed_name_that_resolves_to_loopback_is_refused(app_factory: Any) 
     client = app_factory(READER_ALLOWED_HOSTS=["localhost"]).test_client()
     response = client.get("/api/read", query_string={"url": "http://localhost:9/"})
     assert response.status_code == 403
-    assert "localhost" in response.get_json()["error"]
+    assert "private address" in response.get_json()["error"]
 
 
 @pytest.mark.parametrize(
@@ -322,3 +326,66 @@ def test_cross_origin_preflight_is_allowed(client: FlaskClient) -> None:
     assert "POST" in response.headers["Access-Control-Allow-Methods"]
     assert "Content-Type" in response.headers["Access-Control-Allow-Headers"]
     assert "Access-Control-Allow-Credentials" not in response.headers
+
+
+def test_the_cli_config_file_reaches_the_app(tmp_path: Any) -> None:
+    config_file = tmp_path / "reader.toml"
+    config_file.write_text(
+        'languages = ["sv", "en"]\nrate = 200\n[web]\nallowed_hosts = ["www.ostersund.se"]\n'
+        f'cache_dir = "{tmp_path / "cache"}"\n',
+        encoding="utf-8",
+    )
+    app = create_app(load_config(config_file))
+    try:
+        assert app.config["READER_ALLOWED_HOSTS"] == ["www.ostersund.se"]
+        assert app.config["READER_LANGUAGES"] == ["sv", "en"]
+        assert service_of(app).options.rate == 200
+        assert cache_of(app).directory == tmp_path / "cache"
+    finally:
+        service_of(app).close()
+
+
+def test_over_a_real_server_a_visitor_gets_the_plan_and_the_first_clip(
+    live_server: str, content_html: str
+) -> None:
+    body = json.dumps({"html": content_html, "url": PAGE_URL, "lang": "en"}).encode()
+    posted = urllib.request.Request(
+        f"{live_server}/api/read",
+        data=body,
+        headers={"Content-Type": "application/json", "Origin": "https://www.ostersund.se"},
+    )
+    with urllib.request.urlopen(posted, timeout=60) as response:
+        assert response.headers["Access-Control-Allow-Origin"] == "*"
+        plan = json.load(response)
+    first = plan["blocks"][0]["sentences"][0]
+    with urllib.request.urlopen(f"{live_server}{first['audio']}", timeout=60) as response:
+        audio = response.read()
+        assert response.headers["Content-Type"] == "audio/mpeg"
+        assert int(response.headers["Content-Length"]) == len(audio)
+        etag = response.headers["ETag"]
+    assert MP3(io.BytesIO(audio)).info.length > 0.8
+    again = urllib.request.Request(
+        f"{live_server}{first['audio']}", headers={"If-None-Match": etag}
+    )
+    with pytest.raises(urllib.error.HTTPError) as not_modified:
+        urllib.request.urlopen(again, timeout=60)
+    assert not_modified.value.code == 304
+    not_modified.value.close()
+    ranged = urllib.request.Request(
+        f"{live_server}{first['audio']}", headers={"Range": "bytes=0-99"}
+    )
+    with urllib.request.urlopen(ranged, timeout=60) as response:
+        assert response.status == 206 and response.read() == audio[:100]
+
+
+def test_a_redirect_to_a_host_outside_the_allow_list_is_refused(
+    app_factory: Any, local_site: str
+) -> None:
+    client = app_factory(
+        READER_ALLOWED_HOSTS=["127.0.0.1"], READER_ALLOW_PRIVATE=True
+    ).test_client()
+    assert client.get("/api/read", query_string={"url": local_site}).status_code == 200
+    moved = local_site.replace("/hours.html", "/moved")
+    response = client.get("/api/read", query_string={"url": moved})
+    assert response.status_code == 403
+    assert "localhost" in response.get_json()["error"]

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import io
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,37 +16,6 @@ CSP = (
     "img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; object-src 'none'; "
     "base-uri 'none'; frame-ancestors 'self'"
 )
-LOCAL_PAGE = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>Library opening hours</title></head>
-<body><nav><a href="/">Home</a></nav>
-<main>
-<h1>Library opening hours</h1>
-<p>The library is open every weekday. Type &lt;script&gt;alert("x")&lt;/script&gt; to test.</p>
-<h2>Summer</h2>
-<p>In July the library closes at four.</p>
-</main>
-</body></html>
-"""
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        return None
-
-
-@pytest.fixture
-def local_site(tmp_path: Path) -> Iterator[str]:
-    """A plain HTTP server on 127.0.0.1 serving one page; yields the page URL."""
-    (tmp_path / "site").mkdir()
-    (tmp_path / "site" / "hours.html").write_text(LOCAL_PAGE, encoding="utf-8")
-    handler = functools.partial(_QuietHandler, directory=str(tmp_path / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hours.html"
-    server.shutdown()
-    server.server_close()
-    thread.join()
 
 
 def soup_of(response: Any) -> BeautifulSoup:

@@ -88,6 +88,43 @@ export function offsetAt(map, node, offset) {
   return map.points.length ? map.points.length - 1 : -1;
 }
 
+/** Where a sentence ([start, end) of the server's block text) sits in its live block. */
+export function placeSentence(element, blockText, start, end) {
+  const map = textMap(element);
+  const span = alignSpan(map, blockText, start, end);
+  return { map, span, range: span && rangeFor(map, span[0], span[1]), words: new Map() };
+}
+
+/** Range of a word given in block offsets, shifted as its sentence was (null if it differs). */
+export function placeWord(placed, blockText, sentenceStart, start, end) {
+  if (!placed.span) return null;
+  const shift = placed.span[0] - sentenceStart;
+  const same = placed.map.text.slice(start + shift, end + shift) === blockText.slice(start, end);
+  return same ? rangeFor(placed.map, start + shift, end + shift) : null;
+}
+
+/** Which of a block's sentences ({start, end} in `blockText`) holds a DOM point: its position. */
+export function sentenceAtPoint(element, blockText, sentences, node, offset) {
+  if (!node || !element.contains(node)) return 0;
+  const map = textMap(element);
+  const at = offsetAt(map, node, offset);
+  const found = sentences.findIndex((sentence) => {
+    const span = alignSpan(map, blockText, sentence.start, sentence.end);
+    return span && at < span[1];
+  });
+  return found < 0 ? sentences.length - 1 : found;
+}
+
+/** The DOM point under a pointer position (null where the browser cannot tell). */
+export function caretAt(x, y) {
+  if (document.caretPositionFromPoint) {
+    const position = document.caretPositionFromPoint(x, y);
+    return position && { node: position.offsetNode, offset: position.offset };
+  }
+  const range = document.caretRangeFromPoint?.(x, y);
+  return range && { node: range.startContainer, offset: range.startOffset };
+}
+
 /** Paints the current sentence and word, or marks the block where highlights are missing. */
 export class Highlighter {
   constructor({ supported = typeof CSS !== "undefined" && "highlights" in CSS

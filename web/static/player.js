@@ -53,6 +53,29 @@ async function errorMessage(response) {
   return `HTTP ${response.status}`;
 }
 
+/** Settings kept from an earlier visit, each checked, else the defaults. */
+export function loadSettings(key, defaults, rates) {
+  let stored = {};
+  try {
+    stored = JSON.parse(window.localStorage.getItem(key) || "{}") ?? {};
+  } catch {
+    stored = {};
+  }
+  return {
+    rate: rates.includes(stored.rate) ? stored.rate : defaults.rate,
+    volume: Number.isFinite(stored.volume) ? Math.min(1, Math.max(0, stored.volume)) : defaults.volume,
+    highlight: typeof stored.highlight === "boolean" ? stored.highlight : defaults.highlight,
+  };
+}
+
+export function saveSettings(key, settings) {
+  try {
+    window.localStorage.setItem(key, JSON.stringify(settings));
+  } catch {
+    // Storage can be full or switched off; the settings still hold for this visit.
+  }
+}
+
 /** A short silent WAV made on the spot: it unlocks the audio element under any CSP with blob:. */
 function silentWavUrl() {
   const rate = 8000;

@@ -5,8 +5,10 @@
 // The API lives at the origin this module was loaded from. Page text only ever reaches the
 // DOM through textContent; the page itself is never rewritten (highlights are painted).
 
-import { alignSpan, Follower, Highlighter, offsetAt, rangeFor, textMap } from "./highlight.js";
-import { requestReading, SentencePlayer } from "./player.js";
+import {
+  caretAt, Follower, Highlighter, placeSentence, placeWord, sentenceAtPoint,
+} from "./highlight.js";
+import { loadSettings, requestReading, saveSettings, SentencePlayer } from "./player.js";
 
 const SVG_NS = "http://www.w3.org/2000/svg";
 // Material Design icon paths (Apache 2.0), 24 × 24.
@@ -88,13 +90,17 @@ export class ReaderWidget {
     // The interface speaks the page's language where it has strings for it, else English.
     this.lang = pageLang.split("-")[0].toLowerCase();
     this.text = i18n[this.lang] ?? i18n.en;
-    this.settings = this.loadSettings();
+    const { storageKey, settings, rates } = ReaderWidget.defaults;
+    this.settings = loadSettings(storageKey, settings, rates);
     this.highlighter = new Highlighter();
     this.follower = new Follower({
       ignore: (target) => target instanceof Node && this.mount.contains(target),
       bottomInset: () => (this.bar.hidden ? 0 : this.bar.getBoundingClientRect().height),
     });
     this.session = 0;
+    this.loading = false;
+    this.ticking = false;
+    this.blockElements = null;
     this.announced = null;
     this.pendingStart = null;
     this.now = null;
@@ -156,7 +162,13 @@ export class ReaderWidget {
     this.download.hidden = true;
     const close = this.button("reader-player__button js-reader-close", "close", t.close);
     this.audio = el("audio", "reader-player__audio js-reader-audio", { preload: "auto" });
+    this.layOut(bar, { stop, previous, next, close });
+    this.wire({ stop, previous, next, close });
+    return bar;
+  }
 
+  layOut(bar, { stop, previous, next, close }) {
+    const t = this.text;
     const transport = el("div", "reader-player__transport");
     transport.append(this.playButton, stop, previous, next, this.fromHere);
     const now = el("div", "reader-player__now");
@@ -168,7 +180,9 @@ export class ReaderWidget {
     const inner = el("div", "reader-player__inner");
     inner.append(transport, now, settings, end);
     bar.append(inner, this.audio);
+  }
 
+  wire({ stop, previous, next, close }) {
     this.playButton.addEventListener("click", () => this.togglePlay());
     stop.addEventListener("click", () => this.player.stop());
     previous.addEventListener("click", () => this.step(-1));
@@ -179,7 +193,6 @@ export class ReaderWidget {
     this.volume.addEventListener("input", () => this.changeSettings({ volume: Number(this.volume.value) }));
     this.highlightToggle.addEventListener("click", () => this.changeSettings(
       { highlight: this.highlightToggle.getAttribute("aria-pressed") !== "true" }));
-    return bar;
   }
 
   button(className, iconName, text, visibleText = false) {
@@ -194,6 +207,31 @@ export class ReaderWidget {
     // Unlock playback while still inside the click: mobile browsers demand a user gesture.
     this.player.unlock();
     const session = ++this.session;
+    // The request leaves before the bar is drawn: synthesis of the first sentence starts sooner.
+    const request = requestReading(this.apiBase, this.area, this.pageLang);
+    this.loading = true;
+    this.showBar();
+    let reading;
+    try {
+      reading = await request;
+    } catch {
+      if (session === this.session) {
+        this.loading = false;
+        this.showError();
+      }
+      return;
+    }
+    if (session !== this.session) return;
+    this.loading = false;
+    this.reading = reading;
+    this.player.load(reading);
+    this.indexBlocks();
+    this.download.href = new URL(reading.download, this.apiBase).href;
+    this.download.hidden = false;
+    this.player.play(0);
+  }
+
+  showBar() {
     this.listen.hidden = true;
     this.listen.setAttribute("aria-expanded", "true");
     this.bar.hidden = false;
@@ -206,25 +244,14 @@ export class ReaderWidget {
     this.follower.attach();
     document.addEventListener("click", this.onDocumentClick);
     document.addEventListener("selectionchange", this.onSelection);
-    let reading;
-    try {
-      reading = await requestReading(this.apiBase, this.area, this.pageLang);
-    } catch {
-      if (session === this.session) this.showError();
-      return;
-    }
-    if (session !== this.session) return;
-    this.reading = reading;
-    this.player.load(reading);
-    this.indexBlocks();
-    this.download.href = new URL(reading.download, this.apiBase).href;
-    this.download.hidden = false;
-    this.player.play(0);
   }
 
   close() {
     this.session += 1;
+    this.loading = false;
     this.player.stop();
+    this.player.load({ blocks: [] });
+    this.blockElements = null;
     this.highlighter.clear();
     this.follower.detach();
     document.removeEventListener("click", this.onDocumentClick);
@@ -238,6 +265,12 @@ export class ReaderWidget {
   }
 
   togglePlay() {
+    if (!this.player.sentences.length) {
+      // Still waiting for the server: pausing drops that wait; after a failure, play retries.
+      if (this.loading) this.cancelLoading();
+      else this.open();
+      return;
+    }
     const { state } = this.player;
     if (state === "playing" || state === "loading") {
       this.player.pause();
@@ -249,6 +282,13 @@ export class ReaderWidget {
     } else {
       this.player.play(state === "finished" ? 0 : this.player.index);
     }
+  }
+
+  cancelLoading() {
+    this.session += 1;
+    this.loading = false;
+    this.setPlayLabel(false);
+    this.announce(this.text.paused);
   }
 
   step(delta) {
@@ -274,10 +314,13 @@ export class ReaderWidget {
       this.showError();
       return;
     }
-    if (state === "stopped") this.highlighter.clear();
+    if (state === "stopped" || state === "finished") this.highlighter.clear();
     // Moving from one sentence to the next passes through "loading": not worth announcing.
     if (state !== "loading") this.announce(this.text[state]);
-    if (state === "playing") this.tick();
+    if (state === "playing") {
+      this.message.hidden = true;
+      if (!this.ticking) this.tick();
+    }
   }
 
   showError() {
@@ -321,10 +364,8 @@ export class ReaderWidget {
       this.highlighter.clear();
       return;
     }
-    const map = textMap(element);
-    const span = alignSpan(map, sentence.block.text, sentence.start, sentence.end);
-    this.now = { sentence, map, span, words: new Map() };
-    this.highlighter.showSentence(element, span && rangeFor(map, span[0], span[1]));
+    this.now = { sentence, ...placeSentence(element, sentence.block.text, sentence.start, sentence.end) };
+    this.highlighter.showSentence(element, this.now.range);
     this.follower.follow(element);
   }
 
@@ -337,7 +378,9 @@ export class ReaderWidget {
   }
 
   tick() {
-    if (this.player.state !== "playing") return;
+    // One frame loop at most, running while the voice is heard.
+    this.ticking = this.player.state === "playing";
+    if (!this.ticking) return;
     this.showWord();
     requestAnimationFrame(() => this.tick());
   }
@@ -353,12 +396,8 @@ export class ReaderWidget {
       return;
     }
     if (!now.words.has(index)) {
-      // Word offsets are block offsets: shift them by where the sentence sits in the DOM text.
       const [start, end] = words[index];
-      const shift = now.span[0] - now.sentence.start;
-      const same = now.map.text.slice(start + shift, end + shift)
-        === now.sentence.block.text.slice(start, end);
-      now.words.set(index, same ? rangeFor(now.map, start + shift, end + shift) : null);
+      now.words.set(index, placeWord(now, now.sentence.block.text, now.sentence.start, start, end));
     }
     this.highlighter.showWord(now.words.get(index));
   }
@@ -395,15 +434,8 @@ export class ReaderWidget {
     while (element && !this.blockElements.has(element)) element = element.parentElement;
     if (!element) return null;
     const indexes = this.blockElements.get(element);
-    if (!node || !element.contains(node)) return indexes[0];
-    const map = textMap(element);
-    const at = offsetAt(map, node, offset);
-    for (const index of indexes) {
-      const sentence = this.player.sentences[index];
-      const span = alignSpan(map, sentence.block.text, sentence.start, sentence.end);
-      if (span && at < span[1]) return index;
-    }
-    return indexes[indexes.length - 1];
+    const sentences = indexes.map((index) => this.player.sentences[index]);
+    return indexes[sentenceAtPoint(element, sentences[0].block.text, sentences, node, offset)];
   }
 
   changeSettings(change) {
@@ -412,25 +444,7 @@ export class ReaderWidget {
     this.player.setVolume(this.settings.volume);
     this.highlighter.setEnabled(this.settings.highlight);
     this.highlightToggle.setAttribute("aria-pressed", String(this.settings.highlight));
-    try {
-      window.localStorage.setItem(ReaderWidget.defaults.storageKey, JSON.stringify(this.settings));
-    } catch {
-      // Storage can be full or switched off; the settings still hold for this visit.
-    }
-  }
-
-  loadSettings() {
-    const { settings, rates, storageKey } = ReaderWidget.defaults;
-    let stored = {};
-    try {
-      stored = JSON.parse(window.localStorage.getItem(storageKey) || "{}") ?? {};
-    } catch {
-      stored = {};
-    }
-    const rate = rates.includes(stored.rate) ? stored.rate : settings.rate;
-    const volume = Number.isFinite(stored.volume) ? Math.min(1, Math.max(0, stored.volume)) : settings.volume;
-    const highlight = typeof stored.highlight === "boolean" ? stored.highlight : settings.highlight;
-    return { rate, volume, highlight };
+    saveSettings(ReaderWidget.defaults.storageKey, this.settings);
   }
 
   reserveSpace() {
@@ -481,15 +495,6 @@ function resolve(locator) {
   }
 }
 
-function caretAt(x, y) {
-  if (document.caretPositionFromPoint) {
-    const position = document.caretPositionFromPoint(x, y);
-    return position && { node: position.offsetNode, offset: position.offset };
-  }
-  const range = document.caretRangeFromPoint?.(x, y);
-  return range && { node: range.startContainer, offset: range.startOffset };
-}
-
 function ownScript() {
   return [...document.querySelectorAll("script[src]")].find((script) => script.src === import.meta.url)
     ?? null;
@@ -511,7 +516,7 @@ function ensureStylesheet() {
   document.head.append(link);
 }
 
-function start() {
+function boot() {
   if (document.querySelector(".js-reader-listen")) return;
   const script = ownScript();
   const area = findArea(script?.dataset.readerArea || ReaderWidget.defaults.area);
@@ -528,7 +533,7 @@ function start() {
 }
 
 if (document.readyState === "loading") {
-  document.addEventListener("DOMContentLoaded", start, { once: true });
+  document.addEventListener("DOMContentLoaded", boot, { once: true });
 } else {
-  start();
+  boot();
 }
