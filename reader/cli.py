@@ -13,7 +13,7 @@ import click
 
 from reader.config import Config, load_config, parse_voices, with_settings
 from reader.errors import ReaderError, UsageError
-from reader.model import Page
+from reader.model import Track
 
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
@@ -163,13 +163,12 @@ def export(
 ) -> None:
     """Write a page as an audio file with chapters, and optionally captions."""
     from reader import export as exporting
-    from reader.pipeline import read_page, render
+    from reader.pipeline import export_page, read_page
 
     exporting.check_format(output)
     config = options_from(ctx, *split_flags(flags))
     page = read_page(source, config.read)
-    track = render_with_progress(page, config, render)
-    exporting.export(track, output)
+    track = with_progress(lambda progress: export_page(page, output, config.speech, None, progress))
     if captions:
         exporting.write_captions(track, captions)
     if timeline:
@@ -180,17 +179,17 @@ def export(
         click.echo(f"wrote {output} ({track.duration:.0f} s)")
 
 
-def render_with_progress(page: Page, config: Config, render: Callable[..., Any]) -> Any:
-    """Render the page, with a progress bar when a person is watching."""
+def with_progress(work: Callable[[Callable[[int, int], None] | None], Track]) -> Track:
+    """Run speech work, with a progress bar on stderr when a person is watching."""
     if not sys.stderr.isatty():
-        return render(page, config.speech)
+        return work(None)
     with click.progressbar(length=1, label="Speaking", file=sys.stderr) as bar:
 
         def progress(done: int, total: int) -> None:
             bar.length = total
             bar.update(done - bar.pos)
 
-        return render(page, config.speech, progress=progress)
+        return work(progress)
 
 
 @cli.command()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from reader.audio import assemble
+from reader.export import export_stream
 from reader.extract import extract_blocks
 from reader.language import assign_languages
 from reader.load import load
@@ -39,6 +41,33 @@ def synthesize_all(
         )
 
 
+def spoken_pairs(
+    page: Page,
+    engine: Engine,
+    options: SpeechOptions,
+    progress: Callable[[int, int], None] | None = None,
+) -> Iterator[tuple[Utterance, Clip]]:
+    """Plan a page's speech and synthesize it in order, reporting progress as it goes."""
+    utterances = plan_speech(page, engine, options)
+    for done, pair in enumerate(synthesize_all(utterances, engine, options), 1):
+        if progress:
+            progress(done, len(utterances))
+        yield pair
+
+
+@contextmanager
+def engine_for(options: SpeechOptions, engine: Engine | None) -> Iterator[Engine]:
+    """The engine given, or one opened (and closed) for this call."""
+    if engine is not None:
+        yield engine
+        return
+    engine = open_engine(options)
+    try:
+        yield engine
+    finally:
+        engine.close()
+
+
 def render(
     page: Page,
     options: SpeechOptions | None = None,
@@ -47,16 +76,18 @@ def render(
 ) -> Track:
     """Speak a whole page into one track with its timeline."""
     options = options or SpeechOptions()
-    own = engine is None
-    engine = engine or open_engine(options)
-    try:
-        utterances = plan_speech(page, engine, options)
-        pairs = []
-        for done, pair in enumerate(synthesize_all(utterances, engine, options), 1):
-            pairs.append(pair)
-            if progress:
-                progress(done, len(utterances))
-        return assemble(page, pairs, options)
-    finally:
-        if own:
-            engine.close()
+    with engine_for(options, engine) as active:
+        return assemble(page, list(spoken_pairs(page, active, options, progress)), options)
+
+
+def export_page(
+    page: Page,
+    path: Path,
+    options: SpeechOptions | None = None,
+    engine: Engine | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> Track:
+    """Speak a page straight into an audio file (encoding overlaps synthesis)."""
+    options = options or SpeechOptions()
+    with engine_for(options, engine) as active:
+        return export_stream(page, spoken_pairs(page, active, options, progress), options, path)

@@ -12,7 +12,8 @@ from reader.errors import SpeechError, UsageError
 from reader.model import Clip
 from reader.options import SpeechOptions
 from reader.speech import ENGINES, Engine, open_engine
-from reader.speech.clips import MAX_TEXT_BYTES, estimated_marks
+from reader.speech.clips import MAX_TEXT_BYTES, estimated_marks, exact_marks
+from reader.speech.espeak_ffi import WordEvent
 
 SV = "gmq/sv"
 EN = "gmw/en"
@@ -96,6 +97,29 @@ def test_word_marks_are_exact_monotone_and_inside_the_clip(engine: Engine) -> No
     assert all(w.t_start < w.t_end <= clip.duration + 1e-9 for w in clip.words)
     # "samarbetar" starts well into the sentence, after the first sentence's pause.
     assert clip.words[4].t_start > 0.3 * clip.duration
+
+
+def test_word_marks_count_characters_not_bytes(engine: Engine) -> None:
+    text = "Östersund – 100 € för två 🙂 ärenden."
+    clip = engine.synthesize(text, SV, 175)
+    spoken = [text[w.start : w.end] for w in clip.words]
+    assert spoken[0] == "Östersund" and spoken[-1] == "ärenden"
+    assert {"€", "för", "två"} <= set(spoken)
+    assert all(word.strip() == word and word for word in spoken)
+
+
+def test_exact_marks_keep_only_forward_moving_words() -> None:
+    events = [
+        WordEvent(position=1, length=3, sample=0),
+        WordEvent(position=5, length=2, sample=2205),
+        WordEvent(position=3, length=2, sample=3000),  # backwards in the text: dropped
+        WordEvent(position=7, length=1, sample=4000),  # the space after a word: dropped
+        WordEvent(position=8, length=3, sample=4410),
+    ]
+    marks = exact_marks("Hej på dig", events, 22050, 22050)
+    assert [(m.start, m.end) for m in marks] == [(0, 3), (4, 6), (7, 10)]
+    assert [m.t_start for m in marks] == [0.0, 0.1, 0.2]
+    assert [m.t_end for m in marks] == [0.1, 0.2, 1.0]
 
 
 def test_an_unknown_voice_is_an_error_not_english(engine: Engine) -> None:

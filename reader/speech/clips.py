@@ -50,6 +50,11 @@ def exact_marks(
     for event in events:
         start = min(max(event.position - 1, 0), len(text))
         end = min(start + max(event.length, 0), len(text))
+        # eSpeak sometimes reports the space after a symbol it spoke as a word of its own.
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
         sample = min(max(event.sample, 0), samples)
         # eSpeak repeats or reorders positions around numbers and abbreviations it expands;
         # keep the marks monotone so highlighting only ever moves forward.
