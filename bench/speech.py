@@ -7,6 +7,9 @@ same text (the blocks' text joined by newlines) measured in the same run. The `r
 export` command line is timed too, start-up included. Needs the `espeak-ng` program.
 
     python bench/speech.py [--sample FILE] [--engines espeak,pyttsx3] [--repeat N]
+
+READER_ESPEAK_LIB=wheel measures with the espeakng-loader wheel's library instead of the
+system one.
 """
 
 from __future__ import annotations
@@ -133,12 +136,14 @@ def report(results: dict[str, dict], plain: Timing, cli: dict[str, Timing]) -> N
     print(f"Östersund sample: {first['utterances']} utterances, {first['audio_seconds']:.1f} s")
     print(f"plain espeak-ng -w on the same text: {plain.wall:.3f} s wall, {plain.cpu:.3f} s CPU")
     print("(wall times depend on the machine's load; CPU seconds much less)\n")
-    print(f"{'engine':<34}{'first audio':>12}{'from start':>11}{'per sentence':>13}{'RTF':>8}")
+    head = f"{'engine':<34}{'first audio':>12}{'from start':>11}{'per sentence':>13}"
+    print(head + f"{'synth CPU':>10}{'vs plain':>9}{'RTF':>8}")
     for r in results.values():
         per = 1000 * r["synth_seconds"] / r["utterances"]
         print(
             f"{r['engine']:<34}{r['first_audio_after_load']:>11.3f}s"
             f"{r['first_audio_from_start']:>10.3f}s{per:>11.1f}ms"
+            f"{r['synth_cpu']:>9.3f}s{r['synth_cpu'] / plain.cpu:>9.2f}"
             f"{r['synth_cpu'] / r['audio_seconds']:>8.4f}"
         )
     print(f"\n{'MP3 export vs espeak-ng -w':<34}{'wall':>8}{'ratio':>7}{'CPU':>8}{'ratio':>7}")

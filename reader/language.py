@@ -32,6 +32,9 @@ LONG_BLOCK_LETTERS = 60
 # before they overrule the language the page declares.
 OVERRIDE_CONFIDENCE = 0.95
 OVERRIDE_SHARE = 0.6
+# On a page that declares no language and has only short blocks, a likelier-than-not guess
+# per block is what there is to go on.
+SHORT_BLOCK_CONFIDENCE = 0.5
 # Nats of prior for the page language: a short ambiguous block ("Telefon", "Kontakt")
 # follows the page, while a block whose words clearly say otherwise does not.
 PAGE_PRIOR = 4.0
@@ -84,7 +87,10 @@ def _page_language(
 ) -> PageLanguage:
     if forced:
         return PageLanguage(tag=declared, source="page", confidence=1.0)
-    dominant = _dominant(evidence, blocks)
+    dominant = _dominant(evidence, blocks, LONG_BLOCK_LETTERS, OVERRIDE_CONFIDENCE)
+    if not dominant and not declared:
+        # Nothing declared and no long block: the short blocks together are all there is.
+        dominant = _dominant(evidence, blocks, 1, SHORT_BLOCK_CONFIDENCE)
     if dominant and (not declared or _primary(dominant.lang) != _primary(declared)):
         return PageLanguage(tag=dominant.lang, source="page", confidence=dominant.confidence)
     if declared:
@@ -92,18 +98,23 @@ def _page_language(
     return PageLanguage(tag=_normal(options.default_lang), source="default", confidence=0.0)
 
 
-def _dominant(evidence: dict[int, Evidence | None], blocks: tuple[Block, ...]) -> Guess | None:
-    """The language the page's long blocks establish, when they agree confidently enough."""
+def _dominant(
+    evidence: dict[int, Evidence | None],
+    blocks: tuple[Block, ...],
+    min_letters: int,
+    min_confidence: float,
+) -> Guess | None:
+    """The language the page's blocks of `min_letters` establish, when they agree enough."""
     letters: dict[str, int] = {}
     total = 0
     for block in blocks:
         found = evidence.get(block.index)
         count = sum(map(str.isalpha, block.text))
-        if found is None or count < LONG_BLOCK_LETTERS:
+        if found is None or count < min_letters:
             continue
         total += count
         guess = found.guess()
-        if guess.confidence >= OVERRIDE_CONFIDENCE:
+        if guess.confidence >= min_confidence:
             letters[guess.lang] = letters.get(guess.lang, 0) + count
     if not letters:
         return None
@@ -116,15 +127,17 @@ def _dominant(evidence: dict[int, Evidence | None], blocks: tuple[Block, ...]) -
 
 def _assign(block: Block, evidence: Evidence | None, page: PageLanguage) -> Block:
     if block.declared_lang:
-        return replace(block, lang=_normal(block.declared_lang), lang_source="attribute",
-                       confidence=1.0)  # fmt: skip
+        return replace(
+            block, lang=_normal(block.declared_lang), lang_source="attribute", confidence=1.0
+        )
     if evidence is None:
         return replace(block, lang=page.tag, lang_source=page.source, confidence=page.confidence)
     text_only = evidence.guess()
     if page.source != "page":
         # No page language to lean on: the text alone decides.
-        return replace(block, lang=text_only.lang, lang_source="detected",
-                       confidence=text_only.confidence)  # fmt: skip
+        return replace(
+            block, lang=text_only.lang, lang_source="detected", confidence=text_only.confidence
+        )
     guess = evidence.guess({_candidate_for(page.tag, evidence): PAGE_PRIOR})
     lang = page.tag if _primary(guess.lang) == _primary(page.tag) else guess.lang
     # When the prior, not the text, decided, the block follows the page.

@@ -137,29 +137,3 @@ def log_likelihoods(keys: list[str], names: tuple[str, ...]) -> dict[str, float]
     if not rows:
         return dict.fromkeys(names, 0.0)
     return dict(zip(names, map(sum, zip(*rows, strict=True)), strict=True))
-
-
-@cache
-def _detector_factory(names: tuple[str, ...]) -> object:
-    from langdetect.detector_factory import DetectorFactory
-    from langdetect.utils.lang_profile import LangProfile
-
-    factory = DetectorFactory()
-    for index, name in enumerate(names):
-        data = json.loads((_profile_dir() / name).read_text(encoding="utf-8"))
-        factory.add_profile(LangProfile(**data), index, len(names))
-    # Seeded: langdetect samples n-grams at random, and the same text must get the same answer.
-    factory.set_seed(0)
-    return factory
-
-
-def langdetect_probabilities(text: str, names: tuple[str, ...]) -> dict[str, float]:
-    """langdetect's own probabilities over the named profiles only, seeded."""
-    from langdetect.lang_detect_exception import LangDetectException
-
-    detector = _detector_factory(tuple(sorted(set(names)))).create()  # type: ignore[attr-defined]
-    detector.append(text)
-    try:
-        return {item.lang: item.prob for item in detector.get_probabilities()}
-    except LangDetectException:
-        return {}

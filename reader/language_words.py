@@ -29,6 +29,8 @@ SCRIPT_FALLBACK = {
     "BENGALI": ("bn",), "LATIN": ("en",),
 }  # fmt: skip
 
+# Most blocks are plain ASCII, whose script needs no per-character look-up; of the others,
+# the first few hundred characters tell the script.
 ASCII_LETTER = re.compile("[A-Za-z]")
 SCRIPT_SAMPLE = 400
 
@@ -195,7 +197,6 @@ def dominant_script(text: str) -> str:
     if text.isascii():
         return "LATIN" if ASCII_LETTER.search(text) else ""
     counts: dict[str, int] = {}
-    # The first few hundred characters tell the script of any block.
     for ch in text[:SCRIPT_SAMPLE]:
         if ch.isalpha():
             script = char_script(ch)

@@ -22,10 +22,17 @@ def pause_between(
         return 0.0
     if after.block == before.block:
         seconds = PAUSE_PART if after.sentence == before.sentence else PAUSE_SENTENCE
-    elif page.blocks[after.block].kind == "heading":
+    elif kind_of(page, after.block) == "heading":
         seconds = PAUSE_BEFORE_HEADING
-    elif page.blocks[before.block].kind == "heading":
+    elif kind_of(page, before.block) == "heading":
         seconds = PAUSE_AFTER_HEADING
     else:
         seconds = PAUSE_BLOCK
     return seconds * DEFAULT_RATE / max(rate, 1)
+
+
+def kind_of(page: Page, index: int) -> str:
+    """The kind of the block with this index (blocks may be a filtered selection)."""
+    if index < len(page.blocks) and page.blocks[index].index == index:
+        return page.blocks[index].kind
+    return next((b.kind for b in page.blocks if b.index == index), "")

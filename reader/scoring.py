@@ -48,6 +48,7 @@ BOILERPLATE_TAGS = frozenset({"nav", "aside", "footer", "form", "menu"})
 # "related" lists); prose with a few links stays.
 LINK_LIST_TAGS = frozenset({"ul", "ol", "div", "section", "table", "header", "dl", "p", "span"})
 LINK_LIST_DENSITY = 0.6
+MENU_LINK_LENGTH = 25  # characters per link, on average, in a menu
 # Containers the search for the content descends through; it stops above leaf blocks.
 CONTAINER_TAGS = frozenset(
     {"body", "div", "main", "article", "section", "form", "td", "center", "span", "font",
@@ -71,6 +72,7 @@ class Measures:
 
     text: dict[etree._Element, int] = field(default_factory=dict)
     links: dict[etree._Element, int] = field(default_factory=dict)
+    anchors: dict[etree._Element, int] = field(default_factory=dict)
     commas: dict[etree._Element, int] = field(default_factory=dict)
     prose: dict[etree._Element, int] = field(default_factory=dict)
     skipped: set[etree._Element] = field(default_factory=set)
@@ -88,6 +90,7 @@ def measure(root: etree._Element, *, hidden: bool = True) -> Measures:
     """
     found = Measures()
     text, links, commas, prose = found.text, found.links, found.commas, found.prose
+    anchors = found.anchors
     skipped, furniture = found.skipped, found.furniture
     for el in reversed(list(root.iter())):
         tag, names = el.tag, el.keys()
@@ -112,8 +115,9 @@ def measure(root: etree._Element, *, hidden: bool = True) -> Measures:
                 text[el] = size
                 if tag == "a":
                     links[el] = size
+                    anchors[el] = anchors.get(el, 0) + 1
                     prose[el] = 0
-                elif _is_furniture(el, tag, names, size, links.get(el, 0), commas.get(el, 0)):  # type: ignore[arg-type]
+                elif _is_furniture(el, tag, names, size, found):  # type: ignore[arg-type]
                     furniture.add(el)
                     prose[el] = 0
                 up += size
@@ -126,6 +130,7 @@ def measure(root: etree._Element, *, hidden: bool = True) -> Measures:
                 text[parent] = text.get(parent, 0) + up
                 if up_links:
                     links[parent] = links.get(parent, 0) + up_links
+                    anchors[parent] = anchors.get(parent, 0) + anchors.get(el, 0)
                 if up_commas:
                     commas[parent] = commas.get(parent, 0) + up_commas
                 if up_prose:
@@ -133,9 +138,8 @@ def measure(root: etree._Element, *, hidden: bool = True) -> Measures:
     return found
 
 
-def _is_furniture(
-    el: etree._Element, tag: str, names: list[str], size: int, links: int, commas: int
-) -> bool:
+def _is_furniture(el: etree._Element, tag: str, names: list[str], size: int, found: Measures) -> bool:
+    links = found.links.get(el, 0)
     named = tag in BOILERPLATE_TAGS
     if not named and names:
         role = el.get("role") if "role" in names else None
@@ -146,7 +150,10 @@ def _is_furniture(
         return not (size > BIG_TEXT and links < 0.3 * size)
     if tag == "header" and next(el.iter("h1"), None) is None:
         return True  # a site header; an article's header holds its h1
-    return links > LINK_LIST_DENSITY * size and commas < 3 and tag in LINK_LIST_TAGS
+    if links <= LINK_LIST_DENSITY * size or tag not in LINK_LIST_TAGS:
+        return False
+    # Menus link short labels; listings link titles and product names, which are content.
+    return found.commas.get(el, 0) < 3 and links < MENU_LINK_LENGTH * found.anchors.get(el, 1)
 
 
 @lru_cache(maxsize=4096)

@@ -111,6 +111,12 @@ def test_page_without_language_takes_the_one_its_text_is_in() -> None:
     assert page.blocks[2].lang_source == "page"
 
 
+def test_page_of_short_blocks_without_language_takes_theirs() -> None:
+    page = assign_languages(page_of("Kontakta oss", "Öppettider", "063-14 30 00"), SITE)
+    assert page.lang == "sv"
+    assert langs(page) == ["sv", "sv", "sv"]
+
+
 def test_norwegian_and_finnish_paragraphs_on_an_english_page() -> None:
     page = assign_languages(
         page_of(
@@ -155,6 +161,21 @@ def test_script_decides_arabic_and_a_script_the_site_lacks_is_not_misread() -> N
     )
     assert page.blocks[0].lang == "ar"
     assert page.blocks[1].lang not in {"sv", "en", "ar"}
+
+
+def test_a_site_language_without_a_model_is_still_recognised() -> None:
+    page = assign_languages(
+        page_of(
+            "Davvisámegiella lea stuorimus sámegiella, ja dan hállet Norggas, Ruoŧas ja Suomas.",
+            "The municipality is responsible for clearing snow from the streets.",
+            "Kommunen ansvarar för snöröjning på gatorna.",
+            "063-14 30 00",
+            lang="se",
+        ),
+        ReadOptions(languages=("sv", "en", "se")),
+    )
+    assert page.lang == "se"
+    assert langs(page) == ["se", "en", "sv", "se"]
 
 
 def test_the_page_language_override_is_kept() -> None:

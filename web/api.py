@@ -7,7 +7,7 @@ import re
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
-from reader.errors import UsageError
+from reader.errors import SpeechError, UsageError
 from reader.export import slug
 from web.cache import ClipCache
 from web.reading import Reader
@@ -111,11 +111,12 @@ def _make(key: str, ext: str) -> bytes:
     if job is None:
         abort(404)
     service().clip(job)
-    if ext == "ogg":
-        return _encode_ogg(key)
-    data = cache().read(key, ext)
+    if not cache().has(key, "wav"):  # evicted since it was made: make it again
+        service().forget(key)
+        service().clip(job)
+    data = _encode_ogg(key) if ext == "ogg" else cache().read(key, ext)
     if data is None:  # made and evicted at once: the cache bound is far too small
-        abort(503)
+        raise SpeechError("the audio cache is too small to hold a clip")
     return data
 
 
@@ -124,7 +125,7 @@ def _encode_ogg(key: str) -> bytes:
 
     wav = cache().read(key, "wav")
     if wav is None:
-        abort(503)
+        raise SpeechError("the audio cache is too small to hold a clip")
     samples, rate = soundfile.read(io.BytesIO(wav), dtype="int16")
     out = io.BytesIO()
     soundfile.write(out, samples, rate, format="OGG", subtype="VORBIS")

@@ -34,6 +34,7 @@ class ClipCache:
 
     def __init__(self, directory: Path, max_bytes: int) -> None:
         self.directory = Path(directory)
+        self._root = str(self.directory)
         self.max_bytes = max_bytes
         self._lock = threading.Lock()
         self._entries: OrderedDict[str, int] = OrderedDict()  # relative name → size
@@ -46,7 +47,7 @@ class ClipCache:
         """Where an entry lives; ValueError for a malformed key or an unknown extension."""
         if not is_key(key) or ext not in EXTENSIONS:
             raise ValueError(f"not a cache entry: {key!r}.{ext!r}")
-        return self.directory / key[:2] / f"{key}.{ext}"
+        return Path(f"{self._root}/{key[:2]}/{key}.{ext}")
 
     def has(self, key: str, ext: str) -> bool:
         """True if the entry is on disk."""

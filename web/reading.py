@@ -6,36 +6,43 @@ The routes call these; they call the library only through `reader.pipeline`,
 
 from __future__ import annotations
 
-import tempfile
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import replace
-from pathlib import Path
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from reader.audio import assemble
 from reader.errors import BlockedSourceError, SourceError, UsageError
-from reader.export import export
-from reader.model import Clip, Page, Utterance, WordMark
+from reader.model import Page
 from reader.options import ReadOptions, SpeechOptions
 from web.cache import ClipCache
+from web.download import page_mp3
 from web.plan import (
     build_plan,
     clean_lang,
     fill_timing,
     job_from_list,
-    page_from_plan,
     page_key,
     sentences_of,
     wrap_fragment,
 )
 from web.service import SpeechService
-from web.worker import clip_from_wav
+from web.worker import ClipJob
 
+# Page plans kept decoded in memory: a popular page is answered without touching the disk.
+PLANS_IN_MEMORY = 256
 # Schemes a page URL may have: anything else (a file path, `file:`) would read the disk.
 URL_SCHEMES = ("http", "https")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Plan:
+    """A stored page plan and its decoded synthesis jobs (in reading order)."""
+
+    record: dict[str, Any]
+    jobs: tuple[ClipJob, ...]
 
 
 class Reader:
@@ -49,6 +56,8 @@ class Reader:
         self.service = service
         self._locks: dict[str, tuple[threading.Lock, int]] = {}
         self._locks_lock = threading.Lock()
+        self._plans: OrderedDict[str, _Plan] = OrderedDict()
+        self._plans_lock = threading.Lock()
 
     @property
     def options(self) -> SpeechOptions:
@@ -78,10 +87,10 @@ class Reader:
         key = page_key(
             "html", info.id, self._speech_id(), self._languages(), url, lang, title, fragment
         )
-        plan = self.cache.read_json(key, "plan.json")
+        plan = self._stored(key)
         if plan is None:
             with self._single(key):  # many visitors opening one page parse it once
-                plan = self.cache.read_json(key, "plan.json")
+                plan = self._stored(key)
                 if plan is None:
                     page = self._read_fragment(fragment, lang, title)
                     plan = self._plan(key, page, url)
@@ -109,7 +118,7 @@ class Reader:
         page = read_page(url, self.read_options())
         blocks = [(b.kind, b.level, b.text, b.lang, b.locator) for b in page.blocks]
         key = page_key("url", info.id, self._speech_id(), url, page.title, page.lang, blocks)
-        plan = self.cache.read_json(key, "plan.json") or self._plan(key, page, url)
+        plan = self._stored(key) or self._plan(key, page, url)
         return self._queue(plan)
 
     def warm_up(self) -> None:
@@ -134,23 +143,25 @@ class Reader:
 
     def plan(self, key: str) -> dict[str, Any] | None:
         """A stored page plan, or None."""
-        return self.cache.read_json(key, "plan.json")
+        stored = self._stored(key)
+        return stored.record if stored else None
 
     def page_audio(self, key: str) -> bytes | None:
         """The whole page as MP3 with chapters, assembled once from its clips."""
         cached = self.cache.read(key, "page.mp3")
         if cached is not None:
             return cached
-        plan = self.plan(key)
+        plan = self._stored(key)
         if plan is None:
             return None
         with self._single(key):
             cached = self.cache.read(key, "page.mp3")
             if cached is None:
-                cached = self._assemble(key, plan)
+                cached = page_mp3(plan.record, plan.jobs, self.service, self.options)
+                self.cache.put(key, "page.mp3", cached)
         return cached
 
-    def _plan(self, key: str, page: Page, url: str) -> dict[str, Any]:
+    def _plan(self, key: str, page: Page, url: str) -> _Plan:
         from reader.pipeline import plan_speech
 
         engine, info = self.service.engine(), self.service.engine_info()
@@ -162,67 +173,42 @@ class Reader:
                 self.service.submit(sentence.job, 0)
         utterances = plan_speech(page, engine, self.options)
         sentences = sentences_of(utterances, info, self.options)
-        plan = build_plan(key, page, url, sentences)
-        self.cache.put_json(key, plan, "plan.json")
+        record = build_plan(key, page, url, sentences)
+        self.cache.put_json(key, record, "plan.json")
+        return self._keep(key, record)
+
+    def _stored(self, key: str) -> _Plan | None:
+        """A page plan from memory, else from the cache directory."""
+        with self._plans_lock:
+            plan = self._plans.get(key)
+        if plan is not None:
+            return plan
+        record = self.cache.read_json(key, "plan.json")
+        return None if record is None else self._keep(key, record)
+
+    def _keep(self, key: str, record: dict[str, Any]) -> _Plan:
+        plan = _Plan(record=record, jobs=tuple(job_from_list(item) for item in record["jobs"]))
+        with self._plans_lock:
+            self._plans[key] = plan
+            self._plans.move_to_end(key)
+            while len(self._plans) > PLANS_IN_MEMORY:
+                self._plans.popitem(last=False)
         return plan
 
-    def _queue(self, plan: dict[str, Any]) -> dict[str, Any]:
-        """Queue every clip not yet made (in reading order) and fill in the timings known."""
-        jobs = [job_from_list(item) for item in plan["jobs"]]
-        metas = {}
-        for rank, job in enumerate(jobs):
+    def _queue(self, plan: _Plan) -> dict[str, Any]:
+        """Queue every clip not yet made (in reading order); the answer has the timings known."""
+        metas: dict[str, dict[str, Any]] = {}
+        for rank, job in enumerate(plan.jobs):
             future = self.service.submit(job, rank)
             if future.done() and future.exception() is None:
                 metas[job.key] = future.result()
-        response = plan["response"]
-        for block in response["blocks"]:
-            for sentence in block["sentences"]:
-                fill_timing(sentence, metas.get(sentence["audio"].rsplit("/", 1)[1][:32]))
-        return response
-
-    def _assemble(self, key: str, plan: dict[str, Any]) -> bytes:
-        page = page_from_plan(plan)
-        jobs = {item[0]: job_from_list(item) for item in plan["jobs"]}
-        pairs: list[tuple[Utterance, Clip]] = []
-        for block in plan["response"]["blocks"]:
-            for sentence in block["sentences"]:
-                clip_key = sentence["audio"].rsplit("/", 1)[1][:32]
-                pairs.append(self._pair(block, sentence, jobs[clip_key]))
-        track = assemble(page, pairs, self.options)
-        with tempfile.TemporaryDirectory(dir=self.cache.directory, prefix=".tmp-page-") as temp:
-            path = export(track, Path(temp) / "page.mp3")
-            data = path.read_bytes()
-        self.cache.put(key, "page.mp3", data)
-        return data
-
-    def _pair(
-        self, block: dict[str, Any], sentence: dict[str, Any], job: Any
-    ) -> tuple[Utterance, Clip]:
-        meta = self.service.clip(job)
-        wav = self.cache.read(job.key, "wav")
-        if wav is None:  # evicted between synthesis and now: make it again
-            meta = self.service.clip(job)
-            wav = self.cache.read(job.key, "wav") or b""
-        start, end = sentence["start"], sentence["end"]
-        text = block["text"][start:end]
-        # The sentence is one utterance whose characters are the displayed ones, so the
-        # word offsets (block offsets in the timing record) map back one to one.
-        words = tuple(
-            WordMark(start=s - start, end=e - start, t_start=t0, t_end=t1)
-            for s, e, t0, t1 in meta.get("words") or ()
-        )
-        utterance = Utterance(
-            block=block["index"],
-            sentence=sentence["index"],
-            part=0,
-            text=text,
-            start=start,
-            end=end,
-            lang=sentence["lang"],
-            char_map=tuple(range(start, end + 1)),
-            voice=job.parts[0].voice if job.parts else "",
-        )
-        return utterance, clip_from_wav(wav, words)
+        response = plan.record["response"]
+        # A fresh answer per request: the stored plan is shared between threads.
+        blocks = [
+            {**block, "sentences": [_timed(s, metas) for s in block["sentences"]]}
+            for block in response["blocks"]
+        ]
+        return {**response, "blocks": blocks}
 
     @contextmanager
     def _single(self, key: str) -> Iterator[None]:
@@ -247,3 +233,9 @@ class Reader:
 
     def _languages(self) -> list[str]:
         return list(self.settings["READER_LANGUAGES"])
+
+
+def _timed(sentence: dict[str, Any], metas: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    entry = dict(sentence)
+    fill_timing(entry, metas.get(entry["audio"].rsplit("/", 1)[1][:32]))
+    return entry

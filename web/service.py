@@ -8,6 +8,11 @@ Each slot thread owns one worker process (spawned, so no engine state is inherit
 feeds it one job at a time. A worker that exits or does not answer within the job timeout is
 killed and replaced, and the job is retried once; after that the waiting requests get a
 SpeechError, never a hang. Concurrent requests for one clip share one Future.
+
+A clip is a pure function of its job (text, voice, rate, engine version) and lands in a
+content-addressed cache, so `submit(job) -> Future` is the whole seam: to grow past one
+machine, the same jobs go to a task queue (Celery or RQ) whose workers run `render_clip`
+and write to a shared cache directory; the routes do not change.
 """
 
 from __future__ import annotations
@@ -91,6 +96,8 @@ class SpeechService:
         self._heap: list[tuple[tuple[int, int], int, str]] = []
         self._pending: dict[str, Pending] = {}
         self._known: OrderedDict[str, ClipJob] = OrderedDict()
+        self._metas: OrderedDict[str, dict[str, Any]] = OrderedDict()
+        self._meta_lock = threading.Lock()
         self._order = itertools.count()
         self._slots: list[WorkerSlot] = []
         self._info: Future[EngineInfo] = Future()
@@ -128,6 +135,11 @@ class SpeechService:
         """The job that makes a clip, if a page plan named it since the server started."""
         with self._lock:
             return self._known.get(key)
+
+    def forget(self, key: str) -> None:
+        """Drop the remembered timing of a clip whose files were evicted, so it is made again."""
+        with self._meta_lock:
+            self._metas.pop(key, None)
 
     def remember(self, job: ClipJob) -> None:
         """Note how a clip is made without queueing it."""
@@ -224,11 +236,25 @@ class SpeechService:
         return pending.future
 
     def _cached(self, key: str) -> dict[str, Any] | None:
-        """A clip's timing record if the clip is complete in the cache."""
+        """A clip's timing record if the clip has been made (memory first, then the disk)."""
+        meta = self._metas.get(key)
+        if meta is not None:
+            return meta
         if not self.cache.has(key, "mp3"):
             return None
         meta = self.cache.read_json(key)
-        return meta if isinstance(meta, dict) else None
+        if not isinstance(meta, dict):
+            return None
+        self._keep_meta(key, meta)
+        return meta
+
+    def _keep_meta(self, key: str, meta: dict[str, Any]) -> None:
+        # A made clip never changes, so its record is trusted without going to the disk; if
+        # its audio was evicted meanwhile, the audio route makes it again from the known job.
+        with self._meta_lock:
+            self._metas[key] = meta
+            while len(self._metas) > KNOWN_JOBS:
+                self._metas.popitem(last=False)
 
     def _remember(self, job: ClipJob) -> None:
         self._known[job.key] = job
@@ -280,6 +306,7 @@ class SpeechService:
             else:
                 self.stats.failed += 1
         if result is not None:
+            self._keep_meta(key, result.meta)
             _settle(pending.future, result=result.meta)
         else:
             _settle(pending.future, error=error or "speech synthesis failed")

@@ -174,8 +174,10 @@ def test_a_request_survives_its_worker_being_killed(app: Flask, client: FlaskCli
 
 
 def test_speech_that_keeps_failing_is_a_503_not_a_hang(app_factory: Any) -> None:
-    client = app_factory(READER_JOB_TIMEOUT=0.01).test_client()
-    audio = sentences(post(client, ONE_SENTENCE.format("Nobody will hear this.")))[0]["audio"]
+    # A timeout no synthesis can meet: every attempt fails as a hung worker would.
+    client = app_factory(READER_JOB_TIMEOUT=0.001).test_client()
+    text = "Nobody will hear this sentence, " + ", ".join(["since it takes too long"] * 12) + "."
+    audio = sentences(post(client, ONE_SENTENCE.format(text)))[0]["audio"]
     started = time.monotonic()
     response = client.get(audio)
     assert response.status_code == 503
@@ -389,3 +391,25 @@ def test_a_redirect_to_a_host_outside_the_allow_list_is_refused(
     response = client.get("/api/read", query_string={"url": moved})
     assert response.status_code == 403
     assert "localhost" in response.get_json()["error"]
+
+
+def test_a_clip_evicted_from_a_small_cache_is_made_again(
+    app_factory: Any, content_html: str
+) -> None:
+    app = app_factory(READER_CACHE_MAX_BYTES=400_000)
+    client = app.test_client()
+    plan = post(client, content_html)
+    clips = sentences(plan)
+    first = client.get(clips[0]["audio"]).data
+    for sentence in clips[1:]:
+        assert client.get(sentence["audio"]).status_code == 200
+    cache = cache_of(app)
+    assert cache.total_bytes <= 400_000 and cache.evictions > 0
+    key = clips[0]["audio"].rsplit("/", 1)[1][:32]
+    assert not cache.has(key, "mp3")
+    made = service_of(app).snapshot()["synthesized"]
+    again = client.get(clips[0]["audio"])
+    assert again.status_code == 200
+    length = MP3(io.BytesIO(again.data)).info.length
+    assert length == pytest.approx(MP3(io.BytesIO(first)).info.length, abs=0.05)
+    assert service_of(app).snapshot()["synthesized"] == made + 1
