@@ -22,11 +22,12 @@ from lxml import etree
 
 from reader.errors import NoContentError
 from reader.extract_area import Area, author_areas, is_navigation
+from reader.extract_measure import Measures, measure
 from reader.extract_rules import element_lang, normalise_lang
 from reader.extract_text import SPACE, BlockBuilder
 from reader.locate import Locator
 from reader.model import Block, Document, Page
-from reader.scoring import Measures, content_elements, measure
+from reader.scoring import content_elements
 
 # lxml refuses text that declares its own encoding or carries control characters; the
 # text is already decoded, so both are dropped before parsing.
@@ -63,7 +64,9 @@ def _read(
     root: etree._Element, body: etree._Element, measures: Measures, lang: str, locate: Locator
 ) -> list[Block]:
     for area in _areas(root, body, measures):
-        builder = BlockBuilder(page_lang=lang, skip=_skipper(area, measures), locate=locate)
+        builder = BlockBuilder(
+            page_lang=lang, skip=_skipper(area, measures), locate=locate, measures=measures
+        )
         for element in area.elements:
             builder.add_area(element, _inherited_lang(element))
         if builder.blocks:
@@ -88,7 +91,7 @@ def _parse(html: str) -> etree._Element:
 
 def _areas(root: etree._Element, body: etree._Element, measures: Measures) -> Iterator[Area]:
     yield from author_areas(root, body, measures)
-    content = content_elements(body, measures)
+    content = content_elements(body, measures.prose)
     yield Area(tuple(content), authored=False)
     if content != [body]:
         yield Area((body,), authored=False)

@@ -7,13 +7,14 @@ where the content is, so page furniture inside them is still pruned.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
 
-from reader.scoring import Measures, hint_words
+from reader.extract_measure import Measures
+from reader.scoring import hint_words
 
 READSPEAKER_HOST = "readspeaker.com"
 READSPEAKER_BUTTON_CLASS = "rsbtn_play"
@@ -42,19 +43,15 @@ class Area:
 
 def author_areas(root: etree._Element, body: etree._Element, measures: Measures) -> Iterator[Area]:
     """Candidate reading areas the page names, strongest first."""
-    finders: tuple[Callable[[etree._Element], list[etree._Element]], ...] = (
-        _readspeaker_area,
-        lambda r: r.xpath(f"//*[@{AREA_ATTRIBUTE}]"),
-    )
-    for find in finders:
-        found = _visible_outermost(find(root), measures)
+    for found in (_readspeaker_area(root), measures.areas):
+        found = _visible_outermost(found, measures)
         if found:
             yield Area(tuple(found), authored=True)
     page_prose = measures.prose.get(body, 0)
-    mains = _visible_outermost(root.xpath("//main | //*[@role='main']"), measures)
+    mains = _visible_outermost(_in_order(root, [*root.iter("main"), *measures.mains]), measures)
     if _holds_content(mains, page_prose, measures):
         yield Area(tuple(mains), authored=False)
-    articles = _visible_outermost(root.xpath("//article"), measures)
+    articles = _visible_outermost(list(root.iter("article")), measures)
     if articles:
         articles = _main_articles(articles, measures)
         if _holds_content(articles, page_prose, measures):
@@ -82,15 +79,25 @@ def _readspeaker_area(root: etree._Element) -> list[etree._Element]:
     return []
 
 
-def _by_ids_or_classes(root: etree._Element, ids: list[str], names: list[str]) -> list[etree._Element]:
+def _by_ids_or_classes(
+    root: etree._Element, ids: list[str], names: list[str]
+) -> list[etree._Element]:
     wanted = set(names)
     found = []
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
-        if el.get("id") in ids or (wanted and not wanted.isdisjoint((el.get("class") or "").split())):
+        classes = (el.get("class") or "").split()
+        if el.get("id") in ids or (wanted and not wanted.isdisjoint(classes)):
             found.append(el)
     return found
+
+
+def _in_order(root: etree._Element, elements: list[etree._Element]) -> list[etree._Element]:
+    if len(elements) < 2:
+        return elements
+    wanted = set(elements)
+    return [el for el in root.iter() if el in wanted]
 
 
 def _visible_outermost(elements: list[etree._Element], measures: Measures) -> list[etree._Element]:

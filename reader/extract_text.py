@@ -14,13 +14,8 @@ from dataclasses import dataclass
 
 from lxml import etree
 
-from reader.extract_rules import (
-    INHERITED_KINDS,
-    LEAF_KINDS,
-    element_lang,
-    heading_level,
-    is_block_tag,
-)
+from reader.extract_measure import Measures
+from reader.extract_rules import HEADING_TAGS, INHERITED_KINDS, LEAF_KINDS, is_block_tag
 from reader.model import Block, LangSpan
 
 SPACE = re.compile(r"\s+")
@@ -111,10 +106,13 @@ class BlockBuilder:
         page_lang: str,
         skip: Callable[[etree._Element], bool],
         locate: Callable[[etree._Element], str],
+        measures: Measures,
     ) -> None:
         self.page_lang = page_lang
         self.skip = skip
         self.locate = locate
+        self.langs = measures.langs
+        self.headings = measures.headings
         self.blocks: list[Block] = []
 
     def add_area(self, area: etree._Element, declared: str) -> None:
@@ -138,18 +136,18 @@ class BlockBuilder:
             self._flush(run)
         elif tag == "img":
             run.images.append(el)
-        elif is_block_tag(tag) or heading_level(el):  # type: ignore[arg-type]
+        elif is_block_tag(tag) or el in self.headings:  # type: ignore[arg-type]
             self._flush(run)
             inner = Run(el, self._context(el, run.context))
             self._walk_children(el, inner, inner.context.lang)
             self._flush(inner)
         else:
-            self._walk_children(el, run, element_lang(el) or lang)
+            self._walk_children(el, run, self.langs.get(el) or lang)
 
     def _context(self, el: etree._Element, outer: Context) -> Context:
-        declared = element_lang(el) or outer.declared
+        declared = self.langs.get(el) or outer.declared
         lang = declared or self.page_lang
-        level = heading_level(el)
+        level = HEADING_TAGS.get(el.tag) or self.headings.get(el, 0)  # type: ignore[call-overload]
         if level:
             return Context("heading", level, declared, lang)
         kind = LEAF_KINDS.get(el.tag)  # type: ignore[call-overload]
@@ -187,7 +185,7 @@ class BlockBuilder:
             return
         if _in_link_or_captioned(image):
             return
-        declared = element_lang(image) or context.declared
+        declared = self.langs.get(image) or context.declared
         self.blocks.append(
             Block(
                 index=len(self.blocks),

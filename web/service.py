@@ -22,7 +22,7 @@ import itertools
 import threading
 import time
 from collections import OrderedDict
-from concurrent.futures import Future, InvalidStateError
+from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,20 +30,20 @@ from reader.errors import SpeechError
 from reader.model import Clip, Voice
 from reader.options import SpeechOptions
 from web.cache import ClipCache
-from web.slot import WorkerSlot
+from web.slot import STARTUP_TIMEOUT, WorkerSlot
 from web.worker import RETRIES, ClipJob, ClipResult, EngineInfo
 
-# Seconds a new process may take to import and open its engine before it counts as failed.
-STARTUP_TIMEOUT = 60.0
-# Jobs remembered so a clip evicted from the cache (or asked for before it is queued again)
-# can be made again; a job is a few hundred bytes.
-KNOWN_JOBS = 100_000
+# Clips whose job (to make it again after eviction) and timing record (to answer without the
+# disk) are kept in memory: about 2 KB each, so at most ~80 MB; a page has 20-100 clips.
+KNOWN_JOBS = 20_000
 # Priority of a clip a listener is waiting for: ahead of every page's reading order.
 URGENT = -1
 
 
 @dataclass(slots=True)
 class Pending:
+    """A clip being made: its job, the future its requests wait on, whether it started."""
+
     job: ClipJob
     future: Future[dict[str, Any]]
     started: bool = False
@@ -98,6 +98,7 @@ class SpeechService:
         self._known: OrderedDict[str, ClipJob] = OrderedDict()
         self._metas: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._meta_lock = threading.Lock()
+        self._writer = ThreadPoolExecutor(max_workers=2, thread_name_prefix="reader-cache")
         self._order = itertools.count()
         self._slots: list[WorkerSlot] = []
         self._info: Future[EngineInfo] = Future()
@@ -211,6 +212,7 @@ class SpeechService:
             self._wake.notify_all()
         for slot in self._slots:
             slot.stop()
+        self._writer.shutdown(wait=True)
         for item in pending:
             _settle(item.future, error="the speech service stopped")
         _settle(self._info, error="the speech service stopped")
@@ -290,15 +292,24 @@ class SpeechService:
         self._startup_error = error
 
     def finish(self, pending: Pending, result: ClipResult | None, error: str = "") -> None:
-        """Store a made clip (or the failure) and wake everyone waiting for it."""
+        """Hand a made clip (or the failure) to the cache writer; the worker goes on meanwhile."""
+        # Writing three files with fsync takes longer than some syntheses: done on a writer
+        # thread, the slot feeds its worker the next job at once.
+        try:
+            self._writer.submit(self._store, pending, result, error)
+        except RuntimeError:  # closing: the writer is gone
+            _settle(pending.future, error="the speech service stopped")
+
+    def _store(self, pending: Pending, result: ClipResult | None, error: str) -> None:
+        """Store the clip, then wake everyone waiting for it (never leaves them waiting)."""
         key = pending.job.key
         if result is not None:
             try:
                 self.cache.put(key, "wav", result.wav)
                 self.cache.put(key, "mp3", result.mp3)
                 self.cache.put_json(key, result.meta)  # written last: it marks the clip complete
-            except OSError as exc:
-                result, error = None, f"cannot write the audio cache: {exc.strerror or exc}"
+            except (OSError, ValueError) as exc:
+                result, error = None, f"cannot write the audio cache: {exc}"
         with self._lock:
             self._pending.pop(key, None)
             if result is not None:

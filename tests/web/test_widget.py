@@ -117,6 +117,24 @@ def wait_progress(page: Page, number: int) -> None:
     )
 
 
+def settle_scrolling(page: Page) -> None:
+    """Wait until the page has not scrolled for ten frames (a smooth scroll has ended)."""
+    page.evaluate(
+        """() => new Promise((resolve, reject) => {
+          let last = scrollY, still = 0;
+          const give_up = setTimeout(() => reject(new Error('still scrolling')), 5000);
+          const frame = () => {
+            still = scrollY === last ? still + 1 : 0;
+            last = scrollY;
+            if (still < 10) return requestAnimationFrame(frame);
+            clearTimeout(give_up);
+            resolve();
+          };
+          requestAnimationFrame(frame);
+        })"""
+    )
+
+
 def audio_time(page: Page) -> float:
     return float(page.evaluate(f"() => {AUDIO}.currentTime"))
 
@@ -440,6 +458,8 @@ def test_following_stops_when_the_visitor_scrolls_away(page: Page, live_server: 
     page.wait_for_function(in_view)
     reading_at = int(page.evaluate(f"() => {PROGRESS}").split()[1])
 
+    # A wheel turned while the page is still gliding is swallowed by the browser: wait it out.
+    settle_scrolling(page)
     page.mouse.move(400, 300)
     page.mouse.wheel(0, -5000)
     page.wait_for_function("() => scrollY === 0")

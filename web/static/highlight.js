@@ -216,7 +216,7 @@ export class Follower {
 
   resume() {
     this.detached = false;
-    if (this.current) this.scrollTo(this.current);
+    if (this.current && !this.inView(this.current)) this.scrollTo(this.current);
   }
 
   follow(element) {
