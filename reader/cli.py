@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 from collections.abc import Callable
@@ -244,6 +245,9 @@ def split_flags(flags: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
 
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI: one line on stderr and a distinct exit code for every failure."""
+    report = logging.StreamHandler(sys.stderr)
+    report.setFormatter(logging.Formatter("reader: %(message)s"))
+    logging.getLogger("reader").addHandler(report)
     try:
         code = cli.main(args=argv, prog_name="reader", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:

@@ -101,8 +101,7 @@ def _skipper(area: Area, measures: Measures) -> Callable[[etree._Element], bool]
     skipped = measures.skipped
     if area.authored:
         return lambda el: el in skipped or is_navigation(el)
-    furniture = measures.furniture
-    return lambda el: el in skipped or el in furniture
+    return (skipped | measures.furniture).__contains__
 
 
 def _inherited_lang(el: etree._Element) -> str:

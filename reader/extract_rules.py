@@ -15,7 +15,7 @@ from lxml import etree
 # use them, and their labels read out of context: "Sök", "Godkänn alla kakor").
 SKIP_TAGS = frozenset(
     {
-        "script", "style", "noscript", "template", "svg", "math", "head", "title", "meta",
+        "script", "style", "noscript", "template", "svg", "math", "title", "meta",
         "link", "base", "input", "select", "option", "optgroup", "textarea", "button",
         "label", "iframe", "frame", "frameset", "canvas", "audio", "video", "source",
         "track", "object", "embed", "param", "map", "area", "datalist", "progress",

@@ -1,22 +1,27 @@
-"""The one place where the stages are chained; each stage is one module with one verb."""
+"""The one place where the stages are chained; each stage is one module with one verb.
+
+The speech stages load numpy and libespeak-ng, so they are imported on first use: listing a
+page's blocks (`reader blocks`, the web API) never pays for them.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from reader.audio import assemble
-from reader.export import export_stream
 from reader.extract import extract_blocks
 from reader.language import assign_languages
 from reader.load import load
 from reader.model import Clip, Page, Track, Utterance
 from reader.options import ReadOptions, SpeechOptions
-from reader.speech import Engine, open_engine, plan_voices
-from reader.utterances import to_utterances
+
+if TYPE_CHECKING:
+    from reader.speech import Engine
 
 Source = str | bytes | Path
+Progress = Callable[[int, int], None]
 
 
 def read_page(source: Source, options: ReadOptions | None = None) -> Page:
@@ -27,6 +32,9 @@ def read_page(source: Source, options: ReadOptions | None = None) -> Page:
 
 def plan_speech(page: Page, engine: Engine, options: SpeechOptions) -> tuple[Utterance, ...]:
     """Turn a page's blocks into utterances, each with the voice that will speak it."""
+    from reader.speech import plan_voices
+    from reader.utterances import to_utterances
+
     return plan_voices(to_utterances(page, options), page, engine, options)
 
 
@@ -35,17 +43,12 @@ def synthesize_all(
 ) -> Iterator[tuple[Utterance, Clip]]:
     """Synthesize utterances in order, yielding each clip as soon as it is made."""
     for utterance in utterances:
-        yield (
-            utterance,
-            engine.synthesize(utterance.text, utterance.voice, options.rate, options.volume),
-        )
+        clip = engine.synthesize(utterance.text, utterance.voice, options.rate, options.volume)
+        yield utterance, clip
 
 
 def spoken_pairs(
-    page: Page,
-    engine: Engine,
-    options: SpeechOptions,
-    progress: Callable[[int, int], None] | None = None,
+    page: Page, engine: Engine, options: SpeechOptions, progress: Progress | None = None
 ) -> Iterator[tuple[Utterance, Clip]]:
     """Plan a page's speech and synthesize it in order, reporting progress as it goes."""
     utterances = plan_speech(page, engine, options)
@@ -61,20 +64,24 @@ def engine_for(options: SpeechOptions, engine: Engine | None) -> Iterator[Engine
     if engine is not None:
         yield engine
         return
-    engine = open_engine(options)
+    from reader.speech import open_engine
+
+    opened = open_engine(options)
     try:
-        yield engine
+        yield opened
     finally:
-        engine.close()
+        opened.close()
 
 
 def render(
     page: Page,
     options: SpeechOptions | None = None,
     engine: Engine | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> Track:
     """Speak a whole page into one track with its timeline."""
+    from reader.audio import assemble
+
     options = options or SpeechOptions()
     with engine_for(options, engine) as active:
         return assemble(page, list(spoken_pairs(page, active, options, progress)), options)
@@ -85,9 +92,11 @@ def export_page(
     path: Path,
     options: SpeechOptions | None = None,
     engine: Engine | None = None,
-    progress: Callable[[int, int], None] | None = None,
+    progress: Progress | None = None,
 ) -> Track:
     """Speak a page straight into an audio file (encoding overlaps synthesis)."""
+    from reader.export import export_stream
+
     options = options or SpeechOptions()
     with engine_for(options, engine) as active:
         return export_stream(page, spoken_pairs(page, active, options, progress), options, path)

@@ -10,6 +10,7 @@ underneath and pass the same tests.
 
 from __future__ import annotations
 
+import logging
 from typing import Protocol
 
 from reader.errors import UsageError
@@ -31,6 +32,8 @@ __all__ = [
     "voice_for",
     "voice_plan",
 ]
+
+LOG = logging.getLogger("reader")
 
 
 class Engine(Protocol):
@@ -85,5 +88,13 @@ def voice_plan(
 def plan_voices(
     utterances: tuple[Utterance, ...], page: Page, engine: Engine, options: SpeechOptions
 ) -> tuple[Utterance, ...]:
-    """Give every utterance the voice for its language, following the missing-voice policy."""
-    return voice_plan(utterances, page, engine, options).utterances
+    """Give every utterance the voice for its language, following the missing-voice policy.
+
+    Each language without a voice is reported on the `reader` logger, never passed over."""
+    planned = voice_plan(utterances, page, engine, options)
+    for missing in planned.missing:
+        done = f"read with {missing.voice}" if missing.action == "page" else "skipped"
+        LOG.warning(
+            "no voice for %s: %d sentence part(s) %s", missing.lang, missing.utterances, done
+        )
+    return planned.utterances

@@ -11,10 +11,12 @@ from reader.model import Utterance, Voice
 from reader.options import SpeechOptions
 
 # BCP 47 language (lower case) → eSpeak NG voice identifier, for the site languages and
-# where eSpeak's own language priorities would pick a less expected variant.
+# where eSpeak's own language priorities would pick a less expected variant. Plain "en" gets
+# the American voice: an offline recogniser understood it clearly better than eSpeak's
+# British one on our English sample (bench/intelligibility.py); "en-gb" keeps the British.
 VOICE_TABLE = {
     "sv": "gmq/sv",
-    "en": "gmw/en",
+    "en": "gmw/en-US",
     "en-gb": "gmw/en",
     "en-us": "gmw/en-US",
     "nb": "gmq/nb",
