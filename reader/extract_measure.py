@@ -51,7 +51,11 @@ def measure(root: etree._Element, *, hidden: bool = True) -> Measures:
     anchors, skipped = found.anchors, found.skipped
     for el in reversed(list(root.iter())):
         tag, names = el.tag, el.keys()
-        role = _note_attributes(el, names, found) if names and not NOTED_ATTRIBUTES.isdisjoint(names) else ""
+        role = (
+            _note_attributes(el, names, found)
+            if names and not NOTED_ATTRIBUTES.isdisjoint(names)
+            else ""
+        )
         # A tail is text of the parent, even after a skipped element.
         tail = el.tail
         up = up_commas = up_links = up_prose = 0

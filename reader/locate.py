@@ -45,7 +45,9 @@ class Locator:
             return css_identifier(tag)
         # Rows sit in an implied <tbody> in browsers: see the module docstring.
         joint = " " if tag == "tr" and parent.tag == "table" else " > "
-        return f"{self(parent)}{joint}{css_identifier(tag)}:nth-of-type({self._position(parent, el)})"
+        return (
+            f"{self(parent)}{joint}{css_identifier(tag)}:nth-of-type({self._position(parent, el)})"
+        )
 
     def _anchor(self, el: etree._Element) -> str:
         node = el.get(NODE_ATTRIBUTE)

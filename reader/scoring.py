@@ -92,7 +92,9 @@ def hint_words(el: etree._Element) -> frozenset[str]:
     return _words(f"{el.get('class', '')} {el.get('id', '')}")
 
 
-def content_elements(body: etree._Element, prose: dict[etree._Element, int]) -> list[etree._Element]:
+def content_elements(
+    body: etree._Element, prose: dict[etree._Element, int]
+) -> list[etree._Element]:
     """The deepest container that holds most of the page's prose (outside links and furniture)."""
     node = body
     while True:

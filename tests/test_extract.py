@@ -48,7 +48,10 @@ def page_text(page: Page) -> str:
 
 def test_ostersund_reads_the_article_in_order_and_nothing_else() -> None:
     page = read(OSTERSUND)
-    seed = [re.sub(r"[ \t]+", " ", line).strip().lstrip("• ") for line in SEED.read_text("utf-8").splitlines()]
+    seed = [
+        re.sub(r"[ \t]+", " ", line).strip().lstrip("• ")
+        for line in SEED.read_text("utf-8").splitlines()
+    ]
     seed = [line.replace("\u00a0", " ") for line in seed if line]
     start = seed.index("International cooperation")
     assert texts(page) == seed[start : start + 18]
@@ -123,9 +126,7 @@ def test_every_kind_of_skip_markup_is_left_out() -> None:
     ],
 )
 def test_skip_markup_inside_a_reading_area_is_not_read(markup: str) -> None:
-    page = read_html(
-        f"<main><h1>Kept heading</h1>{markup}<p>Kept paragraph after it.</p></main>"
-    )
+    page = read_html(f"<main><h1>Kept heading</h1>{markup}<p>Kept paragraph after it.</p></main>")
     assert texts(page) == ["Kept heading", "Kept paragraph after it."]
 
 
@@ -196,7 +197,11 @@ def test_several_articles_are_read_in_order_on_a_listing_page() -> None:
         for i in range(3)
     )
     page = read_html(f"<body><div>{articles}</div></body>")
-    assert texts(page) == [t for i in range(3) for t in (f"News {i}", f"Story number {i} about the town, told briefly.")]
+    assert texts(page) == [
+        t
+        for i in range(3)
+        for t in (f"News {i}", f"Story number {i} about the town, told briefly.")
+    ]
 
 
 def test_meaningful_image_alt_is_read_and_decorative_ones_are_not() -> None:
@@ -341,7 +346,9 @@ def test_page_language_falls_back_to_meta_then_http_header() -> None:
 
 def test_title_falls_back_to_the_first_h1() -> None:
     assert read_html("<title> </title><main><h1>Heading</h1><p>Text.</p></main>").title == "Heading"
-    assert read_html("<title>A  page\n title</title><main><p>Text.</p></main>").title == "A page title"
+    assert (
+        read_html("<title>A  page\n title</title><main><p>Text.</p></main>").title == "A page title"
+    )
 
 
 def test_text_shown_only_by_scripts_is_read_when_nothing_else_is() -> None:
