@@ -65,7 +65,11 @@ def _read(
 ) -> list[Block]:
     for area in _areas(root, body, measures):
         builder = BlockBuilder(
-            page_lang=lang, skip=_skipper(area, measures), locate=locate, measures=measures
+            page_lang=lang,
+            skip=_skipper(area, measures),
+            locate=locate,
+            measures=measures,
+            drop_link_labels=not area.authored,
         )
         for element in area.elements:
             builder.add_area(element, _inherited_lang(element))

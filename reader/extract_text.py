@@ -32,6 +32,9 @@ GENERIC_ALT = frozenset(
     {"image", "photo", "picture", "logo", "icon", "bild", "foto", "img", "banner", "graphic",
      "thumbnail", "avatar", "placeholder", "spacer", "alt", "untitled"}
 )  # fmt: skip
+# A block that is one short link ("Read more", "Reply") is a control, not content; longer
+# linked text (a teaser title) is read.
+LINK_LABEL_WORDS = 3
 LAYOUT_CELL_CHILDREN = frozenset({"p", "div", "table", "ul", "ol", "h1", "h2", "h3", "section"})
 
 
@@ -48,7 +51,7 @@ class Context:
 class Run:
     """The inline text of one element, with the language of every piece."""
 
-    __slots__ = ("element", "context", "pieces", "images", "space_before")
+    __slots__ = ("element", "context", "pieces", "images", "space_before", "linked_only")
 
     def __init__(self, element: etree._Element, context: Context) -> None:
         self.element = element
@@ -56,10 +59,13 @@ class Run:
         self.pieces: list[tuple[str, str]] = []
         self.images: list[etree._Element] = []
         self.space_before = True  # so leading whitespace is dropped
+        self.linked_only = True  # no text outside links so far
 
-    def add(self, text: str | None, lang: str) -> None:
+    def add(self, text: str | None, lang: str, linked: bool = False) -> None:
         if not text:
             return
+        if not linked and self.linked_only and not text.isspace():
+            self.linked_only = False
         if text.isspace():
             if not self.space_before:
                 self.pieces.append((" ", lang))
@@ -85,7 +91,7 @@ class Run:
             if spans and spans[-1].lang == lang and spans[-1].end >= start - 1:
                 start = spans.pop().start
             spans.append(_trimmed(text, start, min(offset, len(text)), lang))
-        self.pieces, self.images, self.space_before = [], [], True
+        self.pieces, self.images, self.space_before, self.linked_only = [], [], True, True
         return text, tuple(s for s in spans if s.end > s.start)
 
 
@@ -107,12 +113,15 @@ class BlockBuilder:
         skip: Callable[[etree._Element], bool],
         locate: Callable[[etree._Element], str],
         measures: Measures,
+        drop_link_labels: bool,
     ) -> None:
         self.page_lang = page_lang
         self.skip = skip
         self.locate = locate
         self.langs = measures.langs
         self.headings = measures.headings
+        self.drop_link_labels = drop_link_labels
+        self.links = 0  # depth of links around the text being walked
         self.blocks: list[Block] = []
 
     def add_area(self, area: etree._Element, declared: str) -> None:
@@ -123,10 +132,11 @@ class BlockBuilder:
         self._flush(run)
 
     def _walk_children(self, el: etree._Element, run: Run, lang: str) -> None:
-        run.add(el.text, lang)
+        linked = self.links > 0
+        run.add(el.text, lang, linked)
         for child in el:
             self._visit(child, run, lang)
-            run.add(child.tail, lang)
+            run.add(child.tail, lang, linked)
 
     def _visit(self, el: etree._Element, run: Run, lang: str) -> None:
         if self.skip(el):
@@ -141,6 +151,11 @@ class BlockBuilder:
             inner = Run(el, self._context(el, run.context))
             self._walk_children(el, inner, inner.context.lang)
             self._flush(inner)
+        elif tag == "a":
+            if len(el) or any(c.isalnum() for c in el.text or ""):
+                self.links += 1  # a link made of a symbol only ("¶", "#") is an anchor
+                self._walk_children(el, run, self.langs.get(el) or lang)
+                self.links -= 1
         else:
             self._walk_children(el, run, self.langs.get(el) or lang)
 
@@ -160,9 +175,11 @@ class BlockBuilder:
     def _flush(self, run: Run) -> None:
         if not run.pieces and not run.images:
             return
-        images = run.images
+        images, linked_only = run.images, run.linked_only
         text, spans = run.finish()
         context = run.context
+        if linked_only and self.drop_link_labels and text.count(" ") < LINK_LABEL_WORDS:
+            return  # "Read more", "Reply", "Share": a link on its own, not content
         if text and any(c.isalnum() for c in text):
             self.blocks.append(
                 Block(

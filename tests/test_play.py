@@ -43,9 +43,8 @@ def pull(frames: Generator[bytes, int, None], player: Player, limit: int = 4000)
 def wait_for_clips(player: Player) -> None:
     for index in range(len(player.utterances)):
         while player.feed.clip(index) is None:
-            player.feed.ready.acquire()
-            player.feed.ready.wait(0.05)
-            player.feed.ready.release()
+            with player.feed.ready:
+                player.feed.ready.wait(0.05)
 
 
 def started(player: Player) -> Generator[bytes, int, None]:
@@ -63,6 +62,7 @@ def order_played(player: Player) -> list[int]:
 
 
 def test_every_utterance_is_delivered_whole_and_in_order(player: Player) -> None:
+    wait_for_clips(player)
     pull(started(player), player)
     assert order_played(player) == list(range(len(player.utterances)))
     for index in range(len(player.utterances)):
