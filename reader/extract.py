@@ -34,6 +34,11 @@ from reader.scoring import content_elements
 XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f]")
 NO_CONTENT = "no readable text found on the page"
+# Below this many characters a page may hold its text hidden until scripts run (a
+# crawler view in <noscript>, streamed content in <div hidden>); that text is read
+# instead when it is several times longer than what is visible.
+SMALL_TEXT = 300
+REVEALED_GAIN = 3
 
 
 def extract_blocks(doc: Document) -> Page:
@@ -45,10 +50,11 @@ def extract_blocks(doc: Document) -> Page:
     declared = element_lang(root)
     lang = declared or _meta_language(root) or _first_tag(doc.content_language)
     locate = Locator(root)
-    # Hidden text is read only when nothing else is: pages that show their text with
-    # scripts ship it hidden, and a listener should hear it rather than nothing.
     blocks = _read(root, body, measure(body), lang, locate)
-    blocks = blocks or _read(root, body, measure(body, hidden=False), lang, locate)
+    if _size(blocks) < SMALL_TEXT:
+        revealed = _read(root, body, measure(body, hidden=False), lang, locate)
+        if _size(revealed) > REVEALED_GAIN * _size(blocks):
+            blocks = revealed
     if not blocks:
         raise NoContentError(NO_CONTENT)
     return Page(
@@ -58,6 +64,10 @@ def extract_blocks(doc: Document) -> Page:
         blocks=tuple(blocks),
         declared_lang=declared,
     )
+
+
+def _size(blocks: list[Block]) -> int:
+    return sum(len(block.text) for block in blocks)
 
 
 def _read(

@@ -178,7 +178,7 @@ class BlockBuilder:
         images, linked_only = run.images, run.linked_only
         text, spans = run.finish()
         context = run.context
-        if linked_only and self.drop_link_labels and text.count(" ") < LINK_LABEL_WORDS:
+        if text and linked_only and self.drop_link_labels and text.count(" ") < LINK_LABEL_WORDS:
             return  # "Read more", "Reply", "Share": a link on its own, not content
         if text and any(c.isalnum() for c in text):
             self.blocks.append(

@@ -45,7 +45,7 @@ def test_fallback_goes_from_region_to_language_to_macrolanguage() -> None:
         ("sv", "gmq/sv"),
         ("sv-SE", "gmq/sv"),
         ("sv-FI", "gmq/sv"),
-        ("en", "gmw/en"),
+        ("en", "gmw/en-us"),
         ("en-GB", "gmw/en"),
         ("en-US", "gmw/en-us"),
         ("nb-NO", "gmq/nb"),
@@ -101,7 +101,7 @@ def test_missing_voice_page_policy_speaks_with_the_page_voice_and_reports(
 ) -> None:
     utterances = (utterance(0, "sv"), utterance(1, "so"), utterance(2, "en"), utterance(3, "so"))
     plan = voice_plan(utterances, PAGE, engine, SpeechOptions(missing_voice="page"))
-    assert [u.voice.lower() for u in plan.utterances] == ["gmq/sv", "gmq/sv", "gmw/en", "gmq/sv"]
+    assert [u.voice.lower() for u in plan.utterances] == ["gmq/sv", "gmq/sv", "gmw/en-us", "gmq/sv"]
     assert [u.lang for u in plan.utterances] == ["sv", "so", "en", "so"]
     assert [(m.lang, m.utterances, m.action, m.voice) for m in plan.missing] == [
         ("so", 2, "page", "gmq/sv")
