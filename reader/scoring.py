@@ -22,20 +22,26 @@ POSITIVE_HINTS = frozenset(
 # Page furniture: a container named so is dropped from the content (unless it holds a long
 # text with few links: some sites wrap the whole page in a "comments" or "nav" container).
 REMOVE_HINTS = frozenset(
-    {"nav", "navbar", "navigation", "menu", "footer", "cookie", "cookies", "consent", "gdpr",
-     "breadcrumb", "breadcrumbs", "crumbs", "sidebar", "share", "sharing", "social",
-     "comment", "comments", "related", "ad", "ads", "advert", "advertisement", "promo",
-     "newsletter", "pagination", "pager", "sponsor", "sponsored", "skiplink", "toolbar",
-     "popup", "modal", "subscribe", "rss", "disqus", "recommended", "outbrain", "taboola",
-     "login", "signup"}
+    {"nav", "navbar", "navigation", "menu", "footer", "breadcrumb", "breadcrumbs", "crumbs",
+     "sidebar", "share", "sharing", "social", "comment", "comments", "related", "promo",
+     "pagination", "pager", "skiplink", "toolbar", "rss", "disqus", "recommended"}
+)  # fmt: skip
+# Overlays and adverts: never the content, however long (a privacy policy in a modal).
+OVERLAY_HINTS = frozenset(
+    {"cookie", "cookies", "consent", "gdpr", "modal", "popup", "newsletter", "subscribe",
+     "login", "signup", "ad", "ads", "advert", "advertisement", "sponsor", "sponsored",
+     "outbrain", "taboola"}
 )  # fmt: skip
 WORD_SEPARATORS = str.maketrans("-_", "  ")
-# Roles and tags that are navigation or page furniture wherever they appear.
+# Roles and tags that are navigation or page furniture wherever they appear; the overlay
+# ones whatever their size.
 BOILERPLATE_ROLES = frozenset(
-    {"navigation", "search", "banner", "contentinfo", "complementary", "menu", "menubar",
-     "toolbar", "tablist", "dialog", "alertdialog", "alert"}
+    {"navigation", "search", "banner", "complementary", "menu", "menubar", "toolbar",
+     "tablist", "alert"}
 )  # fmt: skip
-BOILERPLATE_TAGS = frozenset({"nav", "aside", "footer", "form", "menu"})
+BOILERPLATE_TAGS = frozenset({"nav", "aside", "form", "menu"})
+OVERLAY_ROLES = frozenset({"dialog", "alertdialog", "contentinfo"})
+OVERLAY_TAGS = frozenset({"footer"})
 # Containers that are navigation when most of their text is links (menus, tag clouds,
 # "related" lists); prose with a few links stays.
 LINK_LIST_TAGS = frozenset({"ul", "ol", "div", "section", "table", "header", "dl", "p", "span"})
@@ -64,9 +70,15 @@ def is_furniture(
     commas: int,
 ) -> bool:
     """Whether an element holding `size` characters is navigation, a footer or a link list."""
-    named = tag in BOILERPLATE_TAGS or role in BOILERPLATE_ROLES
-    if not named and names:
-        named = _named_furniture(el.get("class"), el.get("id"))
+    if tag in OVERLAY_TAGS or role in OVERLAY_ROLES:
+        return True
+    named = NAMED if tag in BOILERPLATE_TAGS or role in BOILERPLATE_ROLES else 0
+    if names:
+        named = max(named, _named_furniture(el.get("class"), el.get("id")))
+        if "aria-modal" in names and el.get("aria-modal") == "true":
+            return True
+    if named == OVERLAY:
+        return True
     if named:
         return not (size > BIG_TEXT and links < 0.3 * size)
     if tag == "header" and next(el.iter("h1"), None) is None:
@@ -77,10 +89,16 @@ def is_furniture(
     return commas < 3 and links < MENU_LINK_LENGTH * max(anchors, 1)
 
 
+NAMED, OVERLAY = 1, 2
+
+
 @lru_cache(maxsize=4096)
-def _named_furniture(classes: str | None, ident: str | None) -> bool:
+def _named_furniture(classes: str | None, ident: str | None) -> int:
+    """OVERLAY, NAMED (furniture unless long prose) or 0, by the words of a class and id."""
     words = _words(f"{classes or ''} {ident or ''}")
-    return not REMOVE_HINTS.isdisjoint(words) and POSITIVE_HINTS.isdisjoint(words)
+    if not OVERLAY_HINTS.isdisjoint(words):
+        return NAMED
+    return NAMED if not REMOVE_HINTS.isdisjoint(words) and POSITIVE_HINTS.isdisjoint(words) else 0
 
 
 def _words(value: str) -> frozenset[str]:
