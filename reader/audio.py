@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
-
-import numpy as np
 
 from reader.errors import AudioError
 from reader.model import Block, Clip, Cue, Page, Timeline, Track, Utterance, WordMark
@@ -17,6 +16,12 @@ from reader.pauses import pause_between
 SILENCE_THRESHOLD = 64
 TRIM_MARGIN = 0.03
 DEFAULT_SAMPLE_RATE = 22050  # eSpeak NG's rate; used for a page with nothing to say
+# A run of quiet 16-bit little-endian samples (-64..64), and the same read backwards: the
+# trim scans only the silence at each end of a clip, at C speed, with no array library
+# (importing numpy would cost an export more than the whole scan).
+QUIET_RUN = re.compile(rb"(?:[\x00-\x40]\x00|[\xc0-\xff]\xff)*")
+QUIET_RUN_REVERSED = re.compile(rb"(?:\x00[\x00-\x40]|\xff[\xc0-\xff])*")
+TAIL_WINDOW = 4096  # bytes read backwards at a time: more than a clip's usual soft tail
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -48,71 +53,89 @@ class Assembler:
         self.page = page
         self.options = options
         self.sample_rate = 0
-        self._chunks: list[np.ndarray] = []
+        self._chunks: list[bytes] = []
         self._placed: list[_Placed] = []
-        self._length = 0
+        self._length = 0  # samples so far
 
-    def add(self, utterance: Utterance, clip: Clip) -> np.ndarray:
-        """Append a clip (after its pause); return the samples it added to the track."""
+    def add(self, utterance: Utterance, clip: Clip) -> bytes:
+        """Append a clip (after its pause); return the PCM (16-bit LE) it added to the track."""
         if clip.sample_rate <= 0:
             raise AudioError("a clip has no sample rate; the speech engine returned bad audio")
+        if len(clip.pcm) % 2:
+            raise AudioError("a clip has an odd number of bytes; expected 16-bit PCM")
         rate = self.sample_rate = self.sample_rate or clip.sample_rate
-        samples, lead = _trim(_resample(_samples(clip), clip.sample_rate, rate), rate)
+        pcm, lead = _trim(_resample(clip.pcm, clip.sample_rate, rate), rate)
         gap = 0
         if self._placed:
             # The same pauses as live playback (reader.play), scaled with the rate there.
             before = self._placed[-1].utterance
             gap = int(round(pause_between(self.page, before, utterance, self.options.rate) * rate))
-            samples = np.concatenate([np.zeros(gap, np.int16), samples])
+            pcm = bytes(2 * gap) + pcm
         start = (self._length + gap) / rate
-        self._chunks.append(samples)
-        self._length += len(samples)
+        self._chunks.append(pcm)
+        self._length += len(pcm) // 2
         end = self._length / rate
         self._placed.append(
             _Placed(utterance=utterance, clip=clip, t_start=start, t_end=end, lead=lead)
         )
-        return samples
+        return pcm
 
     def track(self) -> Track:
         """The track so far, with its timeline."""
         rate = self.sample_rate or DEFAULT_SAMPLE_RATE
-        pcm = np.concatenate(self._chunks) if self._chunks else np.zeros(0, np.int16)
         blocks = {b.index: b for b in self.page.blocks}
         return Track(
-            pcm=pcm.astype("<i2").tobytes(),
+            pcm=b"".join(self._chunks),
             sample_rate=rate,
-            timeline=Timeline(cues=_cues(self._placed, blocks), duration=len(pcm) / rate),
+            timeline=Timeline(cues=_cues(self._placed, blocks), duration=self._length / rate),
             title=self.page.title,
             lang=self.page.lang,
             page=self.page,
         )
 
 
-def _samples(clip: Clip) -> np.ndarray:
-    if len(clip.pcm) % 2:
-        raise AudioError("a clip has an odd number of bytes; expected 16-bit PCM")
-    return np.frombuffer(clip.pcm, dtype="<i2").astype(np.int16)
-
-
-def _resample(samples: np.ndarray, source: int, target: int) -> np.ndarray:
+def _resample(pcm: bytes, source: int, target: int) -> bytes:
     """Linear interpolation: enough for speech from one engine at a nearby rate."""
-    if source == target or len(samples) == 0:
-        return samples
+    if source == target or not pcm:
+        return pcm
+    import numpy as np  # only here: a clip at another rate is rare, and numpy is slow to load
+
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
     count = int(round(len(samples) * target / source))
     positions = np.arange(count) * (source / target)
-    values = np.interp(positions, np.arange(len(samples)), samples.astype(np.float64))
-    return np.clip(np.round(values), -32768, 32767).astype(np.int16)
+    values = np.interp(positions, np.arange(len(samples)), samples)
+    return np.clip(np.round(values), -32768, 32767).astype("<i2").tobytes()
 
 
-def _trim(samples: np.ndarray, rate: int) -> tuple[np.ndarray, float]:
-    """Cut leading and trailing silence down to the margin; return the samples and lead cut."""
-    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > SILENCE_THRESHOLD)
-    if len(loud) == 0:
-        return samples[:0], len(samples) / rate
+def _trim(pcm: bytes, rate: int) -> tuple[bytes, float]:
+    """Cut leading and trailing silence down to the margin; return the PCM and lead cut."""
+    count = len(pcm) // 2
+    quiet_head = _quiet_head(pcm)
+    if quiet_head == count:
+        return b"", count / rate
     margin = int(TRIM_MARGIN * rate)
-    first = max(int(loud[0]) - margin, 0)
-    last = min(int(loud[-1]) + 1 + margin, len(samples))
-    return samples[first:last], first / rate
+    first = max(quiet_head - margin, 0)
+    last = min(count - _quiet_tail(pcm) + margin, count)
+    return pcm[2 * first : 2 * last], first / rate
+
+
+def _quiet_head(pcm: bytes) -> int:
+    """Quiet samples at the start: zero bytes skipped at memchr speed, then the soft rest."""
+    zeros = len(pcm) - len(pcm.lstrip(b"\0"))
+    return QUIET_RUN.match(pcm, zeros - zeros % 2).end() // 2  # type: ignore[union-attr]
+
+
+def _quiet_tail(pcm: bytes) -> int:
+    """Quiet samples at the end, reading backwards through a window that grows as needed."""
+    end = len(pcm.rstrip(b"\0"))
+    end += end % 2  # from a sample boundary on, all zero
+    window = TAIL_WINDOW
+    while True:
+        start = max(end - window, 0)
+        run = QUIET_RUN_REVERSED.match(pcm[start:end][::-1]).end()  # type: ignore[union-attr]
+        if run < end - start or start == 0:
+            return (len(pcm) - end + run) // 2
+        window *= 4
 
 
 def _cues(placed: list[_Placed], blocks: dict[int, Block]) -> tuple[Cue, ...]:

@@ -2,29 +2,22 @@
 
 from __future__ import annotations
 
-import contextlib
 import os
-import queue
 import tempfile
-import threading
 import wave
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
-import lameenc
-import numpy as np
-import soundfile
-
-# Samples handed to an encoder at a time: a few seconds of speech. libsndfile has crashed on
+# Bytes handed to an encoder at a time: a few seconds of speech. libsndfile has crashed on
 # one-shot writes of long OGG Vorbis audio, and small chunks keep memory flat for LAME too.
-CHUNK_FRAMES = 1 << 16
+CHUNK_BYTES = 1 << 17
 # MP3 for speech: 64 kbit/s constant bit rate is transparent for 22 kHz mono voice, and CBR
 # keeps every player's duration and seeking exact without a Xing/LAME header. LAME quality 7
-# encodes 3.5x faster than 5 here (~400x real time on eSpeak speech) with no loss a listener
-# hears at this bit rate (waveform SNR 24.6 dB vs 22.6 dB at 5): the export must keep pace
-# with synthesis, which eSpeak NG does at ~170x real time.
+# encodes 3.5x faster than 5 here (~500x real time on eSpeak speech) with no loss a listener
+# hears at this bit rate (waveform SNR 24.6 dB vs 22.6 dB at 5); quality 9 or 48 kbit/s save
+# under 5% more, so the streamed export encodes in a child process instead (reader.encode_fork).
 MP3_BIT_RATE = 64
 MP3_QUALITY = 7
 # Vorbis quality for libsndfile (0 = smallest .. 1 = best); 0.3 is ~ 45 kbit/s on speech.
@@ -36,9 +29,9 @@ Encoder = Callable[[bytes, int, Path], None]
 
 
 class AudioWriter(Protocol):
-    """An open audio file that takes 16-bit mono samples as they come."""
+    """An open audio file that takes 16-bit little-endian mono PCM as it comes."""
 
-    def write(self, samples: np.ndarray) -> None: ...
+    def write(self, pcm: bytes) -> None: ...
 
     def close(self) -> None: ...
 
@@ -52,8 +45,8 @@ class WavWriter:
         self._out.setsampwidth(2)
         self._out.setframerate(rate)
 
-    def write(self, samples: np.ndarray) -> None:
-        self._out.writeframes(samples.astype("<i2").tobytes())
+    def write(self, pcm: bytes) -> None:
+        self._out.writeframesraw(pcm)
 
     def close(self) -> None:
         self._out.close()
@@ -63,6 +56,8 @@ class Mp3Writer:
     """MPEG Layer III (LAME), mono, at the track's own rate."""
 
     def __init__(self, path: Path, rate: int) -> None:
+        import lameenc
+
         self._encoder = lameenc.Encoder()
         self._encoder.set_bit_rate(MP3_BIT_RATE)
         self._encoder.set_in_sample_rate(rate)
@@ -71,9 +66,9 @@ class Mp3Writer:
         self._encoder.set_quality(MP3_QUALITY)
         self._out = open(path, "wb")  # closed in close()
 
-    def write(self, samples: np.ndarray) -> None:
-        for chunk in _chunks(samples):
-            self._out.write(self._encoder.encode(chunk.astype("<i2").tobytes()))
+    def write(self, pcm: bytes) -> None:
+        for chunk in _chunks(pcm):
+            self._out.write(self._encoder.encode(chunk))
 
     def close(self) -> None:
         with self._out:
@@ -84,6 +79,11 @@ class SoundfileWriter:
     """OGG Vorbis or FLAC through libsndfile, always in chunks."""
 
     def __init__(self, path: Path, rate: int, container: str) -> None:
+        # Loaded here: soundfile needs numpy, which the WAV and MP3 paths never load.
+        import numpy
+        import soundfile
+
+        self._numpy: Any = numpy
         subtype, quality = ("VORBIS", VORBIS_QUALITY) if container == "OGG" else ("PCM_16", None)
         self._out = soundfile.SoundFile(
             str(path),
@@ -95,9 +95,9 @@ class SoundfileWriter:
             compression_level=quality,
         )
 
-    def write(self, samples: np.ndarray) -> None:
-        for chunk in _chunks(samples):
-            self._out.write(chunk)
+    def write(self, pcm: bytes) -> None:
+        for chunk in _chunks(pcm):
+            self._out.write(self._numpy.frombuffer(chunk, dtype="<i2"))
 
     def close(self) -> None:
         self._out.close()
@@ -118,6 +118,9 @@ WRITERS: dict[str, Callable[[Path, int], AudioWriter]] = {
     "ogg": _ogg,
     "flac": _flac,
 }
+# Modules each writer loads, imported before a child process is forked to run it (a child
+# must not import: another thread may hold the import lock at the fork).
+MODULES = {"mp3": ("lameenc",), "ogg": ("numpy", "soundfile"), "flac": ("numpy", "soundfile")}
 
 
 def encode_all(fmt: str) -> Encoder:
@@ -126,7 +129,7 @@ def encode_all(fmt: str) -> Encoder:
     def encode(pcm: bytes, rate: int, path: Path) -> None:
         writer = WRITERS[fmt](path, rate)
         try:
-            writer.write(np.frombuffer(pcm, dtype="<i2"))
+            writer.write(pcm)
         finally:
             writer.close()
 
@@ -137,51 +140,9 @@ def encode_all(fmt: str) -> Encoder:
 ENCODERS: dict[str, Encoder] = {fmt: encode_all(fmt) for fmt in WRITERS}
 
 
-class BackgroundWriter:
-    """Feeds a writer from a thread: LAME and libsndfile release the GIL, so encoding runs on
-    the other core while the caller synthesizes the next clips."""
-
-    def __init__(self, writer: AudioWriter) -> None:
-        self._writer = writer
-        self._queue: queue.SimpleQueue[np.ndarray | None] = queue.SimpleQueue()
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="audio-writer", daemon=True)
-        self._thread.start()
-
-    def write(self, samples: np.ndarray) -> None:
-        if self._error is not None:
-            raise self._error
-        self._queue.put(samples)
-
-    def close(self) -> None:
-        """Wait for the queue to drain, then close the file; raise what the encoder raised."""
-        self._queue.put(None)
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
-        self._writer.close()
-
-    def abort(self) -> None:
-        """Stop without finishing the file (the caller throws it away)."""
-        self._error = self._error or InterruptedError("aborted")
-        self._queue.put(None)
-        self._thread.join()
-        with contextlib.suppress(Exception):
-            self._writer.close()
-
-    def _run(self) -> None:
-        while (samples := self._queue.get()) is not None:
-            if self._error is not None:
-                continue  # drain without work once failed or aborted
-            try:
-                self._writer.write(samples)
-            except Exception as exc:  # handed to the caller's thread
-                self._error = exc
-
-
-def _chunks(samples: np.ndarray) -> Iterator[np.ndarray]:
-    for start in range(0, len(samples), CHUNK_FRAMES):
-        yield samples[start : start + CHUNK_FRAMES]
+def _chunks(pcm: bytes) -> Iterator[bytes]:
+    for start in range(0, len(pcm), CHUNK_BYTES):
+        yield pcm[start : start + CHUNK_BYTES]
 
 
 @contextmanager

@@ -4,20 +4,22 @@ or one file per section with a playlist."""
 from __future__ import annotations
 
 import re
+import sys
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from pathlib import Path
-
-from mutagen import MutagenError
+from typing import TYPE_CHECKING
 
 from reader.audio import Assembler
-from reader.captions import write_captions, write_timeline
-from reader.chapters import Meta, Section, meta_for, sections, tag_mp3, tag_vorbis
-from reader.encode import ENCODERS, WRITERS, BackgroundWriter, atomic_path, write_text
+from reader.encode import ENCODERS, atomic_path, write_text
+from reader.encode_fork import StreamWriter, open_writer
 from reader.errors import AudioError, NoContentError, ReaderError, UsageError
 from reader.model import Clip, Page, Timeline, Track, Utterance
 from reader.options import SpeechOptions
+
+if TYPE_CHECKING:
+    from reader.chapters import Meta, Section
 
 __all__ = [
     "FORMATS",
@@ -32,8 +34,10 @@ __all__ = [
 # Supported formats, by file extension.
 FORMATS = tuple(ENCODERS)
 # Errors an encoder, a tagger or the file system raise for a file that cannot be written;
-# libsndfile's and LAME's errors are RuntimeErrors.
-WRITE_ERRORS = (OSError, RuntimeError, ValueError, MutagenError)
+# libsndfile's and LAME's errors are RuntimeErrors, mutagen's are MutagenErrors (added once
+# mutagen is loaded: reader.chapters and reader.captions load it, and are loaded on first use
+# so that their ~30 ms of imports overlap the encoding of a streamed export).
+WRITE_ERRORS: tuple[type[Exception], ...] = (OSError, RuntimeError, ValueError)
 # Longest slug in a split file name: long headings make unwieldy names on phones.
 SLUG_LENGTH = 40
 # A track with no samples: the page had nothing to speak (MP3 and FLAC cannot be empty).
@@ -43,7 +47,7 @@ EMPTY = "nothing to export: no text on the page was spoken"
 def export(track: Track, path: Path, *, fmt: str | None = None) -> Path:
     """Write the track as WAV, MP3, OGG Vorbis or FLAC (from the extension) with tags."""
     path = Path(path)
-    return _write(track, path, check_format(path, fmt), meta_for(track))
+    return _write(track, path, check_format(path, fmt), _meta_for(track))
 
 
 def export_stream(
@@ -54,29 +58,30 @@ def export_stream(
     *,
     fmt: str | None = None,
 ) -> Track:
-    """Assemble and write at once: each clip is encoded in a thread as soon as it arrives,
-    while the next ones are still being synthesized. Returns the track, as `assemble` would."""
+    """Assemble and write at once: each clip is encoded (in a child process, on another core)
+    as soon as it arrives, while the next ones are synthesized. Returns the track."""
     path = Path(path)
     fmt = check_format(path, fmt)
     assembler = Assembler(page, options)
 
     def write() -> None:
         with atomic_path(path) as temp:
-            writer: BackgroundWriter | None = None
+            writer: StreamWriter | None = None
             try:
                 for utterance, clip in pairs:
-                    samples = assembler.add(utterance, clip)
+                    pcm = assembler.add(utterance, clip)
                     if writer is None:
-                        writer = BackgroundWriter(WRITERS[fmt](temp, assembler.sample_rate))
-                    writer.write(samples)
+                        writer = open_writer(fmt, temp, assembler.sample_rate)
+                    writer.write(pcm)
                 if writer is None:
                     raise NoContentError(EMPTY)
+                meta = _meta_for(assembler.track())  # while the encoder finishes
                 writer.close()
             except BaseException:
                 if writer is not None:
                     writer.abort()
                 raise
-            _tag(temp, fmt, meta_for(assembler.track()))
+            _tag(temp, fmt, meta)
 
     _guarded(path, write)
     return assembler.track()
@@ -90,13 +95,15 @@ def export_split(track: Track, directory: Path, fmt: str = "mp3") -> list[Path]:
         directory.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise AudioError(f"cannot create {directory}: {exc.strerror or exc}") from exc
+    from reader.chapters import sections
+
     parts = sections(track)
     written: list[Path] = []
     playlist = ["#EXTM3U", "#EXTENC: UTF-8", f"#PLAYLIST:{track.title}"]
     for number, section in enumerate(parts, 1):
         name = f"{number:02d}-{slug(section.title) or 'section'}.{fmt}"
         piece = _cut(track, section)
-        meta = meta_for(piece, number=f"{number}/{len(parts)}", album=track.title)
+        meta = _meta_for(piece, number=f"{number}/{len(parts)}", album=track.title)
         written.append(_write(piece, directory / name, fmt, meta))
         playlist += [f"#EXTINF:{round(piece.duration)},{_one_line(section.title)}", name]
     list_path = directory / f"{slug(track.title) or 'playlist'}.m3u"
@@ -140,6 +147,45 @@ def _write(track: Track, path: Path, fmt: str, meta: Meta) -> Path:
     return path
 
 
+def tag_mp3(path: Path, meta: Meta) -> None:
+    """ID3 title, language and a chapter per heading (see reader.chapters)."""
+    from reader import chapters
+
+    chapters.tag_mp3(path, meta)
+
+
+def tag_vorbis(path: Path, meta: Meta) -> None:
+    """Vorbis comments with chapters, for OGG and FLAC (see reader.chapters)."""
+    from reader import chapters
+
+    chapters.tag_vorbis(path, meta)
+
+
+def write_captions(track: Track, path: Path) -> Path:
+    """WebVTT captions, one cue per sentence with its language (see reader.captions)."""
+    from reader import captions
+
+    return captions.write_captions(track, path)
+
+
+def write_timeline(track: Track, path: Path) -> Path:
+    """The cue list as JSON (see reader.captions)."""
+    from reader import captions
+
+    return captions.write_timeline(track, path)
+
+
+def _meta_for(track: Track, **extra: str) -> Meta:
+    from reader.chapters import meta_for
+
+    return meta_for(track, **extra)
+
+
+def _write_errors() -> tuple[type[Exception], ...]:
+    mutagen = sys.modules.get("mutagen")
+    return (*WRITE_ERRORS, mutagen.MutagenError) if mutagen else WRITE_ERRORS
+
+
 def _tag(path: Path, fmt: str, meta: Meta) -> None:
     if fmt == "mp3":
         tag_mp3(path, meta)
@@ -155,7 +201,7 @@ def _guarded(path: Path, action: Callable[[], None]) -> None:
         action()
     except ReaderError:
         raise
-    except WRITE_ERRORS as exc:
+    except _write_errors() as exc:
         reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
         raise AudioError(f"cannot write {path}: {reason}") from exc
 

@@ -11,8 +11,15 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from reader.extract_rules import XML_LANG, normalise_lang, skipped_by
-from reader.scoring import is_furniture
+from reader.extract_rules import (
+    SCRIPTED_TAGS,
+    SKIP_TAGS,
+    XML_LANG,
+    hidden_by_attributes,
+    normalise_lang,
+    skipped_class,
+)
+from reader.scoring import furniture_name, is_furniture
 
 # Attributes worth a second look in the pass (the rest are read only for skipped/furniture).
 NOTED_ATTRIBUTES = frozenset({"lang", "xml:lang", XML_LANG, "role", "data-reader-area"})
@@ -50,19 +57,19 @@ def measure(root: etree._Element, *, hidden: bool = True) -> Measures:
     text, links, commas, prose = found.text, found.links, found.commas, found.prose
     anchors, skipped = found.anchors, found.skipped
     for el in reversed(list(root.iter())):
-        tag, names = el.tag, el.keys()
-        role = (
-            _note_attributes(el, names, found)
-            if names and not NOTED_ATTRIBUTES.isdisjoint(names)
-            else ""
-        )
+        tag = el.tag
         # A tail is text of the parent, even after a skipped element.
         tail = el.tail
         up = up_commas = up_links = up_prose = 0
         if tail and not tail.isspace():
             up = up_prose = len(tail.strip())
             up_commas = tail.count(",")
-        if skipped_by(el, tag, names, hidden):  # type: ignore[arg-type]
+        if tag in SKIP_TAGS or not isinstance(tag, str):
+            skip, named = hidden or tag not in SCRIPTED_TAGS, 0
+        else:
+            names = el.keys()
+            skip, named = _inspect(el, names, hidden, found) if names else (False, 0)
+        if skip:
             skipped.add(el)
         else:
             size = text.get(el, 0)
@@ -80,7 +87,7 @@ def measure(root: etree._Element, *, hidden: bool = True) -> Measures:
                     anchors[el] = anchors.get(el, 0) + 1
                     prose[el] = 0
                 elif is_furniture(
-                    el, tag, names, role, size,  # type: ignore[arg-type]
+                    el, tag, named, size,  # type: ignore[arg-type]
                     links.get(el, 0), anchors.get(el, 0), commas.get(el, 0),
                 ):  # fmt: skip
                     found.furniture.add(el)
@@ -103,6 +110,21 @@ def measure(root: etree._Element, *, hidden: bool = True) -> Measures:
     found.areas.reverse()
     found.mains.reverse()
     return found
+
+
+def _inspect(
+    el: etree._Element, names: list[str], hidden: bool, found: Measures
+) -> tuple[bool, int]:
+    """Read an element's attributes once: (skipped, furniture naming); note langs and roles."""
+    role = _note_attributes(el, names, found) if not NOTED_ATTRIBUTES.isdisjoint(names) else ""
+    if hidden_by_attributes(el, names, hidden):
+        return True, 0
+    classes = el.get("class") if "class" in names else None
+    if classes and skipped_class(classes):
+        return True, 0
+    ident = el.get("id") if "id" in names else None
+    modal = "aria-modal" in names and el.get("aria-modal") == "true"
+    return False, furniture_name(classes, ident, role, modal)
 
 
 def _note_attributes(el: etree._Element, names: list[str], found: Measures) -> str:

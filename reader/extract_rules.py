@@ -31,7 +31,7 @@ SKIP_CLASSES = frozenset(
     {"rs_skip", "rsbtn", "no-read-aloud", "skip-speech", "noread", "no-read", "sr-skip"}
 )
 SKIP_ATTRIBUTES = frozenset({"hidden", "inert", "data-reader-skip"})
-WATCHED_ATTRIBUTES = SKIP_ATTRIBUTES | {"aria-hidden", "style", "class"}
+HIDING_ATTRIBUTES = SKIP_ATTRIBUTES | {"aria-hidden", "style"}
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 
 HEADING_TAGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
@@ -66,47 +66,39 @@ def is_skipped(el: etree._Element, *, hidden: bool = True) -> bool:
     With `hidden=False` only the author's "do not read" markup and code count: that is the
     reading of a page whose text is all hidden until its scripts run.
     """
-    return skipped_by(el, el.tag, el.keys(), hidden)  # type: ignore[arg-type]
-
-
-def skipped_by(el: etree._Element, tag: str, names: list[str], hidden: bool) -> bool:
-    """`is_skipped` for a caller that already holds the tag and attribute names (hot loop)."""
+    tag = el.tag
     if tag in SKIP_TAGS or not isinstance(tag, str):
         return hidden or tag not in SCRIPTED_TAGS
-    if not names or WATCHED_ATTRIBUTES.isdisjoint(names):
+    names = el.keys()
+    if not names:
+        return False
+    if hidden_by_attributes(el, names, hidden):
+        return True
+    return "class" in names and skipped_class(el.get("class", ""))
+
+
+def hidden_by_attributes(el: etree._Element, names: list[str], hidden: bool) -> bool:
+    """Whether attributes other than `class` hide the element or mark it not to be read."""
+    if HIDING_ATTRIBUTES.isdisjoint(names):
         return False
     if not hidden:
-        if "data-reader-skip" in names:
-            return True
-    elif not SKIP_ATTRIBUTES.isdisjoint(names):
+        return "data-reader-skip" in names
+    if not SKIP_ATTRIBUTES.isdisjoint(names):
         return True
-    elif "aria-hidden" in names and el.get("aria-hidden", "").strip().lower() == "true":
+    if "aria-hidden" in names and el.get("aria-hidden", "").strip().lower() == "true":
         return True
-    elif "style" in names and HIDDEN_STYLE.search(el.get("style", "")):
-        return True
-    if "class" not in names:
-        return False
-    return _skip_class(el.get("class", ""))
+    return "style" in names and HIDDEN_STYLE.search(el.get("style", "")) is not None
 
 
 @lru_cache(maxsize=4096)
-def _skip_class(classes: str) -> bool:
-    # Pages repeat the same class strings many times: the answer is cached per string.
+def skipped_class(classes: str) -> bool:
+    """Whether a class attribute holds a "do not read" class (cached: pages repeat them)."""
     return not SKIP_CLASSES.isdisjoint(classes.split())
 
 
 def is_block_tag(tag: str) -> bool:
     """Whether a tag ends the running line of text (custom elements count as blocks)."""
     return tag in BLOCK_TAGS or "-" in tag
-
-
-def heading_level(el: etree._Element) -> int:
-    """The heading level of an element, 0 when it is not a heading."""
-    level = HEADING_TAGS.get(el.tag, 0)  # type: ignore[call-overload]
-    if level or el.get("role") != "heading":
-        return level
-    aria = el.get("aria-level", "2").strip()
-    return min(max(int(aria), 1), 6) if aria.isdigit() else 2
 
 
 def element_lang(el: etree._Element) -> str:

@@ -24,15 +24,16 @@ POSITIVE_HINTS = frozenset(
 REMOVE_HINTS = frozenset(
     {"nav", "navbar", "navigation", "menu", "footer", "breadcrumb", "breadcrumbs", "crumbs",
      "sidebar", "share", "sharing", "social", "comment", "comments", "related", "promo",
-     "pagination", "pager", "skiplink", "toolbar", "rss", "disqus", "recommended"}
+     "pagination", "pager", "skiplink", "toolbar", "rss", "disqus", "recommended",
+     "newsletter", "subscribe"}
 )  # fmt: skip
 # Overlays and adverts: never the content, however long (a privacy policy in a modal).
 OVERLAY_HINTS = frozenset(
-    {"cookie", "cookies", "consent", "gdpr", "modal", "popup", "newsletter", "subscribe",
-     "login", "signup", "ad", "ads", "advert", "advertisement", "sponsor", "sponsored",
-     "outbrain", "taboola"}
+    {"cookie", "cookies", "consent", "gdpr", "modal", "popup", "login", "signup", "ad", "ads",
+     "advert", "advertisement", "sponsor", "sponsored", "outbrain", "taboola"}
 )  # fmt: skip
 WORD_SEPARATORS = str.maketrans("-_", "  ")
+
 # Roles and tags that are navigation or page furniture wherever they appear; the overlay
 # ones whatever their size.
 BOILERPLATE_ROLES = frozenset(
@@ -42,6 +43,14 @@ BOILERPLATE_ROLES = frozenset(
 BOILERPLATE_TAGS = frozenset({"nav", "aside", "form", "menu"})
 OVERLAY_ROLES = frozenset({"dialog", "alertdialog", "contentinfo"})
 OVERLAY_TAGS = frozenset({"footer"})
+# How furniture is named: NAMED is dropped unless it holds long prose, OVERLAY always.
+NAMED, OVERLAY, POSITIVE = 1, 2, 4
+HINT_FLAGS = (
+    dict.fromkeys(REMOVE_HINTS, NAMED)
+    | dict.fromkeys(OVERLAY_HINTS, OVERLAY)
+    | dict.fromkeys(POSITIVE_HINTS, POSITIVE)
+)
+HINT_WORDS = frozenset(HINT_FLAGS)
 # Containers that are navigation when most of their text is links (menus, tag clouds,
 # "related" lists); prose with a few links stays.
 LINK_LIST_TAGS = frozenset({"ul", "ol", "div", "section", "table", "header", "dl", "p", "span"})
@@ -59,27 +68,39 @@ CONTENT_SHARE = 0.7
 BIG_TEXT = 1500
 
 
+def furniture_name(classes: str | None, ident: str | None, role: str, modal: bool) -> int:
+    """How an element's class, id and role name it: OVERLAY, NAMED or 0 (not furniture)."""
+    if modal or role in OVERLAY_ROLES:
+        return OVERLAY
+    flags = _hint_flags(classes) if classes else 0
+    if ident:
+        flags |= _words_flags(ident)
+    if flags & POSITIVE:
+        return 0  # "newsletter-post", "post-and-ads-container" hold the text
+    if flags & OVERLAY:
+        return OVERLAY
+    return NAMED if flags & NAMED or role in BOILERPLATE_ROLES else 0
+
+
+@lru_cache(maxsize=8192)
+def _hint_flags(classes: str) -> int:
+    return _words_flags(classes)  # cached: pages repeat class attributes
+
+
+def _words_flags(value: str) -> int:
+    flags = 0
+    for word in HINT_WORDS.intersection(value.lower().translate(WORD_SEPARATORS).split()):
+        flags |= HINT_FLAGS[word]
+    return flags
+
+
 def is_furniture(
-    el: etree._Element,
-    tag: str,
-    names: list[str],
-    role: str,
-    size: int,
-    links: int,
-    anchors: int,
-    commas: int,
+    el: etree._Element, tag: str, named: int, size: int, links: int, anchors: int, commas: int
 ) -> bool:
     """Whether an element holding `size` characters is navigation, a footer or a link list."""
-    if tag in OVERLAY_TAGS or role in OVERLAY_ROLES:
+    if named == OVERLAY or tag in OVERLAY_TAGS:
         return True
-    named = NAMED if tag in BOILERPLATE_TAGS or role in BOILERPLATE_ROLES else 0
-    if names:
-        named = max(named, _named_furniture(el.get("class"), el.get("id")))
-        if "aria-modal" in names and el.get("aria-modal") == "true":
-            return True
-    if named == OVERLAY:
-        return True
-    if named:
+    if named or tag in BOILERPLATE_TAGS:
         return not (size > BIG_TEXT and links < 0.3 * size)
     if tag == "header" and next(el.iter("h1"), None) is None:
         return True  # a site header; an article's header holds its h1
@@ -87,18 +108,6 @@ def is_furniture(
         return False
     # Menus link short labels; listings link titles and product names, which are content.
     return commas < 3 and links < MENU_LINK_LENGTH * max(anchors, 1)
-
-
-NAMED, OVERLAY = 1, 2
-
-
-@lru_cache(maxsize=4096)
-def _named_furniture(classes: str | None, ident: str | None) -> int:
-    """OVERLAY, NAMED (furniture unless long prose) or 0, by the words of a class and id."""
-    words = _words(f"{classes or ''} {ident or ''}")
-    if not OVERLAY_HINTS.isdisjoint(words):
-        return NAMED
-    return NAMED if not REMOVE_HINTS.isdisjoint(words) and POSITIVE_HINTS.isdisjoint(words) else 0
 
 
 def _words(value: str) -> frozenset[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -215,6 +216,35 @@ def test_streamed_export_stopped_by_synthesis_leaves_the_old_file(
         export_stream(PAGE, pairs(), SpeechOptions(), target)
     assert [p.name for p in tmp_path.iterdir()] == ["page.mp3"]
     assert target.read_bytes() == b"previous export"
+
+
+def child_processes() -> list[str]:
+    """Processes (zombies too) whose parent is this one, read from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except (OSError, IndexError):
+            continue  # ended while being read
+        if int(fields[1]) == os.getpid():
+            found.append(f"{stat.parent.name} ({fields[0]})")
+    return found
+
+
+@pytest.mark.parametrize("ext", ["mp3", "ogg"])
+def test_a_stopped_streamed_export_leaves_no_encoder_process(tmp_path: Path, ext: str) -> None:
+    before = set(child_processes())
+
+    def pairs() -> Iterator[tuple[Utterance, Clip]]:
+        yield from make_pairs()[:3]
+        # The encoder runs in a child process while the speech is being made.
+        assert set(child_processes()) - before
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        export_stream(PAGE, pairs(), SpeechOptions(), tmp_path / f"page.{ext}")
+    assert set(child_processes()) == before
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_streamed_export_reports_an_encoder_failure(

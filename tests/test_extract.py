@@ -376,6 +376,7 @@ def test_a_page_with_nothing_readable_raises_no_content(html: str) -> None:
 
 def test_documents_with_an_xml_declaration_or_control_characters_parse() -> None:
     page = read_html(
-        '<?xml version="1.0" encoding="utf-8"?><html><body><p>Tab\x0bbed\x00 text.</p></body></html>'
+        '<?xml version="1.0" encoding="utf-8"?>'
+        "<html><body><p>Tab\x0bbed\x00 text.</p></body></html>"
     )
     assert re.findall(r"\w+", texts(page)[0]) == ["Tab", "bed", "text"]

@@ -36,6 +36,9 @@ class _Backend:
         self.owner: int | None = None  # thread inside espeak_Synth, to refuse re-entry
         self.chunks: list[bytes] = []
         self.words: list[ffi.WordEvent] = []
+        # The voice eSpeak has selected and verified: selecting it again reloads its files
+        # (a third of the time of a short sentence), so a run of one voice selects it once.
+        self.voice = ""
         # Kept referenced: eSpeak holds only the C pointer.
         self.callback = ffi.SynthCallback(self._collect)
         self.dll.espeak_SetSynthCallback(self.callback)
@@ -96,11 +99,10 @@ class EspeakEngine:
         self, backend: _Backend, text: str, data: bytes, voice: str, rate: int, volume: float
     ) -> Clip:
         dll = backend.dll
-        # A name eSpeak cannot find leaves the previous voice selected: check what it chose.
-        status = dll.espeak_SetVoiceByName(voice.encode("utf-8"))
-        chosen = ffi.current_voice(dll)
-        if status != ffi.EE_OK or chosen.lower() != voice.lower():
-            raise SpeechError(f"voice {voice!r} is not installed in eSpeak NG")
+        if voice.lower() != backend.voice.lower():
+            backend.voice = ""  # unknown until eSpeak confirms the new one
+            backend.voice = _select(dll, voice)
+        chosen = backend.voice
         dll.espeak_SetParameter(ffi.PARAM_RATE, rate, 0)
         dll.espeak_SetParameter(ffi.PARAM_VOLUME, round(volume * 100), 0)
         backend.chunks = []
@@ -119,3 +121,13 @@ class EspeakEngine:
     def close(self) -> None:
         """Release this handle; the library instance stays loaded for the process."""
         self._closed = True
+
+
+def _select(dll: ctypes.CDLL, voice: str) -> str:
+    """Select a voice by identifier; returns the identifier eSpeak reports as selected."""
+    # A name eSpeak cannot find leaves the previous voice selected: check what it chose.
+    status = dll.espeak_SetVoiceByName(voice.encode("utf-8"))
+    chosen = ffi.current_voice(dll)
+    if status != ffi.EE_OK or chosen.lower() != voice.lower():
+        raise SpeechError(f"voice {voice!r} is not installed in eSpeak NG")
+    return chosen
