@@ -1,9 +1,9 @@
 """reader: offline text-to-speech for web pages.
 
-    from reader import read_page, ReadOptions
-    page = read_page("https://www.example.org/", ReadOptions(languages=("sv", "en")))
-    for block in page.blocks:
-        print(block.index, block.kind, block.lang, block.text)
+from reader import read_page, ReadOptions
+page = read_page("https://www.example.org/", ReadOptions(languages=("sv", "en")))
+for block in page.blocks:
+    print(block.index, block.kind, block.lang, block.text)
 """
 
 from __future__ import annotations

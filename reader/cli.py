@@ -239,7 +239,7 @@ def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
 
 def split_flags(flags: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     """Separate page-reading flags from speech flags."""
-    read = {k: flags.pop(k) for k in ("languages", "lang") if k in flags}
+    read: dict[str, Any] = {k: flags.pop(k) for k in ("languages", "lang") if k in flags}
     return read, flags
 
 

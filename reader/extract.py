@@ -81,11 +81,30 @@ def _read(
             measures=measures,
             drop_link_labels=not area.authored,
         )
+        title = None if area.authored else _title_before(body, area.elements[0], measures)
+        if title is not None:
+            builder.add_area(title, _inherited_lang(title))
         for element in area.elements:
             builder.add_area(element, _inherited_lang(element))
-        if builder.blocks:
+        if len(builder.blocks) > (title is not None):
             return builder.blocks
     return []
+
+
+def _title_before(
+    body: etree._Element, area: etree._Element, measures: Measures
+) -> etree._Element | None:
+    # A page's h1 often sits in a header above the text it names; a listener needs it.
+    if next(area.iter("h1"), None) is not None:
+        return None
+    for el in body.iter("h1", area.tag):
+        if el is area:
+            return None
+        if el.tag == "h1" and not any(
+            a in measures.skipped or a in measures.furniture for a in (el, *el.iterancestors())
+        ):
+            return el
+    return None
 
 
 def _parse(html: str) -> etree._Element:
