@@ -9,17 +9,16 @@ has the final word.
 from __future__ import annotations
 
 from functools import cache
+from importlib import import_module
 from pathlib import Path
 
-from reader import normalize_de, normalize_en, normalize_fi, normalize_nb, normalize_sv
 from reader.lexicon import apply_lexicon, load_lexicon
 from reader.normalize_base import Language, Rule, Spoken, apply_rules, identity, tidy
 from reader.normalize_rules import CLEANUP, symbol_rules, text_rules, web_rules
 
-LANGUAGES = {
-    module.LANGUAGE.code: module.LANGUAGE
-    for module in (normalize_sv, normalize_en, normalize_nb, normalize_fi, normalize_de)
-}
+# Languages with their own rules, each in reader/normalize_<code>.py: a page only pays for
+# compiling the rules of the languages it is read in.
+LANGUAGES = ("sv", "en", "nb", "fi", "de")
 # Tags whose rules are those of a close relative: "no" is written Bokmål far more often than
 # Nynorsk, and Nynorsk shares its abbreviations and numbers closely enough.
 ALIASES = {"no": "nb", "nn": "nb"}
@@ -31,10 +30,14 @@ def base_language(lang: str) -> str:
     return ALIASES.get(primary, primary)
 
 
+@cache
 def language_for(lang: str) -> Language:
     """Normalisation tables for a BCP 47 tag; languages without tables get an empty set."""
     code = base_language(lang)
-    return LANGUAGES.get(code) or Language(code=code)
+    if code not in LANGUAGES:
+        return Language(code=code)
+    language: Language = import_module(f"reader.normalize_{code}").LANGUAGE
+    return language
 
 
 def normalize(text: str, lang: str, *, offset: int = 0, lexicon_dir: Path | None = None) -> Spoken:
