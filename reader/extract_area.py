@@ -2,7 +2,8 @@
 
 An area named for reading (ReadSpeaker, `data-reader-area`) is read as the author marked
 it; only what is clearly navigation inside it is left out. `main` and `article` only say
-where the content is, so page furniture inside them is still pruned.
+where the content is: page furniture inside them is still left out, and they count only
+when they hold a fair share of the page's text (a `main` around a hero banner does not).
 """
 
 from __future__ import annotations
@@ -18,13 +19,10 @@ from reader.scoring import hint_words
 
 READSPEAKER_HOST = "readspeaker.com"
 READSPEAKER_BUTTON_CLASS = "rsbtn_play"
-AREA_ATTRIBUTE = "data-reader-area"
 # Inside an area the author chose for reading, only these are left out as navigation:
 # menus, breadcrumbs, share bars and tables of contents repeat what the page links to.
 NAVIGATION_ROLES = frozenset({"navigation", "search", "menu", "menubar", "toolbar"})
-NAVIGATION_HINTS = frozenset(
-    {"breadcrumb", "breadcrumbs", "share", "sharing", "toc", "table-of-contents", "skiplink"}
-)
+NAVIGATION_HINTS = frozenset({"breadcrumb", "breadcrumbs", "share", "sharing", "toc", "skiplink"})
 # An article is the whole content when it holds most of the text of all articles; else the
 # page is a listing of teasers and each is read in turn.
 DOMINANT_ARTICLE_SHARE = 0.6
@@ -33,7 +31,7 @@ DOMINANT_ARTICLE_SHARE = 0.6
 MIN_AREA_SHARE = 0.25
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Area:
     """Elements to read, in document order, and whether the author chose them for reading."""
 
@@ -46,16 +44,16 @@ def author_areas(root: etree._Element, body: etree._Element, measures: Measures)
     for found in (_readspeaker_area(root), measures.areas):
         found = _visible_outermost(found, measures)
         if found:
-            yield Area(tuple(found), authored=True)
+            yield Area(elements=tuple(found), authored=True)
     page_prose = measures.prose.get(body, 0)
     mains = _visible_outermost(_in_order(root, [*root.iter("main"), *measures.mains]), measures)
     if _holds_content(mains, page_prose, measures):
-        yield Area(tuple(mains), authored=False)
+        yield Area(elements=tuple(mains), authored=False)
     articles = _visible_outermost(list(root.iter("article")), measures)
     if articles:
         articles = _main_articles(articles, measures)
         if _holds_content(articles, page_prose, measures):
-            yield Area(tuple(articles), authored=False)
+            yield Area(elements=tuple(articles), authored=False)
 
 
 def is_navigation(el: etree._Element) -> bool:

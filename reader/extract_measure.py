@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from reader.extract_rules import (
+    HIDING_ATTRIBUTES,
     SCRIPTED_TAGS,
     SKIP_TAGS,
     XML_LANG,
@@ -21,8 +22,9 @@ from reader.extract_rules import (
 )
 from reader.scoring import furniture_name, is_furniture
 
+READER_AREA = "data-reader-area"  # the author's reading area (design §2)
 # Attributes worth a second look in the pass (the rest are read only for skipped/furniture).
-NOTED_ATTRIBUTES = frozenset({"lang", "xml:lang", XML_LANG, "role", "data-reader-area"})
+NOTED_ATTRIBUTES = frozenset({"lang", "xml:lang", XML_LANG, "role", READER_AREA})
 
 
 @dataclass(slots=True)
@@ -30,7 +32,8 @@ class Measures:
     """Per-element measures of one page.
 
     `text` counts visible characters, `links` those inside links and `anchors` the links;
-    `prose` counts text outside links and page furniture. `langs` holds each `lang`
+    `prose` counts text outside links and page furniture, `boilerplate` text inside
+    furniture. `langs` holds each `lang`
     attribute (normalised), `headings` the levels of `role="heading"` elements, `areas`
     and `mains` the `[data-reader-area]` and `[role=main]` elements in document order.
     """
@@ -40,6 +43,7 @@ class Measures:
     anchors: dict[etree._Element, int] = field(default_factory=dict)
     commas: dict[etree._Element, int] = field(default_factory=dict)
     prose: dict[etree._Element, int] = field(default_factory=dict)
+    boilerplate: dict[etree._Element, int] = field(default_factory=dict)
     skipped: set[etree._Element] = field(default_factory=set)
     furniture: set[etree._Element] = field(default_factory=set)
     langs: dict[etree._Element, str] = field(default_factory=dict)
@@ -47,20 +51,30 @@ class Measures:
     areas: list[etree._Element] = field(default_factory=list)
     mains: list[etree._Element] = field(default_factory=list)
 
+    def content(self, el: etree._Element) -> int:
+        """Text outside page furniture, links included."""
+        return self.text.get(el, 0) - self.boilerplate.get(el, 0)
+
+    def prose_of(self, el: etree._Element) -> int:
+        """Text outside links and page furniture."""
+        return self.prose.get(el, 0)
+
 
 def measure(root: etree._Element, *, hidden: bool = True) -> Measures:
     """Measure every element under root, leaving skipped subtrees out of the totals.
 
-    `hidden=False` measures hidden text too (see `is_skipped`).
+    `hidden=False` measures hidden text too (see `is_skipped`). One loop without helper
+    calls on the common path: it runs for every element of the page, and is most of the
+    extraction's time.
     """
     found = Measures()
     text, links, commas, prose = found.text, found.links, found.commas, found.prose
-    anchors, skipped = found.anchors, found.skipped
+    anchors, skipped, boilerplate = found.anchors, found.skipped, found.boilerplate
     for el in reversed(list(root.iter())):
         tag = el.tag
         # A tail is text of the parent, even after a skipped element.
         tail = el.tail
-        up = up_commas = up_links = up_prose = 0
+        up = up_commas = up_links = up_prose = up_boilerplate = 0
         if tail and not tail.isspace():
             up = up_prose = len(tail.strip())
             up_commas = tail.count(",")
@@ -92,10 +106,12 @@ def measure(root: etree._Element, *, hidden: bool = True) -> Measures:
                 ):  # fmt: skip
                     found.furniture.add(el)
                     prose[el] = 0
+                    boilerplate[el] = size
                 up += size
                 up_commas += commas.get(el, 0)
                 up_links = links.get(el, 0)
                 up_prose += prose.get(el, 0)
+                up_boilerplate = boilerplate.get(el, 0)
         if up:
             parent = el.getparent()
             if parent is not None:
@@ -107,6 +123,8 @@ def measure(root: etree._Element, *, hidden: bool = True) -> Measures:
                     commas[parent] = commas.get(parent, 0) + up_commas
                 if up_prose:
                     prose[parent] = prose.get(parent, 0) + up_prose
+                if up_boilerplate:
+                    boilerplate[parent] = boilerplate.get(parent, 0) + up_boilerplate
     found.areas.reverse()
     found.mains.reverse()
     return found
@@ -117,13 +135,15 @@ def _inspect(
 ) -> tuple[bool, int]:
     """Read an element's attributes once: (skipped, furniture naming); note langs and roles."""
     role = _note_attributes(el, names, found) if not NOTED_ATTRIBUTES.isdisjoint(names) else ""
-    if hidden_by_attributes(el, names, hidden):
+    if not HIDING_ATTRIBUTES.isdisjoint(names) and hidden_by_attributes(el, names, hidden):
         return True, 0
     classes = el.get("class") if "class" in names else None
     if classes and skipped_class(classes):
         return True, 0
     ident = el.get("id") if "id" in names else None
     modal = "aria-modal" in names and el.get("aria-modal") == "true"
+    if not (classes or ident or role or modal):
+        return False, 0
     return False, furniture_name(classes, ident, role, modal)
 
 
@@ -132,7 +152,7 @@ def _note_attributes(el: etree._Element, names: list[str], found: Measures) -> s
     lang = el.get("lang") or el.get("xml:lang") or el.get(XML_LANG)
     if lang and lang.strip():
         found.langs[el] = normalise_lang(lang)
-    if "data-reader-area" in names:
+    if READER_AREA in names:
         found.areas.append(el)
     role = (el.get("role") or "").strip().lower()
     if role == "heading":

@@ -3,7 +3,8 @@
 Text is gathered in runs: the text of one element up to its next block child or `<br>`.
 A run inside an `<li>` is a list item, inside an `<h2>` a heading, and so on; a `<div>`
 with loose text makes a paragraph. Inline `lang` changes are kept as spans whose offsets
-point into the final, whitespace-normalised text.
+point into the final, whitespace-normalised text. An image is read by its alt text only
+where it stands on its own: not inside running text, a link or a captioned figure.
 """
 
 from __future__ import annotations
@@ -22,23 +23,17 @@ SPACE = re.compile(r"\s+")
 # Invisible characters that would otherwise split or glue words: zero-width space, soft
 # hyphen, byte-order mark.
 INVISIBLE = re.compile("[\u200b\u00ad\ufeff]")
-# Alt texts that say nothing to a listener: file names, camera names, generic words.
-FILE_LIKE_ALT = re.compile(
-    r"\.(jpe?g|png|gif|webp|svg|bmp|tiff?|avif)$|^(img|dsc|image|photo|pic)[-_ ]?\d+$"
-    r"|^[\w.-]*[_\d][\w.-]*$",
-    re.I,
-)
-GENERIC_ALT = frozenset(
-    {"image", "photo", "picture", "logo", "icon", "bild", "foto", "img", "banner", "graphic",
-     "thumbnail", "avatar", "placeholder", "spacer", "alt", "untitled"}
-)  # fmt: skip
+# An alt text worth reading describes: a phrase of three words or more that is not a file
+# name ("Logo", "Hero image", "IMG_2034.jpg" are labels, not descriptions).
+MIN_ALT_WORDS = 3
+FILE_NAME_ALT = re.compile(r"\.(jpe?g|png|gif|webp|svg|bmp|tiff?|avif)$", re.I)
 # A block that is one short link ("Read more", "Reply") is a control, not content; longer
 # linked text (a teaser title) is read.
 LINK_LABEL_WORDS = 3
 LAYOUT_CELL_CHILDREN = frozenset({"p", "div", "table", "ul", "ol", "h1", "h2", "h3", "section"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Context:
     """What a run of text becomes: its kind, heading level and language."""
 
@@ -126,7 +121,10 @@ class BlockBuilder:
 
     def add_area(self, area: etree._Element, declared: str) -> None:
         """Add the blocks of one reading area; `declared` is the lang inherited from above it."""
-        context = self._context(area, Context("paragraph", 0, declared, declared or self.page_lang))
+        outer = Context(
+            kind="paragraph", level=0, declared=declared, lang=declared or self.page_lang
+        )
+        context = self._context(area, outer)
         run = Run(area, context)
         self._walk_children(area, run, context.lang)
         self._flush(run)
@@ -151,6 +149,8 @@ class BlockBuilder:
             inner = Run(el, self._context(el, run.context))
             self._walk_children(el, inner, inner.context.lang)
             self._flush(inner)
+        elif tag == "sup" and _is_note_reference(el):
+            return  # a footnote mark ("[1]") would be heard as a stray number
         elif tag == "a":
             if len(el) or any(c.isalnum() for c in el.text or ""):
                 self.links += 1  # a link made of a symbol only ("¶", "#") is an anchor
@@ -164,13 +164,13 @@ class BlockBuilder:
         lang = declared or self.page_lang
         level = HEADING_TAGS.get(el.tag) or self.headings.get(el, 0)  # type: ignore[call-overload]
         if level:
-            return Context("heading", level, declared, lang)
+            return Context(kind="heading", level=level, declared=declared, lang=lang)
         kind = LEAF_KINDS.get(el.tag)  # type: ignore[call-overload]
         if kind == "table_cell" and any(c.tag in LAYOUT_CELL_CHILDREN for c in el):
             kind = None  # a layout table: the cell is a container, not a data cell
         if kind is None or kind == "paragraph":
             kind = outer.kind if outer.kind in INHERITED_KINDS else "paragraph"
-        return Context(kind, 0, declared, lang)
+        return Context(kind=kind, level=0, declared=declared, lang=lang)
 
     def _flush(self, run: Run) -> None:
         if not run.pieces and not run.images:
@@ -214,6 +214,10 @@ class BlockBuilder:
         )
 
 
+def _is_note_reference(sup: etree._Element) -> bool:
+    return len(sup) == 1 and sup[0].tag == "a" and (sup[0].get("href") or "").startswith("#")
+
+
 def _in_link_or_captioned(image: etree._Element) -> bool:
     # A linked image is a thumbnail or a logo whose link text follows; a captioned one is
     # described by its caption, which is read.
@@ -229,7 +233,7 @@ def _in_link_or_captioned(image: etree._Element) -> bool:
 
 
 def is_meaningful_alt(alt: str) -> bool:
-    """Whether an alt text describes something (not a file name, not "logo")."""
-    if len(alt) < 3 or alt.count(" ") < 2 or not any(c.isalpha() for c in alt):
+    """Whether an alt text describes something (not a file name, not "Logo")."""
+    if alt.count(" ") < MIN_ALT_WORDS - 1 or not any(c.isalpha() for c in alt):
         return False
-    return alt.lower() not in GENERIC_ALT and not FILE_LIKE_ALT.search(alt)
+    return FILE_NAME_ALT.search(alt) is None

@@ -30,24 +30,30 @@ class Locator:
 
     def __call__(self, el: etree._Element) -> str:
         """A selector that matches `el` first in the page."""
-        known = self.selectors.get(el)
-        if known is None:
-            known = self.selectors[el] = self._selector(el)
-        return known
+        pending: list[etree._Element] = []  # ancestors still to be given a step, nearest first
+        node = el
+        while True:
+            prefix = self.selectors.get(node) or self._start(node)
+            if prefix:
+                break
+            pending.append(node)
+            node = node.getparent()  # type: ignore[assignment]  # _start ends at the root
+        for node in reversed(pending):
+            parent = node.getparent()
+            tag = str(node.tag)
+            # Rows sit in an implied <tbody> in browsers: see the module docstring.
+            joint = " " if tag == "tr" and parent.tag == "table" else " > "  # type: ignore[union-attr]
+            step = f"{css_identifier(tag)}:nth-of-type({self._position(parent, node)})"  # type: ignore[arg-type]
+            prefix = self.selectors[node] = prefix + joint + step
+        return prefix
 
-    def _selector(self, el: etree._Element) -> str:
+    def _start(self, el: etree._Element) -> str:
+        """The selector of an element a path can start from, "" for any other."""
         anchor = self._anchor(el)
         if anchor:
             return anchor
         tag = str(el.tag)
-        parent = el.getparent()
-        if tag in ("body", "html") or parent is None:
-            return css_identifier(tag)
-        # Rows sit in an implied <tbody> in browsers: see the module docstring.
-        joint = " " if tag == "tr" and parent.tag == "table" else " > "
-        return (
-            f"{self(parent)}{joint}{css_identifier(tag)}:nth-of-type({self._position(parent, el)})"
-        )
+        return css_identifier(tag) if tag in ("body", "html") or el.getparent() is None else ""
 
     def _anchor(self, el: etree._Element) -> str:
         node = el.get(NODE_ATTRIBUTE)

@@ -8,6 +8,7 @@ sections (landing pages) is kept whole and a sidebar or a footer beside an artic
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import lru_cache
 
 from lxml import etree
@@ -120,15 +121,17 @@ def hint_words(el: etree._Element) -> frozenset[str]:
 
 
 def content_elements(
-    body: etree._Element, prose: dict[etree._Element, int]
+    container: etree._Element,
+    weigh: Callable[[etree._Element], int],
+    share: float = CONTENT_SHARE,
 ) -> list[etree._Element]:
-    """The deepest container that holds most of the page's prose (outside links and furniture)."""
-    node = body
+    """The deepest container under `container` holding most of its weight of text."""
+    node = container
     while True:
-        total = prose.get(node, 0)
-        best = max(node, key=lambda c: prose.get(c, 0), default=None)
+        total = weigh(node)
+        best = max(node, key=weigh, default=None)
         if best is None or best.tag not in CONTAINER_TAGS:
             return [node]
-        if not total or prose.get(best, 0) < CONTENT_SHARE * total:
+        if not total or weigh(best) < share * total:
             return [node]
         node = best

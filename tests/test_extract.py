@@ -204,6 +204,63 @@ def test_several_articles_are_read_in_order_on_a_listing_page() -> None:
     ]
 
 
+def test_the_page_heading_above_the_content_is_read_first() -> None:
+    prose = "Bins are emptied every other week, and the schedule follows the district. " * 4
+    page = read_html(
+        '<body><div class="page-header"><h1>Waste collection</h1></div>'
+        f'<div class="wrapper"><div class="text"><p>{prose}</p><p>Also {prose}</p></div>'
+        '<div class="box"><p>Open weekdays.</p></div></div></body>'
+    )
+    assert texts(page)[0] == "Waste collection"
+    assert page.blocks[0].kind == "heading" and len(page.blocks) == 3
+
+
+def test_link_labels_footnote_marks_and_anchor_symbols_are_not_read() -> None:
+    page = read_html(
+        '<main><h2>Opening hours<a class="headerlink" href="#hours">¶</a></h2>'
+        '<p>Open every day<sup><a href="#note-1">[1]</a></sup> from 9 to 17 m<sup>2</sup>.</p>'
+        '<p><a href="/more">Read more</a></p><div><a href="/r">Reply</a></div>'
+        '<ul><li><a href="/news/1">New library opens in the city centre next spring</a></li>'
+        '<li><a href="/news/2">Swimming hall closed for repairs during the summer</a></li></ul>'
+        "</main>"
+    )
+    assert texts(page) == [
+        "Opening hours",
+        "Open every day from 9 to 17 m2.",
+        "New library opens in the city centre next spring",
+        "Swimming hall closed for repairs during the summer",
+    ]
+
+
+def test_an_author_area_keeps_its_short_links() -> None:
+    page = read_html('<div data-reader-area><p><a href="/apply">Apply online</a></p></div>')
+    assert texts(page) == ["Apply online"]
+
+
+def test_overlays_are_never_read_however_long() -> None:
+    policy = "We process personal data for the purposes described in this policy. " * 40
+    page = read_html(
+        "<body><div class='text'><h1>Shoes</h1><p>Light, warm and made of wool, for every "
+        "day of the year.</p></div><footer><div role='dialog' aria-modal='true'>"
+        f"<p>{policy}</p></div></footer><div class='cookie-consent'><p>{policy}</p></div></body>"
+    )
+    assert texts(page) == ["Shoes", "Light, warm and made of wool, for every day of the year."]
+
+
+def test_a_long_text_said_twice_is_read_once_and_short_repeats_stay() -> None:
+    slide = "<p>Our libraries lend books, films and games to everyone who lives in town.</p>"
+    page = read_html(
+        f"<main><div class='slide'>{slide}</div><div class='slide clone'>{slide}</div>"
+        "<p>Price: free</p><p>Price: free</p>"
+        "<table><tr><td>063-14 30 00</td></tr><tr><td>063-14 30 00</td></tr></table></main>"
+    )
+    assert texts(page) == [
+        "Our libraries lend books, films and games to everyone who lives in town.",
+        "Price: free", "Price: free", "063-14 30 00", "063-14 30 00",
+    ]  # fmt: skip
+    assert [b.index for b in page.blocks] == list(range(5))
+
+
 def test_meaningful_image_alt_is_read_and_decorative_ones_are_not() -> None:
     page = read_html(
         "<main><p>Before.</p>"
