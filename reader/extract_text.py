@@ -75,7 +75,10 @@ class Run:
 
     def finish(self) -> tuple[str, tuple[LangSpan, ...]]:
         """The run's text and its language spans; the run is emptied."""
-        base = self.context.lang
+        # Compared with the block's own declared language, not the page's: on a page wrongly
+        # marked `lang="sv"`, an inline `<span lang="sv">` must still be heard in Swedish once
+        # the block is found to be English. Pieces with no attribute carry the same "".
+        base = self.context.declared
         text = "".join(piece for piece, _ in self.pieces).rstrip()
         spans: list[LangSpan] = []
         offset = 0
@@ -126,7 +129,7 @@ class BlockBuilder:
         )
         context = self._context(area, outer)
         run = Run(area, context)
-        self._walk_children(area, run, context.lang)
+        self._walk_children(area, run, context.declared)
         self._flush(run)
 
     def _walk_children(self, el: etree._Element, run: Run, lang: str) -> None:
@@ -147,7 +150,7 @@ class BlockBuilder:
         elif is_block_tag(tag) or el in self.headings:  # type: ignore[arg-type]
             self._flush(run)
             inner = Run(el, self._context(el, run.context))
-            self._walk_children(el, inner, inner.context.lang)
+            self._walk_children(el, inner, inner.context.declared)
             self._flush(inner)
         elif tag == "sup" and _is_note_reference(el):
             return  # a footnote mark ("[1]") would be heard as a stray number

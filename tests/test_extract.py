@@ -437,3 +437,15 @@ def test_documents_with_an_xml_declaration_or_control_characters_parse() -> None
         "<html><body><p>Tab\x0bbed\x00 text.</p></body></html>"
     )
     assert re.findall(r"\w+", texts(page)[0]) == ["Tab", "bed", "text"]
+
+
+def test_an_inline_lang_equal_to_a_wrong_page_lang_is_still_a_span() -> None:
+    # English page wrongly marked Swedish: the author's <span lang="sv"> must survive, so the
+    # name is read by the Swedish voice once the block is found to be English.
+    html = (
+        '<html lang="sv"><body><main><p>The municipality of <span lang="sv">Östersund</span>'
+        " welcomes visitors.</p></main></body></html>"
+    )
+    block = extract_blocks(Document(html=html)).blocks[0]
+    assert block.declared_lang == ""
+    assert [(block.text[s.start : s.end], s.lang) for s in block.spans] == [("Östersund", "sv")]
