@@ -64,7 +64,7 @@ class Assembler:
         if len(clip.pcm) % 2:
             raise AudioError("a clip has an odd number of bytes; expected 16-bit PCM")
         rate = self.sample_rate = self.sample_rate or clip.sample_rate
-        pcm, lead = _trim(_resample(clip.pcm, clip.sample_rate, rate), rate)
+        pcm, lead = trim(resample(clip.pcm, clip.sample_rate, rate), rate)
         gap = 0
         if self._placed:
             # The same pauses as live playback (reader.play), scaled with the rate there.
@@ -94,7 +94,7 @@ class Assembler:
         )
 
 
-def _resample(pcm: bytes, source: int, target: int) -> bytes:
+def resample(pcm: bytes, source: int, target: int) -> bytes:
     """Linear interpolation: enough for speech from one engine at a nearby rate."""
     if source == target or not pcm:
         return pcm
@@ -107,15 +107,17 @@ def _resample(pcm: bytes, source: int, target: int) -> bytes:
     return np.clip(np.round(values), -32768, 32767).astype("<i2").tobytes()
 
 
-def _trim(pcm: bytes, rate: int) -> tuple[bytes, float]:
-    """Cut leading and trailing silence down to the margin; return the PCM and lead cut."""
+def trim(
+    pcm: bytes, rate: int, lead: float = TRIM_MARGIN, tail: float = TRIM_MARGIN
+) -> tuple[bytes, float]:
+    """Cut leading and trailing silence down to `lead`/`tail` seconds; return the PCM and the
+    seconds cut from the start."""
     count = len(pcm) // 2
     quiet_head = _quiet_head(pcm)
     if quiet_head == count:
         return b"", count / rate
-    margin = int(TRIM_MARGIN * rate)
-    first = max(quiet_head - margin, 0)
-    last = min(count - _quiet_tail(pcm) + margin, count)
+    first = max(quiet_head - int(lead * rate), 0)
+    last = min(count - _quiet_tail(pcm) + int(tail * rate), count)
     return pcm[2 * first : 2 * last], first / rate
 
 

@@ -16,8 +16,8 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 import lameenc
-import numpy as np
 
+from reader.audio import resample, trim
 from reader.encode import MP3_BIT_RATE, MP3_QUALITY
 from reader.errors import ReaderError
 from reader.model import Clip, Voice, WordMark
@@ -28,11 +28,10 @@ PART_GAP = 0.05
 # eSpeak NG pads clips with ~0.3 s of silence. The start is trimmed to a short margin so sound
 # begins as soon as the clip plays; the end keeps up to a sentence pause, which is the gap a
 # listener hears between clips played one after another.
-SILENCE_THRESHOLD = 64
 LEAD_MARGIN = 0.03
 TAIL_KEEP = 0.35
 # Bumped when the audio this module makes changes, so old cache entries are not reused.
-FORMAT_VERSION = "1"
+FORMAT_VERSION = "2"
 # Attempts per job beyond the first, after its worker process died or hung.
 RETRIES = 1
 
@@ -99,28 +98,27 @@ def render_clip(engine: Any, job: ClipJob, options: SpeechOptions) -> ClipResult
     """Synthesize every part, join them, and encode the sentence clip."""
     clips = [engine.synthesize(p.text, p.voice, options.rate, options.volume) for p in job.parts]
     rate = clips[0].sample_rate if clips else 22050
-    chunks: list[np.ndarray] = []
+    chunks: list[bytes] = []
     words: list[list[float]] = []
     estimated = False
-    length = 0
+    length = 0  # bytes
     for number, (part, clip) in enumerate(zip(job.parts, clips, strict=True)):
-        samples = _resample(np.frombuffer(clip.pcm, dtype="<i2"), clip.sample_rate, rate)
+        samples = resample(clip.pcm, clip.sample_rate, rate)
         if number:
-            gap = np.zeros(int(PART_GAP * rate), dtype=np.int16)
+            gap = bytes(2 * int(PART_GAP * rate))
             chunks.append(gap)
             length += len(gap)
-        offset = length / rate
+        offset = length / 2 / rate
         words += [_word(part, mark, offset) for mark in clip.words]
         estimated = estimated or clip.words_estimated
         chunks.append(samples)
         length += len(samples)
-    pcm = np.concatenate(chunks) if chunks else np.zeros(0, dtype=np.int16)
-    pcm, lead = _trim(pcm, rate)
-    duration = round(len(pcm) / rate, 3)
+    # Keep a natural breath after each sentence: the widget plays clips back to back.
+    data, lead = trim(b"".join(chunks), rate, LEAD_MARGIN, TAIL_KEEP)
+    duration = round(len(data) / 2 / rate, 3)
     words = [
         [s, e, _clamp(t0 - lead, duration), _clamp(t1 - lead, duration)] for s, e, t0, t1 in words
     ]
-    data = pcm.astype("<i2").tobytes()
     meta = {
         "duration": duration,
         "words": words,
@@ -172,22 +170,6 @@ def _word(part: Part, mark: WordMark, offset: float) -> list[float]:
 
 def _clamp(seconds: float, duration: float) -> float:
     return round(min(max(seconds, 0.0), duration), 3)
-
-
-def _resample(samples: np.ndarray, source: int, target: int) -> np.ndarray:
-    if source == target or not len(samples):
-        return samples
-    positions = np.linspace(0, len(samples) - 1, int(len(samples) * target / source))
-    return np.interp(positions, np.arange(len(samples)), samples).astype(np.int16)
-
-
-def _trim(samples: np.ndarray, rate: int) -> tuple[np.ndarray, float]:
-    loud = np.flatnonzero(np.abs(samples.astype(np.int32)) > SILENCE_THRESHOLD)
-    if not len(loud):
-        return samples, 0.0
-    first = max(0, int(loud[0]) - int(LEAD_MARGIN * rate))
-    last = min(len(samples), int(loud[-1]) + 1 + int(TAIL_KEEP * rate))
-    return samples[first:last], first / rate
 
 
 def run(conn: Connection, options: SpeechOptions) -> None:
