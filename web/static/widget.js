@@ -5,81 +5,20 @@
 // The API lives at the origin this module was loaded from. Page text only ever reaches the
 // DOM through textContent; the page itself is never rewritten (highlights are painted).
 
+import { buildBar, button, el, relabel } from "./bar.js";
+import { DEFAULTS } from "./defaults.js";
 import {
   caretAt, Follower, Highlighter, placeSentence, placeWord, sentenceAtPoint,
 } from "./highlight.js";
 import { loadSettings, requestReading, saveSettings, SentencePlayer } from "./player.js";
 
-const SVG_NS = "http://www.w3.org/2000/svg";
-// Material Design icon paths (Apache 2.0), 24 × 24.
-const ICONS = {
-  listen: "M3 9v6h4l5 5V4L7 9H3zm13.5 3A4.5 4.5 0 0 0 14 7.97v8.05A4.5 4.5 0 0 0 16.5 12zM14 3.23v2.06a7 7 0 0 1 0 13.42v2.06A9 9 0 0 0 14 3.23z",
-  play: "M8 5v14l11-7z",
-  pause: "M6 19h4V5H6v14zm8-14v14h4V5h-4z",
-  stop: "M6 6h12v12H6z",
-  previous: "M6 6h2v12H6zm3.5 6 8.5 6V6z",
-  next: "M6 18l8.5-6L6 6v12zM16 6v12h2V6h-2z",
-  fromHere: "M4 5h10v2H4zm0 4h10v2H4zm0 4h6v2H4zm10 0v8l6-4z",
-  download: "M19 9h-4V3H9v6H5l7 7 7-7zM5 18v2h14v-2H5z",
-  close: "M19 6.41 17.59 5 12 10.59 6.41 5 5 6.41 10.59 12 5 17.59 6.41 19 12 13.41 17.59 19 19 17.59 13.41 12z",
-};
 // Clicks on these are the page's own business, never "read from here".
 const INTERACTIVE = "a[href], button, input, select, textarea, label, summary, [contenteditable], "
   + "[role=button], [role=link], [tabindex]";
 
 export class ReaderWidget {
-  static defaults = {
-    area: "main, [role=main], article, body",
-    rates: [0.75, 1, 1.25, 1.5, 1.75, 2],
-    storageKey: "reader-settings",
-    settings: { rate: 1, volume: 1, highlight: true },
-    i18n: {
-      sv: {
-        listen: "Lyssna",
-        player: "Uppläsning",
-        play: "Spela upp",
-        pause: "Pausa",
-        stop: "Stoppa",
-        previous: "Föregående mening",
-        next: "Nästa mening",
-        fromHere: "Läs härifrån",
-        speed: "Hastighet",
-        volume: "Volym",
-        highlight: "Markera texten",
-        download: "Ladda ner MP3",
-        close: "Stäng uppläsningen",
-        progress: "Mening {n} av {total}",
-        loading: "Hämtar uppläsningen",
-        playing: "Läser upp",
-        paused: "Pausad",
-        stopped: "Stoppad",
-        finished: "Uppläsningen är klar",
-        error: "Sidan kunde inte läsas upp. Försök igen senare.",
-      },
-      en: {
-        listen: "Listen",
-        player: "Read aloud",
-        play: "Play",
-        pause: "Pause",
-        stop: "Stop",
-        previous: "Previous sentence",
-        next: "Next sentence",
-        fromHere: "Read from here",
-        speed: "Speed",
-        volume: "Volume",
-        highlight: "Highlight text",
-        download: "Download MP3",
-        close: "Close the player",
-        progress: "Sentence {n} of {total}",
-        loading: "Preparing the reading",
-        playing: "Playing",
-        paused: "Paused",
-        stopped: "Stopped",
-        finished: "Finished",
-        error: "The page could not be read aloud. Please try again later.",
-      },
-    },
-  };
+  // The one defaults object, every user-facing string included, lives in defaults.js.
+  static defaults = DEFAULTS;
 
   constructor(mount, { area, apiBase, pageLang }) {
     this.mount = mount;
@@ -110,9 +49,17 @@ export class ReaderWidget {
     this.mount.setAttribute("data-reader-widget", "");
     this.mount.setAttribute("data-reader-skip", "");
     this.mount.classList.add("reader-widget");
-    this.listen = this.button("reader-button js-reader-listen", "listen", this.text.listen, true);
+    this.listen = button("reader-button js-reader-listen", "listen", this.text.listen, true);
     this.status = el("p", "reader-widget__status", { role: "status" });
-    this.bar = this.buildBar();
+    const { rates } = ReaderWidget.defaults;
+    const controls = buildBar(this.text, { rates, settings: this.settings, lang: this.lang });
+    // The controls the widget updates as the reading goes on; the rest are only wired.
+    ({
+      bar: this.bar, audio: this.audio, playButton: this.playButton, fromHere: this.fromHere,
+      heading: this.heading, progress: this.progress, message: this.message, speed: this.speed,
+      volume: this.volume, highlightToggle: this.highlightToggle, download: this.download,
+    } = controls);
+    this.wire(controls);
     this.listen.setAttribute("aria-expanded", "false");
     this.listen.setAttribute("aria-controls", this.bar.id);
     this.mount.append(this.listen, this.status, this.bar);
@@ -129,59 +76,6 @@ export class ReaderWidget {
     new ResizeObserver(() => this.reserveSpace()).observe(this.bar);
   }
 
-  buildBar() {
-    const t = this.text;
-    const bar = el("section", "reader-player", { "aria-label": t.player });
-    bar.id = `reader-player-${Math.random().toString(36).slice(2, 8)}`;
-    bar.hidden = true;
-    this.playButton = this.button("reader-player__button reader-player__button--primary js-reader-play",
-      "pause", t.pause, true);
-    const stop = this.button("reader-player__button js-reader-stop", "stop", t.stop);
-    const previous = this.button("reader-player__button js-reader-previous", "previous", t.previous);
-    const next = this.button("reader-player__button js-reader-next", "next", t.next);
-    this.fromHere = this.button("reader-player__button js-reader-from-here", "fromHere", t.fromHere, true);
-    this.fromHere.hidden = true;
-    this.heading = el("p", "reader-player__heading");
-    this.progress = el("p", "reader-player__progress");
-    this.message = el("p", "reader-player__message");
-    this.message.hidden = true;
-    this.speed = el("select", "reader-player__select js-reader-speed");
-    for (const rate of ReaderWidget.defaults.rates) {
-      const option = el("option", "", { value: String(rate) });
-      option.textContent = `${rate.toLocaleString(this.lang)}×`;
-      this.speed.append(option);
-    }
-    this.speed.value = String(this.settings.rate);
-    this.volume = el("input", "reader-player__range js-reader-volume",
-      { type: "range", min: "0", max: "1", step: "0.05" });
-    this.volume.value = String(this.settings.volume);
-    this.highlightToggle = this.button("reader-player__toggle js-reader-highlight", null, t.highlight, true);
-    this.highlightToggle.setAttribute("aria-pressed", String(this.settings.highlight));
-    this.download = el("a", "reader-player__download js-reader-download", { download: "" });
-    this.download.append(icon("download"), label(t.download));
-    this.download.hidden = true;
-    const close = this.button("reader-player__button js-reader-close", "close", t.close);
-    this.audio = el("audio", "reader-player__audio js-reader-audio", { preload: "auto" });
-    this.layOut(bar, { stop, previous, next, close });
-    this.wire({ stop, previous, next, close });
-    return bar;
-  }
-
-  layOut(bar, { stop, previous, next, close }) {
-    const t = this.text;
-    const transport = el("div", "reader-player__transport");
-    transport.append(this.playButton, stop, previous, next, this.fromHere);
-    const now = el("div", "reader-player__now");
-    now.append(this.heading, this.progress, this.message);
-    const settings = el("div", "reader-player__settings");
-    settings.append(field(this.speed, t.speed), field(this.volume, t.volume), this.highlightToggle);
-    const end = el("div", "reader-player__end");
-    end.append(this.download, close);
-    const inner = el("div", "reader-player__inner");
-    inner.append(transport, now, settings, end);
-    bar.append(inner, this.audio);
-  }
-
   wire({ stop, previous, next, close }) {
     this.playButton.addEventListener("click", () => this.togglePlay());
     stop.addEventListener("click", () => this.player.stop());
@@ -193,14 +87,6 @@ export class ReaderWidget {
     this.volume.addEventListener("input", () => this.changeSettings({ volume: Number(this.volume.value) }));
     this.highlightToggle.addEventListener("click", () => this.changeSettings(
       { highlight: this.highlightToggle.getAttribute("aria-pressed") !== "true" }));
-  }
-
-  button(className, iconName, text, visibleText = false) {
-    const button = el("button", className, { type: "button" });
-    if (iconName) button.append(icon(iconName));
-    button.append(label(text, visibleText));
-    if (!visibleText) button.title = text;
-    return button;
   }
 
   async open() {
@@ -332,7 +218,7 @@ export class ReaderWidget {
 
   setPlayLabel(playing) {
     const name = playing ? "pause" : "play";
-    this.playButton.replaceChildren(icon(name), label(this.text[name], true));
+    relabel(this.playButton, name, this.text[name]);
   }
 
   announce(message) {
@@ -452,39 +338,6 @@ export class ReaderWidget {
     const height = this.bar.hidden ? 0 : Math.ceil(this.bar.getBoundingClientRect().height);
     document.documentElement.style.setProperty("--reader-player-height", `${height}px`);
   }
-}
-
-function el(tag, className, attributes = {}) {
-  const element = document.createElement(tag);
-  if (className) element.className = className;
-  for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
-  return element;
-}
-
-function label(text, visible = true) {
-  const span = el("span", visible ? "reader-player__label" : "reader-widget__visually-hidden");
-  span.textContent = text;
-  return span;
-}
-
-function field(control, text) {
-  const wrapper = el("label", "reader-player__field");
-  const caption = el("span", "reader-player__field-label");
-  caption.textContent = text;
-  wrapper.append(caption, control);
-  return wrapper;
-}
-
-function icon(name) {
-  const svg = document.createElementNS(SVG_NS, "svg");
-  svg.setAttribute("class", "reader-icon");
-  svg.setAttribute("viewBox", "0 0 24 24");
-  svg.setAttribute("aria-hidden", "true");
-  svg.setAttribute("focusable", "false");
-  const path = document.createElementNS(SVG_NS, "path");
-  path.setAttribute("d", ICONS[name]);
-  svg.append(path);
-  return svg;
 }
 
 function resolve(locator) {

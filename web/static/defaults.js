@@ -1,0 +1,58 @@
+// The widget's defaults: where it reads, the speeds it offers, its stored settings, and every
+// text it shows. One object, so a translation or a site's wording is changed in one place.
+//
+// To add a language, add an entry under `i18n` with the same keys under its primary language
+// subtag (`fi`, `nb`, …): pages whose <html lang> starts with that subtag then use it.
+
+export const DEFAULTS = {
+  area: "main, [role=main], article, body",
+  rates: [0.75, 1, 1.25, 1.5, 1.75, 2],
+  storageKey: "reader-settings",
+  settings: { rate: 1, volume: 1, highlight: true },
+  i18n: {
+    sv: {
+      listen: "Lyssna",
+      player: "Uppläsning",
+      play: "Spela upp",
+      pause: "Pausa",
+      stop: "Stoppa",
+      previous: "Föregående mening",
+      next: "Nästa mening",
+      fromHere: "Läs härifrån",
+      speed: "Hastighet",
+      volume: "Volym",
+      highlight: "Markera texten",
+      download: "Ladda ner MP3",
+      close: "Stäng uppläsningen",
+      progress: "Mening {n} av {total}",
+      loading: "Hämtar uppläsningen",
+      playing: "Läser upp",
+      paused: "Pausad",
+      stopped: "Stoppad",
+      finished: "Uppläsningen är klar",
+      error: "Sidan kunde inte läsas upp. Försök igen senare.",
+    },
+    en: {
+      listen: "Listen",
+      player: "Read aloud",
+      play: "Play",
+      pause: "Pause",
+      stop: "Stop",
+      previous: "Previous sentence",
+      next: "Next sentence",
+      fromHere: "Read from here",
+      speed: "Speed",
+      volume: "Volume",
+      highlight: "Highlight text",
+      download: "Download MP3",
+      close: "Close the player",
+      progress: "Sentence {n} of {total}",
+      loading: "Preparing the reading",
+      playing: "Playing",
+      paused: "Paused",
+      stopped: "Stopped",
+      finished: "Finished",
+      error: "The page could not be read aloud. Please try again later.",
+    },
+  },
+};
