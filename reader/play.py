@@ -238,13 +238,14 @@ def speak_page(
     feed = ClipFeed(page, options)
     player = Player(page, feed, show)
     try:
+        if interactive:
+            show("keys: space pause, n/p sentence, N/P block, +/- speed, q quit")
         generator = player.frames(22050)
         next(generator)
         device.start(generator)  # type: ignore[attr-defined]
         if interactive:
             from reader.terminal import keypresses
 
-            show("keys: space pause, n/p sentence, N/P block, +/- speed, q quit")
             with keypresses() as read_key:
                 while not player.done.is_set():
                     player.handle(read_key(0.1))
