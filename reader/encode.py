@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import io
 import os
 import tempfile
 import wave
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, BinaryIO, Protocol
 
 # Bytes handed to an encoder at a time: a few seconds of speech. libsndfile has crashed on
 # one-shot writes of long OGG Vorbis audio, and small chunks keep memory flat for LAME too.
@@ -26,6 +27,8 @@ VORBIS_QUALITY = 0.3
 FILE_MODE = 0o644
 
 Encoder = Callable[[bytes, int, Path], None]
+# Where a writer puts its output: a file it opens and closes, or a stream the caller owns.
+Target = Path | BinaryIO
 
 
 class AudioWriter(Protocol):
@@ -39,8 +42,8 @@ class AudioWriter(Protocol):
 class WavWriter:
     """16-bit mono PCM in a RIFF/WAVE file."""
 
-    def __init__(self, path: Path, rate: int) -> None:
-        self._out = wave.open(str(path), "wb")
+    def __init__(self, target: Target, rate: int) -> None:
+        self._out = wave.open(str(target) if isinstance(target, Path) else target, "wb")
         self._out.setnchannels(1)
         self._out.setsampwidth(2)
         self._out.setframerate(rate)
@@ -55,7 +58,7 @@ class WavWriter:
 class Mp3Writer:
     """MPEG Layer III (LAME), mono, at the track's own rate."""
 
-    def __init__(self, path: Path, rate: int) -> None:
+    def __init__(self, target: Target, rate: int) -> None:
         import lameenc
 
         self._encoder = lameenc.Encoder()
@@ -64,21 +67,25 @@ class Mp3Writer:
         self._encoder.set_out_sample_rate(rate)
         self._encoder.set_channels(1)
         self._encoder.set_quality(MP3_QUALITY)
-        self._out = open(path, "wb")  # closed in close()
+        self._owned = isinstance(target, Path)
+        self._out: BinaryIO = open(target, "wb") if isinstance(target, Path) else target
 
     def write(self, pcm: bytes) -> None:
         for chunk in _chunks(pcm):
             self._out.write(self._encoder.encode(chunk))
 
     def close(self) -> None:
-        with self._out:
+        try:
             self._out.write(self._encoder.flush())
+        finally:
+            if self._owned:
+                self._out.close()
 
 
 class SoundfileWriter:
     """OGG Vorbis or FLAC through libsndfile, always in chunks."""
 
-    def __init__(self, path: Path, rate: int, container: str) -> None:
+    def __init__(self, target: Target, rate: int, container: str) -> None:
         # Loaded here: soundfile needs numpy, which the WAV and MP3 paths never load.
         import numpy
         import soundfile
@@ -86,7 +93,7 @@ class SoundfileWriter:
         self._numpy: Any = numpy
         subtype, quality = ("VORBIS", VORBIS_QUALITY) if container == "OGG" else ("PCM_16", None)
         self._out = soundfile.SoundFile(
-            str(path),
+            str(target) if isinstance(target, Path) else target,
             "w",
             samplerate=rate,
             channels=1,
@@ -103,16 +110,16 @@ class SoundfileWriter:
         self._out.close()
 
 
-def _ogg(path: Path, rate: int) -> AudioWriter:
-    return SoundfileWriter(path, rate, "OGG")
+def _ogg(target: Target, rate: int) -> AudioWriter:
+    return SoundfileWriter(target, rate, "OGG")
 
 
-def _flac(path: Path, rate: int) -> AudioWriter:
-    return SoundfileWriter(path, rate, "FLAC")
+def _flac(target: Target, rate: int) -> AudioWriter:
+    return SoundfileWriter(target, rate, "FLAC")
 
 
 # Format name (the file extension) → how to open a writer for it.
-WRITERS: dict[str, Callable[[Path, int], AudioWriter]] = {
+WRITERS: dict[str, Callable[[Target, int], AudioWriter]] = {
     "wav": WavWriter,
     "mp3": Mp3Writer,
     "ogg": _ogg,
@@ -138,6 +145,17 @@ def encode_all(fmt: str) -> Encoder:
 
 # Format name → one-shot encoder, what `export` uses for a finished track.
 ENCODERS: dict[str, Encoder] = {fmt: encode_all(fmt) for fmt in WRITERS}
+
+
+def encode_bytes(fmt: str, pcm: bytes, rate: int) -> bytes:
+    """A short clip encoded in memory, with the same settings as exported files."""
+    buffer = io.BytesIO()
+    writer = WRITERS[fmt](buffer, rate)
+    try:
+        writer.write(pcm)
+    finally:
+        writer.close()
+    return buffer.getvalue()
 
 
 def _chunks(pcm: bytes) -> Iterator[bytes]:

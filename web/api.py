@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-import io
 import re
 
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
+from reader.encode import encode_bytes
 from reader.errors import SpeechError, UsageError
 from reader.export import slug
 from web.cache import ClipCache
 from web.reading import Reader
 from web.service import SpeechService
+from web.worker import clip_from_wav
 
 bp = Blueprint("reader", __name__)
 
@@ -121,15 +122,11 @@ def _make(key: str, ext: str) -> bytes:
 
 
 def _encode_ogg(key: str) -> bytes:
-    import soundfile
-
     wav = cache().read(key, "wav")
     if wav is None:
         raise SpeechError("the audio cache is too small to hold a clip")
-    samples, rate = soundfile.read(io.BytesIO(wav), dtype="int16")
-    out = io.BytesIO()
-    soundfile.write(out, samples, rate, format="OGG", subtype="VORBIS")
-    data = out.getvalue()
+    clip = clip_from_wav(wav)
+    data = encode_bytes("ogg", clip.pcm, clip.sample_rate)
     cache().put(key, "ogg", data)
     return data
 

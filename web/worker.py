@@ -15,10 +15,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-import lameenc
-
 from reader.audio import resample, trim
-from reader.encode import MP3_BIT_RATE, MP3_QUALITY
+from reader.encode import encode_bytes
 from reader.errors import ReaderError
 from reader.model import Clip, Voice, WordMark
 from reader.options import SpeechOptions
@@ -126,29 +124,9 @@ def render_clip(engine: Any, job: ClipJob, options: SpeechOptions) -> ClipResult
         "estimated": estimated,
         "sample_rate": rate,
     }
-    return ClipResult(wav=wav_bytes(data, rate), mp3=mp3_bytes(data, rate), meta=meta)
-
-
-def wav_bytes(pcm: bytes, rate: int) -> bytes:
-    """16-bit mono PCM as a RIFF/WAVE file in memory."""
-    buffer = io.BytesIO()
-    with wave.open(buffer, "wb") as out:
-        out.setnchannels(1)
-        out.setsampwidth(2)
-        out.setframerate(rate)
-        out.writeframes(pcm)
-    return buffer.getvalue()
-
-
-def mp3_bytes(pcm: bytes, rate: int) -> bytes:
-    """16-bit mono PCM as constant-bit-rate MP3 (the export's settings)."""
-    encoder = lameenc.Encoder()
-    encoder.set_bit_rate(MP3_BIT_RATE)
-    encoder.set_in_sample_rate(rate)
-    encoder.set_out_sample_rate(rate)
-    encoder.set_channels(1)
-    encoder.set_quality(MP3_QUALITY)
-    return bytes(encoder.encode(pcm) + encoder.flush())
+    return ClipResult(
+        wav=encode_bytes("wav", data, rate), mp3=encode_bytes("mp3", data, rate), meta=meta
+    )
 
 
 def clip_from_wav(data: bytes, words: tuple[WordMark, ...] = ()) -> Clip:
