@@ -98,7 +98,9 @@ class SpeechService:
         self._known: OrderedDict[str, ClipJob] = OrderedDict()
         self._metas: OrderedDict[str, dict[str, Any]] = OrderedDict()
         self._meta_lock = threading.Lock()
-        self._writer = ThreadPoolExecutor(max_workers=2, thread_name_prefix="reader-cache")
+        # One writer thread: clips finish in the order they were made, so the first sentence a
+        # listener waits for is never held back behind a later one's fsync.
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader-cache")
         self._order = itertools.count()
         self._slots: list[WorkerSlot] = []
         self._info: Future[EngineInfo] = Future()
