@@ -7,7 +7,7 @@ import re
 from flask import Blueprint, Response, abort, current_app, jsonify, request
 
 from reader.encode import encode_bytes
-from reader.errors import SpeechError, UsageError
+from reader.errors import UsageError
 from reader.export import slug
 from web.cache import ClipCache
 from web.reading import Reader
@@ -106,25 +106,17 @@ def health() -> Response:
 
 def _make(key: str, ext: str) -> bytes:
     """Synthesize a clip the server knows how to make (404 otherwise), then read it."""
-    if ext == "ogg" and cache().has(key, "wav"):
-        return _encode_ogg(key)
+    wav = cache().read(key, "wav") if ext == "ogg" else None
+    if wav is not None:
+        return _encode_ogg(key, wav)
     job = service().known(key)
     if job is None:
         abort(404)
-    service().clip(job)
-    if not cache().has(key, "wav"):  # evicted since it was made: make it again
-        service().forget(key)
-        service().clip(job)
-    data = _encode_ogg(key) if ext == "ogg" else cache().read(key, ext)
-    if data is None:  # made and evicted at once: the cache bound is far too small
-        raise SpeechError("the audio cache is too small to hold a clip")
-    return data
+    _, data = service().made(job, "wav" if ext == "ogg" else ext)
+    return _encode_ogg(key, data) if ext == "ogg" else data
 
 
-def _encode_ogg(key: str) -> bytes:
-    wav = cache().read(key, "wav")
-    if wav is None:
-        raise SpeechError("the audio cache is too small to hold a clip")
+def _encode_ogg(key: str, wav: bytes) -> bytes:
     clip = clip_from_wav(wav)
     data = encode_bytes("ogg", clip.pcm, clip.sample_rate)
     cache().put(key, "ogg", data)

@@ -35,12 +35,7 @@ def page_mp3(
 def _pair(
     block: dict[str, Any], sentence: dict[str, Any], job: ClipJob, service: SpeechService
 ) -> tuple[Utterance, Clip]:
-    meta = service.clip(job)
-    wav = service.cache.read(job.key, "wav")
-    if wav is None:  # evicted since it was made: make it again
-        service.forget(job.key)
-        meta = service.clip(job)
-        wav = service.cache.read(job.key, "wav") or b""
+    meta, wav = service.made(job)
     start, end = sentence["start"], sentence["end"]
     # The sentence is one utterance whose characters are the displayed ones, so the word
     # offsets (block offsets in the timing record) map back one to one.

@@ -184,6 +184,18 @@ class SpeechService:
         except TimeoutError as exc:
             raise SpeechError("speech synthesis is busy; try again shortly") from exc
 
+    def made(self, job: ClipJob, ext: str = "wav") -> tuple[dict[str, Any], bytes]:
+        """A clip's timing record and its file, making it (again, if evicted) as needed."""
+        meta = self.clip(job)
+        data = self.cache.read(job.key, ext)
+        if data is None:  # evicted since it was made: make it again
+            self.forget(job.key)
+            meta = self.clip(job)
+            data = self.cache.read(job.key, ext)
+        if data is None:  # made and evicted at once: the cache bound is far too small
+            raise SpeechError("the audio cache is too small to hold a clip")
+        return meta, data
+
     def wait_limit(self) -> float:
         """Longest a request waits for one clip: every attempt may time out once."""
         return (self.job_timeout + 5.0) * (RETRIES + 1) + 5.0
