@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from reader.errors import UsageError
-from reader.options import ReadOptions, SpeechOptions
+from reader.options import RATE_MAX, RATE_MIN, ReadOptions, SpeechOptions
 
 CONFIG_FILES = (Path("reader.toml"), Path.home() / ".config" / "reader" / "config.toml")
 MISSING_VOICE_POLICIES = ("page", "skip")
@@ -90,8 +90,10 @@ def coerce(key: str, value: Any) -> Any:
         return str(value).strip().lower()
     if key == "rate":
         rate = int(value)
-        if not 80 <= rate <= 450:
-            raise UsageError(f"rate must be between 80 and 450 words per minute, not {rate}")
+        if not RATE_MIN <= rate <= RATE_MAX:
+            raise UsageError(
+                f"rate must be between {RATE_MIN} and {RATE_MAX} words per minute, not {rate}"
+            )
         return rate
     if key == "volume":
         volume = float(value)

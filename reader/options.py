@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_LANGUAGES = ("sv", "en", "nb", "fi", "de", "ar", "so")
+# eSpeak NG's own limits for the speaking rate, in words per minute.
+RATE_MIN = 80
+RATE_MAX = 450
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -9,13 +9,12 @@ from contextlib import contextmanager
 
 from reader.errors import AudioError, SpeechError
 from reader.model import Clip, Page, Utterance
-from reader.options import SpeechOptions
+from reader.options import RATE_MAX, RATE_MIN, SpeechOptions
 from reader.pauses import pause_between
 from reader.pipeline import plan_speech
 from reader.speech import open_engine
 
 RATE_STEP = 25  # words per minute per + or - key
-RATE_LIMITS = (80, 450)
 LOOKAHEAD = 4  # sentences synthesized ahead of the one playing
 BACKENDS = {"null": "NULL", "pulseaudio": "PULSEAUDIO", "alsa": "ALSA", "jack": "JACK"}
 
@@ -175,7 +174,7 @@ class Player:
             self.index, self.offset, self.gap = max(0, min(target, len(self.utterances))), 0, 0
 
     def change_rate(self, step: int) -> int:
-        rate = max(RATE_LIMITS[0], min(RATE_LIMITS[1], self.feed.rate + step * RATE_STEP))
+        rate = max(RATE_MIN, min(RATE_MAX, self.feed.rate + step * RATE_STEP))
         self.feed.set_rate(rate)
         return rate
 

@@ -7,11 +7,9 @@ from collections.abc import Sequence
 
 from reader.errors import SpeechError
 from reader.model import Clip, WordMark
+from reader.options import RATE_MAX, RATE_MIN
 from reader.speech.espeak_ffi import WordEvent
 
-# eSpeak NG's own limits for the speaking rate, in words per minute.
-RATE_MIN = 80
-RATE_MAX = 450
 # One call speaks one sentence; pyttsx3's driver crashed the process at about 14 KB, so a
 # call is refused well before that. The utterance stage keeps sentences far shorter.
 MAX_TEXT_BYTES = 4096
