@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -12,3 +14,40 @@ OSTERSUND = SAMPLES / "ostersund-international-cooperation.html"
 @pytest.fixture
 def samples() -> Path:
     return SAMPLES
+
+
+class Scenario:
+    """A fault scenario's row in the reliability report (bench/reliability.py reads it back)."""
+
+    def __init__(self, record: Callable[[str, object], None]) -> None:
+        self._record = record
+        self._started = 0.0
+
+    def inject(self, what: str) -> None:
+        """Name the fault and start the recovery clock."""
+        self._record("injected", what)
+        self._started = time.monotonic()
+
+    def saw(self, what: str) -> None:
+        """What the user saw: the message, exit code or HTTP status."""
+        self._record("saw", what)
+
+    def recovered(self) -> None:
+        """Stop the clock: the service works again (or the command has ended cleanly)."""
+        self._record("recovery_s", f"{time.monotonic() - self._started:.2f}")
+
+    def lost(self, what: str = "none") -> None:
+        """Data lost or damaged, checked by the test before it says so."""
+        self._record("lost", what)
+
+
+@pytest.fixture
+def scenario(record_property: Callable[[str, object], None]) -> Scenario:
+    return Scenario(record_property)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Every test that reports a scenario is one: `pytest -m scenario` runs the whole report.
+    for item in items:
+        if "scenario" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.scenario)
