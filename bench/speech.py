@@ -46,8 +46,9 @@ class Timing:
 
 def child(engine_name: str, sample: Path, repeat: int, out: Path) -> dict[str, object]:
     """Measure one engine in this process (a fresh one: the engine is per process)."""
+    from reader.encode import encode_bytes
     from reader.options import SpeechOptions
-    from reader.pipeline import export_page, plan_speech, read_page
+    from reader.pipeline import export_page, plan_speech, read_page, render
     from reader.speech import open_engine
 
     page = read_page(sample)
@@ -79,8 +80,15 @@ def child(engine_name: str, sample: Path, repeat: int, out: Path) -> dict[str, o
             "cpu": statistics.median(cpus),
             "bytes": sizes[-1],
         }
+    track = render(page, options, engine)
+    lame = []
+    for _ in range(repeat):
+        cpu = time.process_time()
+        encode_bytes("mp3", track.pcm, track.sample_rate)
+        lame.append(time.process_time() - cpu)
     result = {
         "engine": engine.version,
+        "lame_cpu": statistics.median(lame),
         "utterances": len(utterances),
         "import_and_load": loaded - START,
         "open": opened - loaded,
@@ -138,7 +146,10 @@ def commands(text: str, engines: list[str], sample: Path, out: Path) -> dict[str
         raise SystemExit("bench/speech.py needs the espeak-ng program (apt install espeak-ng)")
     source = out / "page.txt"
     source.write_text(text, encoding="utf-8")
-    found = {"plain": [program, "-w", str(out / "plain.wav"), "-f", str(source)]}
+    found = {
+        "plain": [program, "-w", str(out / "plain.wav"), "-f", str(source)],
+        "python": [sys.executable, "-c", "pass"],
+    }
     for engine in engines:
         command = [sys.executable, "-m", "reader", "export", str(sample), "-o", str(out / "c.mp3")]
         found[engine] = [*command, "--engine", engine]
@@ -155,7 +166,9 @@ def measure(engine: str, sample: Path, repeat: int, out: Path) -> dict[str, obje
     return result
 
 
-def report(results: dict[str, dict], plain: Timing, cli: dict[str, Timing], repeat: int) -> None:
+def report(
+    results: dict[str, dict], plain: Timing, python: Timing, cli: dict[str, Timing], repeat: int
+) -> None:
     first = next(iter(results.values()))
     print(f"Östersund sample: {first['utterances']} utterances, {first['audio_seconds']:.1f} s")
     print(f"plain espeak-ng -w on the same text: {plain.wall:.3f} s wall, {plain.cpu:.3f} s CPU")
@@ -185,6 +198,17 @@ def report(results: dict[str, dict], plain: Timing, cli: dict[str, Timing], repe
                 f"{label:<48}{t.wall:>7.3f}s{t.wall / plain.wall:>7.2f}"
                 f"{t.cpu:>7.3f}s{t.cpu / plain.cpu:>7.2f}"
             )
+    lame = first["lame_cpu"]
+    print("\nWhat the floor leaves: the whole command starts a Python interpreter and encodes MP3")
+    for label, seconds in (
+        ("interpreter start (python -c pass), wall", python.wall),
+        ("LAME alone on the whole track, one thread, CPU", lame),
+    ):
+        print(f"{label:<48}{seconds:>7.3f}s{seconds / plain.wall:>7.2f}")
+    print(
+        f"{'both, before a page is read or a word spoken':<48}{'':>8}"
+        f"{(python.wall + lame) / plain.wall:>7.2f}"
+    )
     print(f"\n{'engine':<10}{'format':>8}{'wall s':>9}{'CPU s':>8}{'KiB':>8}")
     for name, r in results.items():
         for fmt, f in r["formats"].items():
@@ -211,8 +235,8 @@ def main() -> None:
         results = {e: measure(e, args.sample.resolve(), args.repeat, out) for e in engines}
         text = str(next(iter(results.values()))["text"])
         timed = timed_runs(commands(text, engines, args.sample.resolve(), out), args.repeat, out)
-        plain = timed.pop("plain")
-        report(results, plain, timed, args.repeat)
+        plain, python = timed.pop("plain"), timed.pop("python")
+        report(results, plain, python, timed, args.repeat)
 
 
 if __name__ == "__main__":
