@@ -54,7 +54,8 @@ def speech_flags(func: Callable[..., Any]) -> Callable[..., Any]:
             click.option(
                 "--missing-voice",
                 type=click.Choice(["page", "skip"]),
-                help="A language without a voice: read with the page's voice or skip.",
+                help="A language without a voice: read with the page's voice (English if it has "
+                "none either) or skip.",
             ),
         ]
     ):

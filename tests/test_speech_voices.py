@@ -125,10 +125,15 @@ def test_an_utterance_without_a_language_takes_the_page_language(engine: Engine)
     assert planned[0].voice == "gmq/sv"
 
 
-def test_a_page_whose_own_language_has_no_voice_cannot_stand_in(engine: Engine) -> None:
+def test_a_page_whose_own_language_has_no_voice_is_read_by_the_english_one(
+    engine: Engine,
+) -> None:
     somali = Page(url="", title="Bogga", lang="so", blocks=())
-    with pytest.raises(SpeechError, match="page language 'so'"):
-        voice_plan((utterance(0, "so"),), somali, engine, SpeechOptions(missing_voice="page"))
+    plan = voice_plan((utterance(0, "so"),), somali, engine, SpeechOptions(missing_voice="page"))
+    assert [u.voice.lower() for u in plan.utterances] == ["gmw/en-us"]
+    assert [(m.lang, m.action, m.voice.lower()) for m in plan.missing] == [
+        ("so", "page", "gmw/en-us")
+    ]
 
 
 def test_an_unknown_policy_is_refused(engine: Engine) -> None:

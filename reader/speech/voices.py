@@ -32,6 +32,9 @@ VOICE_TABLE = {
 # the Bokmål voice would be a silent misreading; it follows the missing-voice policy.
 MACROLANGUAGES = {"nb": "no"}
 MISSING_VOICE_POLICIES = ("page", "skip")
+# The voice of last resort when the page's own language has none either: every eSpeak NG
+# build has English, and a listener hears the text rather than an error.
+LAST_RESORT = "en"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -151,7 +154,9 @@ def _page_voice(
 ) -> Voice | None:
     if not missing or options.missing_voice == "skip":
         return None
-    voice = voice_for(page_lang, voices, options.voices)
+    voice = voice_for(page_lang, voices, options.voices) or voice_for(
+        LAST_RESORT, voices, options.voices
+    )
     if voice is None:
         langs = ", ".join(sorted(missing))
         raise SpeechError(f"no installed voice for {langs} nor for the page language {page_lang!r}")
