@@ -1,21 +1,26 @@
-"""Fetch an HTML page over HTTP(S) within limits: policy, redirects, timeouts, size.
+"""Fetch an HTML page over HTTP(S) within limits: policy, redirects, one deadline, size.
 
 Every hop is checked before it is made: the scheme, the allow-list and, unless private
 addresses are allowed, every address the host resolves to. The connection then goes to
 one of the addresses that were checked, so a second DNS answer cannot slip past the check.
+
+The timeout is one deadline for the whole fetch (lookups, connections, redirects, body):
+a server that trickles a byte at a time never lets a single read time out, so every wait
+is cut to the time that is left.
 """
 
 from __future__ import annotations
 
 import http.client
 import ipaddress
-import socket
 import ssl
+import time
 import zlib
 from dataclasses import dataclass
 from urllib.parse import quote, urljoin, urlsplit
 
 from reader.errors import BlockedSourceError, SourceError
+from reader.fetch_net import is_public, open_connection, resolve
 from reader.options import ReadOptions
 
 USER_AGENT = "reader/0.1 (offline text-to-speech page reader)"
@@ -33,6 +38,13 @@ REQUEST_HEADERS = {
 }
 # Characters left as they are when a path or query is re-quoted for the request line.
 SAFE_URL_CHARS = "/%:@!$&'()*+,;=-._~?"
+# WHATWG MIME sniffing: bytes that never occur in text, so a body without a type that has
+# them in its first bytes is binary (an image, a PDF), not a page.
+BINARY_BYTES = frozenset(
+    set(range(0x09)) | {0x0B} | set(range(0x0E, 0x1B)) | set(range(0x1C, 0x20))
+)
+SNIFF_BYTES = 1445
+TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -47,12 +59,16 @@ class Response:
 
 def fetch(url: str, options: ReadOptions) -> Response:
     """GET an HTML page, following redirects, refusing what the options forbid."""
-    for _hop in range(options.max_redirects + 1):
-        parts = _checked(url, options)
-        location, response = _request(url, parts, options)
-        if response is not None:
-            return response
-        url = urljoin(url, location)
+    deadline = time.monotonic() + options.timeout
+    try:
+        for _hop in range(options.max_redirects + 1):
+            target = _checked(url, options, deadline)
+            location, response = _request(url, target, options, deadline)
+            if response is not None:
+                return response
+            url = urljoin(url, location)
+    except TimeoutError as exc:
+        raise SourceError(f"timed out after {options.timeout:g} s: {url}") from exc
     raise SourceError(f"too many redirects (more than {options.max_redirects}): {url}")
 
 
@@ -65,11 +81,15 @@ class _Target:
     addresses: tuple[str, ...]
 
 
-def _checked(url: str, options: ReadOptions) -> _Target:
+def _checked(url: str, options: ReadOptions, deadline: float) -> _Target:
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         raise BlockedSourceError(f"only http and https URLs can be read: {url}")
+    if "\\" in parts.netloc or (options.allowed_hosts is not None and "@" in parts.netloc):
+        # A browser reads "http://a\@b/" as host a, Python as host b; and a user name
+        # can hide the host ("http://allowed@elsewhere/"): the host must not be in doubt.
+        raise BlockedSourceError(f"a user name or backslash before the host is refused: {url}")
     host = (parts.hostname or "").rstrip(".")
     if not host:
         raise SourceError(f"no host in URL: {url}")
@@ -77,13 +97,15 @@ def _checked(url: str, options: ReadOptions) -> _Target:
         host = host.encode("idna").decode("ascii")
         port = parts.port or (443 if scheme == "https" else 80)
     except (UnicodeError, ValueError) as exc:
+        if options.allowed_hosts is not None:  # no name that cannot be written is allowed
+            raise BlockedSourceError(f"host not allowed: {host}") from exc
         raise SourceError(f"bad URL: {url}") from exc
     if options.allowed_hosts is not None and not _host_allowed(host, options.allowed_hosts):
         raise BlockedSourceError(f"host not allowed: {host}")
-    addresses = _resolve(host, port)
+    addresses = resolve(host, port, deadline)
     if not options.allow_private:
         for address in addresses:
-            if not _is_public(address):
+            if not is_public(address):
                 raise BlockedSourceError(f"{host} resolves to a private address ({address})")
     path = quote(parts.path or "/", safe=SAFE_URL_CHARS)
     if parts.query:
@@ -109,49 +131,39 @@ def _is_ip(host: str) -> bool:
     return True
 
 
-def _resolve(host: str, port: int) -> tuple[str, ...]:
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError) as exc:
-        raise SourceError(f"cannot resolve host {host}") from exc
-    return tuple(dict.fromkeys(str(info[4][0]) for info in infos))
-
-
-def _is_public(address: str) -> bool:
-    ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
-        ip = ip.ipv4_mapped
-    return ip.is_global and not (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_reserved
-        or ip.is_multicast
-        or ip.is_unspecified
-    )
-
-
-def _request(url: str, target: _Target, options: ReadOptions) -> tuple[str, Response | None]:
+def _request(
+    url: str, target: _Target, options: ReadOptions, deadline: float
+) -> tuple[str, Response | None]:
     """One hop: ("", response) for a page, (location, None) for a redirect."""
-    conn = _connection(target, options.timeout)
+    conn = open_connection(target.scheme, target.host, target.port, target.addresses, deadline)
     try:
         conn.request("GET", target.path, headers=REQUEST_HEADERS)
         reply = conn.getresponse()
         if reply.status in REDIRECT_STATUSES and reply.getheader("Location"):
-            return reply.getheader("Location", ""), None
+            return _utf8(reply.getheader("Location", "")), None
         if not 200 <= reply.status < 300:
             raise SourceError(f"HTTP {reply.status} {reply.reason}: {url}")
         return "", _page(url, reply, options)
-    except TimeoutError as exc:
-        raise SourceError(f"timed out after {options.timeout:g} s: {url}") from exc
+    except TimeoutError:
+        raise  # one message for every wait that ran out, made by fetch()
     except ssl.SSLError as exc:
         raise SourceError(f"TLS error from {target.host}: {exc.reason or exc}") from exc
     except http.client.HTTPException as exc:
         raise SourceError(f"bad HTTP response from {target.host}: {exc!r}") from exc
     except OSError as exc:
+        if time.monotonic() >= deadline:
+            raise TimeoutError(str(exc)) from exc
         raise SourceError(f"cannot connect to {target.host}: {exc.strerror or exc}") from exc
     finally:
         conn.close()
+
+
+def _utf8(value: str) -> str:
+    """A header value as sent: http.client decodes Latin-1, servers write UTF-8 (IDN hosts)."""
+    try:
+        return value.encode("latin-1").decode("utf-8")
+    except UnicodeError:
+        return value
 
 
 def _page(url: str, reply: http.client.HTTPResponse, options: ReadOptions) -> Response:
@@ -165,6 +177,8 @@ def _page(url: str, reply: http.client.HTTPResponse, options: ReadOptions) -> Re
         raise SourceError(f"page larger than {options.max_bytes} bytes: {url}")
     raw = _read_capped(reply, options.max_bytes, url)
     body = _decompress(raw, reply.getheader("Content-Encoding", ""), options.max_bytes, url)
+    if content_type is None and _looks_binary(body):
+        raise SourceError(f"not an HTML page (binary data without a Content-Type): {url}")
     return Response(
         url=url,
         body=body,
@@ -173,12 +187,23 @@ def _page(url: str, reply: http.client.HTTPResponse, options: ReadOptions) -> Re
     )
 
 
+def _looks_binary(body: bytes) -> bool:
+    """True when the first bytes hold a byte that text never has (and no text BOM)."""
+    if body.startswith(TEXT_BOMS):
+        return False
+    return not BINARY_BYTES.isdisjoint(body[:SNIFF_BYTES])
+
+
 def _read_capped(reply: http.client.HTTPResponse, limit: int, url: str) -> bytes:
     body = bytearray()
     while chunk := reply.read(CHUNK):
         body += chunk
         if len(body) > limit:
             raise SourceError(f"page larger than {limit} bytes: {url}")
+    # http.client ends a short body quietly; what the length promised and never came is left.
+    if reply.length:
+        expected = len(body) + reply.length
+        raise SourceError(f"connection closed after {len(body)} of {expected} bytes: {url}")
     return bytes(body)
 
 
@@ -216,34 +241,3 @@ def _inflate(raw: bytes, wbits: int, limit: int, url: str) -> bytes:
     if len(out) > limit:
         raise SourceError(f"page larger than {limit} bytes once decompressed: {url}")
     return bytes(out)
-
-
-class _PinnedHTTP(http.client.HTTPConnection):
-    """An HTTP connection to addresses that were already checked, not a fresh lookup."""
-
-    def __init__(self, target: _Target, timeout: float) -> None:
-        super().__init__(target.host, target.port, timeout=timeout)
-        self._addresses = target.addresses
-
-    def _open(self) -> socket.socket:
-        error: OSError = OSError(f"no address for {self.host}")
-        for address in self._addresses:
-            try:
-                return socket.create_connection((address, self.port), self.timeout)
-            except OSError as exc:
-                error = exc
-        raise error
-
-    def connect(self) -> None:
-        self.sock = self._open()
-
-
-class _PinnedHTTPS(_PinnedHTTP):
-    def connect(self) -> None:
-        context = ssl.create_default_context()
-        self.sock = context.wrap_socket(self._open(), server_hostname=self.host)
-
-
-def _connection(target: _Target, timeout: float) -> http.client.HTTPConnection:
-    kind = _PinnedHTTPS if target.scheme == "https" else _PinnedHTTP
-    return kind(target, timeout)

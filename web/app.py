@@ -27,6 +27,8 @@ SAMPLE_CANDIDATES = (WEB_DIR.parent / "samples" / SAMPLE_NAME, WEB_DIR / "sample
 # Request threads of waitress: clip requests mostly wait on the synthesis processes, so a few
 # more threads than cores keep listeners flowing without oversubscribing the CPU.
 SERVER_THREADS = 16
+# Request heads past this are refused by waitress (431): a page URL is a few KB at most.
+MAX_HEADER_BYTES = 64 * 1024
 
 
 def _default_cache_dir() -> str:
@@ -127,6 +129,17 @@ def cache_of(app: Flask) -> ClipCache:
     return app.extensions["reader.cache"]  # type: ignore[no-any-return]
 
 
+def limits(app: Flask) -> dict[str, int]:
+    """Waitress's request limits for an app: its body limit is enforced before buffering."""
+    # Waitress reads a whole body (to disk, up to 1 GB by default) before the app sees the
+    # request, so the app's own limit would come too late: a client announcing 3 MB and
+    # sending one byte would hold a connection until waitress gave up on it.
+    return {
+        "max_request_body_size": int(app.config["MAX_CONTENT_LENGTH"]),
+        "max_request_header_size": MAX_HEADER_BYTES,
+    }
+
+
 def serve(
     host: str, port: int, workers: int, config: Mapping[str, Any] | Any | None = None
 ) -> None:
@@ -136,7 +149,7 @@ def serve(
     app = create_app(settings)
     try:
         server = waitress.create_server(
-            app, host=host, port=port, threads=SERVER_THREADS, ident="reader"
+            app, host=host, port=port, threads=SERVER_THREADS, ident="reader", **limits(app)
         )
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
@@ -171,7 +184,9 @@ class LiveServer:
 
 def start_server(app: Flask, host: str = "127.0.0.1", port: int = 0) -> LiveServer:
     """Start waitress on `host:port` (0 = a free port) in a thread; returns its base URL."""
-    server = waitress.create_server(app, host=host, port=port, threads=SERVER_THREADS)
+    server = waitress.create_server(
+        app, host=host, port=port, threads=SERVER_THREADS, **limits(app)
+    )
     bound_port = server.effective_port  # type: ignore[union-attr]
     thread = threading.Thread(target=server.run, name="reader-waitress", daemon=True)
     thread.start()

@@ -27,8 +27,8 @@ export class ReaderWidget {
     this.pageLang = pageLang;
     const { i18n } = ReaderWidget.defaults;
     // The interface speaks the page's language where it has strings for it, else English.
-    this.lang = pageLang.split("-")[0].toLowerCase();
-    this.text = i18n[this.lang] ?? i18n.en;
+    this.lang = interfaceLang(pageLang);
+    this.text = Object.hasOwn(i18n, this.lang) ? i18n[this.lang] : i18n.en;
     const { storageKey, settings, rates } = ReaderWidget.defaults;
     this.settings = loadSettings(storageKey, settings, rates);
     this.highlighter = new Highlighter();
@@ -367,6 +367,17 @@ function ensureStylesheet() {
   if (document.querySelector(`link[rel~="stylesheet"][href="${CSS.escape(href)}"]`)) return;
   const link = el("link", "", { rel: "stylesheet", href });
   document.head.append(link);
+}
+
+// A page's lang is whatever its author typed ("sv_SE", " ", or markup): the interface uses
+// the primary language of a tag the browser accepts (number formats throw on others).
+function interfaceLang(pageLang) {
+  const primary = pageLang.trim().replaceAll("_", "-").split("-")[0].toLowerCase();
+  try {
+    return Intl.getCanonicalLocales(primary)[0] ?? "en";
+  } catch {
+    return "en";
+  }
 }
 
 function boot() {
