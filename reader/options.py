@@ -18,7 +18,7 @@ class ReadOptions:
     languages: tuple[str, ...] = DEFAULT_LANGUAGES  # the site's languages (candidates)
     lang: str = ""  # page language override ("" = from the page)
     default_lang: str = "en"  # when the page declares none and nothing can be detected
-    timeout: float = 10.0  # seconds per connect/read
+    timeout: float = 10.0  # seconds for the whole fetch: lookups, redirects, body
     max_bytes: int = 10 * 1024 * 1024
     max_redirects: int = 5
     allowed_hosts: tuple[str, ...] | None = None  # None = any host (CLI); web sets a list
