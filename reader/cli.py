@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,6 +19,16 @@ from reader.model import Track
 
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
+# The shell's convention for a command ended by SIGTERM (128 + 15).
+EXIT_TERMINATED = 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, unwound like Ctrl-C so atomic writes remove their temp files."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
 
 
 def options_from(ctx: click.Context, read: dict[str, Any], speech: dict[str, Any]) -> Config:
@@ -249,6 +260,7 @@ def main(argv: list[str] | None = None) -> None:
     report = logging.StreamHandler(sys.stderr)
     report.setFormatter(logging.Formatter("reader: %(message)s"))
     logging.getLogger("reader").addHandler(report)
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         code = cli.main(args=argv, prog_name="reader", standalone_mode=False)
     except click.exceptions.NoArgsIsHelpError as exc:
@@ -260,7 +272,11 @@ def main(argv: list[str] | None = None) -> None:
     except ReaderError as exc:
         click.echo(f"reader: {exc}", err=True)
         sys.exit(exc.exit_code)
-    except (KeyboardInterrupt, click.Abort):
+    except (KeyboardInterrupt, click.Abort) as exc:
+        # click turns a KeyboardInterrupt (and so SIGTERM) into Abort; the cause tells them apart.
+        if isinstance(exc, Terminated) or isinstance(exc.__cause__, Terminated):
+            click.echo("reader: terminated", err=True)
+            sys.exit(EXIT_TERMINATED)
         click.echo("reader: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:

@@ -17,7 +17,7 @@ import zlib
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -36,15 +36,6 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
 # Pauses of a trickling server: each shorter than any read timeout, together endless.
 TRICKLE_PAUSE = 0.2
 BOMB_MEGABYTES = 32  # past the 10 MB page cap once inflated; 32 KB on the wire
-
-
-class Scenario(Protocol):
-    """The `scenario` fixture of tests/conftest.py, as the tests in any folder see it."""
-
-    def inject(self, what: str) -> None: ...
-    def saw(self, what: str) -> None: ...
-    def recovered(self) -> None: ...
-    def lost(self, what: str = "none") -> None: ...
 
 
 @functools.cache

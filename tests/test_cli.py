@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import OSTERSUND, SAMPLES
+from support import OSTERSUND, SAMPLES
 
 
 def reader(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:

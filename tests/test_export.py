@@ -10,9 +10,9 @@ import mutagen
 import numpy as np
 import pytest
 import soundfile
-from conftest import OSTERSUND
 from mutagen.id3 import ID3, CTOCFlags
 from mutagen.mp3 import MP3
+from support import OSTERSUND
 
 from reader import encode
 from reader.audio import assemble

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from conftest import OSTERSUND, ROOT, SAMPLES
+from support import OSTERSUND, ROOT, SAMPLES
 
 from reader.errors import NoContentError
 from reader.extract import extract_blocks

@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import OSTERSUND, ROOT, SAMPLES
+from support import OSTERSUND, ROOT, SAMPLES
 
 from reader.language import assign_languages
 from reader.model import LANG_SOURCES, Block, Page

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ast
 
-from conftest import ROOT
+from support import ROOT
 
 FRONT_END_PACKAGES = {"click", "flask", "waitress"}
 

@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from conftest import SAMPLES
+from support import SAMPLES
 
 from reader.errors import BlockedSourceError, SourceError
 from reader.load import load

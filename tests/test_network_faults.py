@@ -19,7 +19,8 @@ from typing import Any, NamedTuple
 from urllib.parse import quote
 
 import pytest
-from faultserver import FaultServer, Scenario, TestNetwork, fault_server
+from faultserver import FaultServer, TestNetwork, fault_server
+from support import Scenario
 
 from web import create_app
 from web.app import LiveServer, service_of, start_server

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from conftest import OSTERSUND
 from mutagen.mp3 import MP3
+from support import OSTERSUND
 
 from reader import SpeechOptions, export_page, read_page
 from reader.model import Clip

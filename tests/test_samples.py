@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from bs4 import BeautifulSoup, Tag
-from conftest import OSTERSUND, ROOT, SAMPLES
+from support import OSTERSUND, ROOT, SAMPLES
 
 from reader.load import load
 from reader.options import ReadOptions

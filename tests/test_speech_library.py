@@ -9,7 +9,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import ROOT
+from support import ROOT
 
 from reader.errors import SpeechError
 from reader.speech import espeak_lib

@@ -119,7 +119,7 @@ def _make(key: str, ext: str) -> bytes:
 def _encode_ogg(key: str, wav: bytes) -> bytes:
     clip = clip_from_wav(wav)
     data = encode_bytes("ogg", clip.pcm, clip.sample_rate)
-    cache().put(key, "ogg", data)
+    cache().offer(key, "ogg", data)  # a full or read-only disk keeps it in memory instead
     return data
 
 

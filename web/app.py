@@ -172,14 +172,19 @@ class LiveServer:
 
     def stop(self) -> None:
         """Close every connection, stop the loop and the request threads."""
-        server = self.server
+        server: Any = self.server
         server.logger.setLevel(logging.CRITICAL)
-        # Closing every dispatcher in waitress's map ends its loop; the trigger wakes it.
-        while server._map:  # type: ignore[attr-defined]
-            for dispatcher in list(server._map.values()):  # type: ignore[attr-defined]
+
+        # Closing every dispatcher in waitress's map ends its loop. Done in the loop's own
+        # thread (a trigger thunk): closed from here, a socket the loop is selecting on
+        # ends the loop thread with EBADF now and then.
+        def close_all() -> None:
+            for dispatcher in list(server._map.values()):
                 dispatcher.handle_close()
-        server.task_dispatcher.shutdown()  # type: ignore[attr-defined]
+
+        server.trigger.pull_trigger(close_all)
         self.thread.join(timeout=10)
+        server.task_dispatcher.shutdown()
 
 
 def start_server(app: Flask, host: str = "127.0.0.1", port: int = 0) -> LiveServer:

@@ -28,7 +28,9 @@ def page_mp3(
             job = by_key[sentence["audio"].rsplit("/", 1)[1][:32]]
             pairs.append(_pair(block, sentence, job, service))
     track = assemble(page, pairs, options)
-    with tempfile.TemporaryDirectory(dir=service.cache.directory, prefix=".tmp-page-") as temp:
+    # The system's temp directory, not the cache's: a full or read-only cache disk must not
+    # stop the download (the bytes are read back at once; nothing is renamed into the cache).
+    with tempfile.TemporaryDirectory(prefix="reader-page-") as temp:
         return export(track, Path(temp) / "page.mp3").read_bytes()
 
 

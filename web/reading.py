@@ -6,6 +6,7 @@ The routes call these; they call the library only through `reader.pipeline`,
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Mapping
@@ -158,7 +159,7 @@ class Reader:
             cached = self.cache.read(key, "page.mp3")
             if cached is None:
                 cached = page_mp3(plan.record, plan.jobs, self.service, self.options)
-                self.cache.put(key, "page.mp3", cached)
+                self.cache.offer(key, "page.mp3", cached)
         return cached
 
     def _plan(self, key: str, page: Page, url: str) -> _Plan:
@@ -174,8 +175,9 @@ class Reader:
         utterances = plan_speech(page, engine, self.options)
         sentences = sentences_of(utterances, info, self.options)
         record = build_plan(key, page, url, sentences)
-        self.cache.put_json(key, record, "plan.json")
-        return self._keep(key, record)
+        plan = self._keep(key, record)  # kept in memory even when the disk refuses it
+        self.cache.offer(key, "plan.json", json.dumps(record, ensure_ascii=False).encode("utf-8"))
+        return plan
 
     def _stored(self, key: str) -> _Plan | None:
         """A page plan from memory, else from the cache directory."""

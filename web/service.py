@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import json
 import threading
 import time
 from collections import OrderedDict
@@ -74,6 +75,7 @@ class _Stats:
     restarts: int = 0
     retried: int = 0
     shared: int = 0  # requests that joined a synthesis already under way
+    uncached: int = 0  # clips the disk refused, served from memory
 
 
 class SpeechService:
@@ -215,6 +217,8 @@ class SpeechService:
                 "restarts": self.stats.restarts,
                 "retried": self.stats.retried,
                 "shared": self.stats.shared,
+                "uncached": self.stats.uncached,
+                "damaged": self.cache.damaged,
             }
 
     def close(self) -> None:
@@ -256,7 +260,8 @@ class SpeechService:
         meta = self._metas.get(key)
         if meta is not None:
             return meta
-        if not self.cache.has(key, "mp3"):
+        # Both audio files: one removed as damaged means the clip is made again.
+        if not (self.cache.has(key, "mp3") and self.cache.has(key, "wav")):
             return None
         meta = self.cache.read_json(key)
         if not isinstance(meta, dict):
@@ -318,12 +323,20 @@ class SpeechService:
         """Store the clip, then wake everyone waiting for it (never leaves them waiting)."""
         key = pending.job.key
         if result is not None:
+            # A disk that is full or read-only costs the cache, not the listener: what it
+            # refuses is kept in memory (bounded) and served from there.
             try:
-                self.cache.put(key, "wav", result.wav)
-                self.cache.put(key, "mp3", result.mp3)
-                self.cache.put_json(key, result.meta)  # written last: it marks the clip complete
+                meta = json.dumps(result.meta, ensure_ascii=False).encode("utf-8")
+                stored = [
+                    self.cache.offer(key, "wav", result.wav),
+                    self.cache.offer(key, "mp3", result.mp3),
+                    self.cache.offer(key, "json", meta),  # last: it marks the clip complete
+                ]
             except (OSError, ValueError) as exc:
-                result, error = None, f"cannot write the audio cache: {exc}"
+                result, error = None, f"cannot store the clip: {exc}"
+            else:
+                if not all(stored):
+                    self.count("uncached")
         with self._lock:
             self._pending.pop(key, None)
             if result is not None:

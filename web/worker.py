@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import signal
 import wave
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -28,8 +29,9 @@ PART_GAP = 0.05
 # listener hears between clips played one after another.
 LEAD_MARGIN = 0.03
 TAIL_KEEP = 0.35
-# Bumped when the audio this module makes changes, so old cache entries are not reused.
-FORMAT_VERSION = "2"
+# Bumped when the audio this module makes, or the cache files holding it, change, so old
+# cache entries are never looked up (3: cache files carry an integrity header).
+FORMAT_VERSION = "3"
 # Attempts per job beyond the first, after its worker process died or hung.
 RETRIES = 1
 
@@ -154,6 +156,8 @@ def run(conn: Connection, options: SpeechOptions) -> None:
     """Process entry point: open the engine, report ready, then serve jobs until told to stop."""
     from reader.speech import open_engine
 
+    # Ctrl-C reaches the whole process group: the parent decides, and ends its workers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         engine = open_engine(options)
         version = str(getattr(engine, "version", ""))

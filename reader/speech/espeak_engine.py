@@ -9,7 +9,10 @@ of the library, see espeak_lib) and every engine handle speaks through it under 
 from __future__ import annotations
 
 import ctypes
+import signal
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from reader.errors import SpeechError
@@ -19,6 +22,10 @@ from reader.speech import espeak_lib
 from reader.speech.clips import check_request, has_speech, make_clip
 
 ENGINE_NAME = "espeak"
+# Signals that stop a command. While eSpeak synthesizes, the only Python the thread runs is
+# the audio callback, so their handlers would raise there, and ctypes prints and drops an
+# exception raised in a callback: the synthesis is stopped and the handler run after it.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 class _Backend:
@@ -36,6 +43,7 @@ class _Backend:
         self.owner: int | None = None  # thread inside espeak_Synth, to refuse re-entry
         self.chunks: list[bytes] = []
         self.words: list[ffi.WordEvent] = []
+        self.stopping = False  # a stop signal arrived during espeak_Synth
         # The voice eSpeak has selected and verified: selecting it again reloads its files
         # (a third of the time of a short sentence), so a run of one voice selects it once.
         self.voice = ""
@@ -46,6 +54,8 @@ class _Backend:
 
     def _collect(self, wav: Any, count: int, events: Any) -> int:
         # Called by eSpeak inside espeak_Synth, on the synthesizing thread.
+        if self.stopping:
+            return 1  # eSpeak ends the synthesis; the held signal is handled after it
         if count > 0 and wav:
             self.chunks.append(ctypes.string_at(wav, count * 2))
         if events:
@@ -108,9 +118,10 @@ class EspeakEngine:
         backend.chunks = []
         backend.words = []
         if has_speech(text):
-            status = dll.espeak_Synth(
-                data, len(data), 0, ffi.POS_CHARACTER, 0, ffi.CHARS_UTF8, None, None
-            )
+            with _signals_held(backend):
+                status = dll.espeak_Synth(
+                    data, len(data), 0, ffi.POS_CHARACTER, 0, ffi.CHARS_UTF8, None, None
+                )
             if status != ffi.EE_OK:
                 raise SpeechError(f"eSpeak NG failed to speak the text (status {status})")
         pcm = b"".join(backend.chunks)
@@ -131,3 +142,31 @@ def _select(dll: ctypes.CDLL, voice: str) -> str:
     if status != ffi.EE_OK or chosen.lower() != voice.lower():
         raise SpeechError(f"voice {voice!r} is not installed in eSpeak NG")
     return chosen
+
+
+@contextmanager
+def _signals_held(backend: _Backend) -> Iterator[None]:
+    """Hold SIGINT/SIGTERM during a synthesis, then run their handlers (see STOP_SIGNALS)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # handlers run only on the main thread: nothing to hold here
+        return
+    held: list[tuple[int, Any]] = []
+
+    def hold(signum: int, frame: Any) -> None:
+        held.append((signum, frame))
+        backend.stopping = True
+
+    backend.stopping = False
+    previous = {number: signal.signal(number, hold) for number in STOP_SIGNALS}
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+        backend.stopping = False
+        for signum, frame in held[:1]:
+            handler = previous[signum]
+            if callable(handler):
+                handler(signum, frame)
+            elif handler == signal.SIG_DFL:
+                signal.raise_signal(signum)

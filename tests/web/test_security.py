@@ -19,9 +19,10 @@ from urllib.parse import quote
 
 import pytest
 from bs4 import BeautifulSoup
-from faultserver import PUBLIC_IP, FaultServer, Scenario, TestNetwork, fault_server
+from faultserver import PUBLIC_IP, FaultServer, TestNetwork, fault_server
 from flask import Flask
 from flask.testing import FlaskClient
+from support import Scenario
 
 from web import create_app
 from web.app import LiveServer, service_of, start_server

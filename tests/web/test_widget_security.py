@@ -12,8 +12,9 @@ from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from faultserver import PUBLIC_IP, Scenario, TestNetwork, fault_server
+from faultserver import PUBLIC_IP, TestNetwork, fault_server
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from support import Scenario
 
 from web import create_app
 from web.app import service_of, start_server
