@@ -6,6 +6,7 @@ one `import conftest` finds depends on the order pytest collected them in.
 
 from __future__ import annotations
 
+import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -38,3 +39,8 @@ class Scenario:
     def lost(self, what: str = "none") -> None:
         """Data lost or damaged, checked by the test before it says so."""
         self._record("lost", what)
+
+
+def mount(*args: str) -> None:
+    """`mount` with these arguments (the tests run as root, as CI does)."""
+    subprocess.run(["mount", *args], check=True, capture_output=True, timeout=30)

@@ -9,7 +9,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -38,28 +38,6 @@ def long_page(tmp_path: Path) -> Path:
     body = "\n".join(PARAGRAPH.format(n=n) for n in range(150))
     page.write_text(LONG_PAGE.format(body), encoding="utf-8")
     return page
-
-
-@pytest.fixture
-def tmpfs(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
-    """Mount small tmpfs file systems (root only, as CI runs); unmounted even on failure."""
-    points: list[Path] = []
-
-    def make(size: str) -> Path:
-        point = tmp_path / f"tmpfs-{len(points)}"
-        point.mkdir()
-        subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(point)],
-            check=True,
-            capture_output=True,
-            timeout=30,
-        )
-        points.append(point)
-        return point
-
-    yield make
-    for point in reversed(points):
-        subprocess.run(["umount", "-l", str(point)], capture_output=True, timeout=30)
 
 
 def start_export(source: Path, output: Path) -> subprocess.Popen[str]:

@@ -13,7 +13,6 @@ from typing import Any
 
 from flask import Flask
 from mutagen.mp3 import MP3
-from test_faults import stop
 
 from web.app import cache_of, service_of, start_server
 
@@ -79,7 +78,7 @@ def test_thirty_listeners_on_one_new_page_cause_one_synthesis_per_sentence(
         assert not errors, errors[:3]
         scenario.recovered()
     finally:
-        stop(server)
+        server.stop()
     assert len(results) == LISTENERS
     first = results[0]
     sentences = [s for b in first["plan"]["blocks"] for s in b["sentences"]]

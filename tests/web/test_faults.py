@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import io
 import json
-import logging
 import os
 import signal
 import socket
@@ -25,6 +24,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from mutagen.mp3 import MP3
+from support import mount
 
 from web.app import LiveServer, cache_of, service_of, start_server
 from web.cache import TEMP_PREFIX, ClipCache, unwrap
@@ -112,46 +112,6 @@ def background(url: str) -> Iterator[dict[str, Any]]:
     assert not thread.is_alive(), "the request never finished"
 
 
-def mount(*args: str) -> None:
-    subprocess.run(["mount", *args], check=True, capture_output=True, timeout=30)
-
-
-@pytest.fixture
-def tmpfs(tmp_path: Path) -> Iterator[Callable[[str], Path]]:
-    """Mount small tmpfs file systems (root only, as CI runs); unmounted even on failure."""
-    points: list[Path] = []
-
-    def make(size: str) -> Path:
-        point = tmp_path / f"tmpfs-{len(points)}"
-        point.mkdir()
-        mount("-t", "tmpfs", "-o", f"size={size},mode=0755", "tmpfs", str(point))
-        points.append(point)
-        return point
-
-    yield make
-    for point in reversed(points):
-        subprocess.run(["umount", "-l", str(point)], capture_output=True, timeout=30)
-
-
-def stop(live: LiveServer) -> None:
-    """Stop a live server from inside its loop thread.
-
-    LiveServer.stop closes the connections from the calling thread while waitress's loop may
-    be in select() on them, which now and then ends the loop thread with EBADF.
-    """
-    server: Any = live.server
-    server.logger.setLevel(logging.CRITICAL)
-
-    def close_all() -> None:
-        for dispatcher in list(server._map.values()):
-            dispatcher.handle_close()
-
-    server.trigger.pull_trigger(close_all)
-    live.thread.join(timeout=10)
-    assert not live.thread.is_alive(), "the server loop did not stop"
-    server.task_dispatcher.shutdown()
-
-
 @pytest.fixture
 def serve(app_factory: Callable[..., Flask]) -> Iterator[Callable[..., tuple[Flask, str]]]:
     """Start apps (READER_* settings) on real waitress servers; stopped before the apps close."""
@@ -166,7 +126,7 @@ def serve(app_factory: Callable[..., Flask]) -> Iterator[Callable[..., tuple[Fla
 
     yield start
     for server in servers:
-        stop(server)
+        server.stop()
 
 
 # ---- speech faults ---------------------------------------------------------------------------
