@@ -30,6 +30,20 @@ LABEL_ALIASES = {
     "shift_jis": "cp932",
     "x-sjis": "cp932",
 }
+# Encodings a browser decodes pages in (the WHATWG Encoding list), by Python's codec name.
+# Any other label is unknown, as in a browser: Python also names codecs that are not text
+# encodings ("rot13", "base64"), cannot decode with replacement ("idna", "undefined") or
+# are not ASCII-compatible ("utf-7", EBCDIC's "cp037"), and a page may name any of them.
+PAGE_CODECS = frozenset(
+    {
+        "utf-8", "utf-16", "utf-16-le", "utf-16-be", "cp866", "koi8-r", "koi8-u",
+        "mac-roman", "mac-cyrillic", "cp874", "gbk", "gb18030", "big5", "big5hkscs",
+        "euc_jp", "iso2022_jp", "shift_jis", "cp932", "euc_kr", "cp949",
+        *(f"iso8859-{n}" for n in (2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 14, 15, 16)),
+        *(f"cp{n}" for n in range(1250, 1259)),
+    }
+)  # fmt: skip
+_ALIAS_TARGETS = frozenset(LABEL_ALIASES.values())
 # Byte order marks outrank every label (WHATWG "BOM sniffing").
 BOMS = (
     (codecs.BOM_UTF8, "utf-8"),
@@ -49,9 +63,17 @@ def decode_html(data: bytes, header_charset: str = "") -> tuple[str, str]:
         if data.startswith(bom):
             return data[len(bom) :].decode(name, errors="replace"), name
     name = (
-        normalize_label(header_charset) or _declared_in_markup(data[:PRESCAN_BYTES]) or _sniff(data)
+        _unless_disproved(normalize_label(header_charset), data)
+        or _unless_disproved(_declared_in_markup(data[:PRESCAN_BYTES]), data)
+        or _sniff(data)
     )
-    return data.decode(_codec(name), errors="replace").lstrip("\ufeff"), name
+    try:
+        text = data.decode(_codec(name), errors="replace")
+    except (LookupError, UnicodeError):
+        # Every name reaching here is a page codec, but a codec's own limits (a stateful
+        # one cut short) must not make a page unreadable: read it as UTF-8 instead.
+        text, name = data.decode("utf-8", errors="replace"), "utf-8"
+    return text.lstrip("\ufeff"), name
 
 
 def normalize_label(label: str) -> str:
@@ -63,11 +85,10 @@ def normalize_label(label: str) -> str:
         return LABEL_ALIASES[label]
     try:
         name = codecs.lookup(label).name
-    except LookupError:
+    except (LookupError, ValueError):  # ValueError: a NUL or a lone surrogate in the label
         return ""
-    if name == "utf-8":
-        return "utf-8"
-    return LABEL_ALIASES.get(name, name)
+    name = LABEL_ALIASES.get(name, name)
+    return name if name in PAGE_CODECS or name in _ALIAS_TARGETS else ""
 
 
 def _declared_in_markup(head: bytes) -> str:
@@ -88,6 +109,26 @@ def _ascii_compatible(name: str) -> str:
     # Markup that could be read to find the label is ASCII-compatible, so a label of
     # UTF-16 there is a mistake; browsers use UTF-8 instead.
     return "utf-8" if name.startswith("utf-16") or name.startswith("utf_16") else name
+
+
+def _unless_disproved(name: str, data: bytes) -> str:
+    """A declared encoding, or "" when the bytes prove the declaration wrong.
+
+    Servers and templates often declare one encoding and send another. Text in a legacy
+    encoding almost never forms valid multi-byte UTF-8, and UTF-8 text is never full of
+    invalid sequences, so whichever the bytes show wins over the label; a page that is
+    mostly UTF-8 with a stray byte keeps its label.
+    """
+    if not name or data.isascii():
+        return name
+    text = data.decode("utf-8", errors="replace")
+    invalid = text.count("\ufffd")
+    valid = len(text) - len(text.encode("ascii", "ignore")) - invalid
+    if name == "utf-8":
+        return name if valid >= invalid else ""
+    if name.startswith(("utf-16", "utf_16")):
+        return name  # only reached without a BOM, and UTF-16 is not ASCII-shaped
+    return "" if valid > invalid else name
 
 
 def _sniff(data: bytes) -> str:

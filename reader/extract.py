@@ -18,6 +18,7 @@ BeautifulSoup's own tree on top of it runs at 12-20 pages per CPU-second on
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 
@@ -48,6 +49,22 @@ REVEALED_GAIN = 3
 # container inside them holding this share of their text (outside furniture) is read.
 NARROW_SHARE = 0.8
 REPEAT_WORDS = 8  # a block this long said again word for word is a copy
+# Nesting depths to flatten a page to when the parser gives up on it, tried in turn: the
+# flattening only counts tags, so the parser may see a few more levels than it does.
+FLATTENED_DEPTHS = (200, 50)
+# Tags, comments, and elements whose content is raw text (not tags), as flattening sees them.
+# A tag ends before the next "<" and its parts never backtrack: markup soup without a single
+# ">" costs one pass, not one pass per "<".
+MARKUP = re.compile(
+    r"<!--.*?(?:-->|\Z)|<(script|style|textarea|title|xmp|noembed|noframes)\b.*?(?:</\1\s*>|\Z)"
+    r"|<(/?)([A-Za-z][^\s/<>]*+)[^<>]*+>",
+    re.S | re.I,
+)
+VOID_TAGS = frozenset(
+    {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+     "source", "track", "wbr", "keygen"}
+)  # fmt: skip
+SIBLING_TAGS = frozenset({"p", "li", "dt", "dd", "td", "th", "tr", "option"})
 
 
 def extract_blocks(doc: Document) -> Page:
@@ -132,8 +149,28 @@ def _title_before(
 
 
 def _parse(html: str) -> etree._Element:
-    parser = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
     text = XML_DECLARATION.sub("", html, count=1)
+    root, halted = _parse_text(text, huge=False)
+    for depth in FLATTENED_DEPTHS:
+        if not halted:
+            break
+        # libxml2 stops at the first element nested deeper than 256 (2048 with huge_tree),
+        # or a text longer than 10 MB, and drops the rest of the page: read it flattened
+        # instead, as a browser does with nesting too deep for it.
+        root, halted = _parse_text(_flattened(text, depth), huge=True)
+    if root is None:
+        raise NoContentError(NO_CONTENT)
+    # Removing every element of a tag leaves the `nth-of-type` positions of all other tags
+    # as they were, so locators still resolve in the page; it spares measuring them.
+    etree.strip_elements(root, *UNREAD_TAGS, with_tail=False)
+    return root
+
+
+def _parse_text(text: str, *, huge: bool) -> tuple[etree._Element | None, bool]:
+    """The parsed tree (None when empty) and whether the parser stopped at one of its limits."""
+    parser = etree.HTMLParser(
+        remove_comments=True, remove_pis=True, no_network=True, huge_tree=huge
+    )
     try:
         root = etree.fromstring(text, parser)
     except (ValueError, etree.XMLSyntaxError):
@@ -141,12 +178,39 @@ def _parse(html: str) -> etree._Element:
             root = etree.fromstring(CONTROL_CHARACTERS.sub("", text), parser)
         except (ValueError, etree.XMLSyntaxError) as exc:
             raise NoContentError(NO_CONTENT) from exc
-    if root is None:
-        raise NoContentError(NO_CONTENT)
-    # Removing every element of a tag leaves the `nth-of-type` positions of all other tags
-    # as they were, so locators still resolve in the page; it spares measuring them.
-    etree.strip_elements(root, *UNREAD_TAGS, with_tail=False)
-    return root
+    return root, bool(parser.error_log.filter_from_level(etree.ErrorLevels.FATAL))
+
+
+def _flattened(html: str, limit: int) -> str:
+    """The markup with start and end tags nested deeper than `limit` left out (roughly)."""
+    open_tags: list[str] = []
+    counts: Counter[str] = Counter()  # names in open_tags
+    dropped: Counter[str] = Counter()  # start tags left out, whose end tags go too
+
+    def keep(match: re.Match[str]) -> str:
+        markup, closing, name = match.group(0), match.group(2), match.group(3)
+        if name is None:
+            return markup  # a comment or an element holding raw text
+        name = name.lower()
+        if closing:
+            if dropped[name]:
+                dropped[name] -= 1
+                return ""
+            while counts[name]:
+                counts[open_tags.pop()] -= 1
+            return markup
+        if name in VOID_TAGS or markup.endswith("/>"):
+            return markup
+        if name in SIBLING_TAGS and open_tags and open_tags[-1] == name:
+            counts[open_tags.pop()] -= 1  # a second <li> closes the first
+        if len(open_tags) >= limit:
+            dropped[name] += 1
+            return ""
+        open_tags.append(name)
+        counts[name] += 1
+        return markup
+
+    return MARKUP.sub(keep, html)
 
 
 def _areas(root: etree._Element, body: etree._Element, measures: Measures) -> Iterator[Area]:

@@ -80,13 +80,13 @@ def _readspeaker_area(root: etree._Element) -> list[etree._Element]:
 def _by_ids_or_classes(
     root: etree._Element, ids: list[str], names: list[str]
 ) -> list[etree._Element]:
-    wanted = set(names)
+    wanted, wanted_ids = set(names), set(ids)  # sets: a listen link may name thousands
     found = []
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
         classes = (el.get("class") or "").split()
-        if el.get("id") in ids or (wanted and not wanted.isdisjoint(classes)):
+        if el.get("id") in wanted_ids or (wanted and not wanted.isdisjoint(classes)):
             found.append(el)
     return found
 

@@ -17,8 +17,8 @@ from reader.extract_rules import (
     SKIP_TAGS,
     XML_LANG,
     hidden_by_attributes,
+    is_skipped_class,
     normalise_lang,
-    skipped_class,
 )
 from reader.scoring import furniture_name, is_furniture
 
@@ -138,7 +138,7 @@ def _inspect(
     if not HIDING_ATTRIBUTES.isdisjoint(names) and hidden_by_attributes(el, names, hidden):
         return True, 0
     classes = el.get("class") if "class" in names else None
-    if classes and skipped_class(classes):
+    if classes and is_skipped_class(classes):
         return True, 0
     ident = el.get("id") if "id" in names else None
     modal = "aria-modal" in names and el.get("aria-modal") == "true"
@@ -150,8 +150,9 @@ def _inspect(
 def _note_attributes(el: etree._Element, names: list[str], found: Measures) -> str:
     """Record `lang`, heading role and reading areas; return the lowercased role."""
     lang = el.get("lang") or el.get("xml:lang") or el.get(XML_LANG)
-    if lang and lang.strip():
-        found.langs[el] = normalise_lang(lang)
+    tag = normalise_lang(lang) if lang else ""
+    if tag:
+        found.langs[el] = tag
     if READER_AREA in names:
         found.areas.append(el)
     role = (el.get("role") or "").strip().lower()

@@ -58,6 +58,14 @@ BLOCK_TAGS = frozenset(
     }
 )  # fmt: skip
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+# A language tag as BCP 47 spells it: letters, then subtags of letters and digits, at most
+# 35 characters (RFC 5646 §4.4.1). Anything else in a `lang` attribute ("{{ lang }}", a
+# megabyte of junk, "../x") declares no language: it would otherwise reach voice tables,
+# lexicon file names and per-language caches as it is.
+LANG_TAG = re.compile(r"(?=.{1,35}\Z)[a-z]{1,8}(?:-[a-z0-9]{1,8})*")
+# Attribute values longer than this are not cached: pages repeat short class lists, and a
+# long one kept in a cache would stay in a server's memory after its page is gone.
+CACHED_VALUE = 200
 
 
 def is_skipped(el: etree._Element, *, hidden: bool = True) -> bool:
@@ -74,7 +82,7 @@ def is_skipped(el: etree._Element, *, hidden: bool = True) -> bool:
         return False
     if hidden_by_attributes(el, names, hidden):
         return True
-    return "class" in names and skipped_class(el.get("class", ""))
+    return "class" in names and is_skipped_class(el.get("class", ""))
 
 
 def hidden_by_attributes(el: etree._Element, names: list[str], hidden: bool) -> bool:
@@ -88,6 +96,13 @@ def hidden_by_attributes(el: etree._Element, names: list[str], hidden: bool) -> 
     if "aria-hidden" in names and el.get("aria-hidden", "").strip().lower() == "true":
         return True
     return "style" in names and HIDDEN_STYLE.search(el.get("style", "")) is not None
+
+
+def is_skipped_class(classes: str) -> bool:
+    """Whether a class attribute holds a "do not read" class."""
+    if len(classes) > CACHED_VALUE:
+        return not SKIP_CLASSES.isdisjoint(classes.split())
+    return skipped_class(classes)
 
 
 @lru_cache(maxsize=4096)
@@ -108,5 +123,6 @@ def element_lang(el: etree._Element) -> str:
 
 
 def normalise_lang(value: str) -> str:
-    """A BCP 47 tag in lowercase with hyphens (`sv`, `en-gb`); "" for an empty tag."""
-    return value.strip().replace("_", "-").lower()
+    """A BCP 47 tag in lowercase with hyphens (`sv`, `en-gb`); "" for an empty or malformed one."""
+    tag = value.strip().replace("_", "-").lower()
+    return tag if LANG_TAG.fullmatch(tag) else ""

@@ -10,7 +10,7 @@ where it stands on its own: not inside running text, a link or a captioned figur
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from lxml import etree
@@ -101,6 +101,22 @@ def _trimmed(text: str, start: int, end: int, lang: str) -> LangSpan:
     return LangSpan(start=start, end=end, lang=lang)
 
 
+# What ends when the walk leaves an element: nothing, a block (its run is flushed) or a link.
+LEAVE_NOTHING, LEAVE_BLOCK, LEAVE_LINK = 0, 1, 2
+
+
+@dataclass(slots=True)
+class Frame:
+    """An element being read: its children still to visit, its run, language and links."""
+
+    element: etree._Element
+    children: Iterator[etree._Element]
+    run: Run
+    lang: str
+    linked: bool
+    leave: int  # LEAVE_*
+
+
 class BlockBuilder:
     """Walks reading areas in document order and collects their blocks."""
 
@@ -120,6 +136,7 @@ class BlockBuilder:
         self.headings = measures.headings
         self.drop_link_labels = drop_link_labels
         self.links = 0  # depth of links around the text being walked
+        self.captioned: dict[etree._Element, bool] = {}  # figures: whether they have a caption
         self.blocks: list[Block] = []
 
     def add_area(self, area: etree._Element, declared: str) -> None:
@@ -129,19 +146,41 @@ class BlockBuilder:
         )
         context = self._context(area, outer)
         run = Run(area, context)
-        self._walk_children(area, run, context.declared)
+        self._walk(area, run, context.declared)
         self._flush(run)
 
-    def _walk_children(self, el: etree._Element, run: Run, lang: str) -> None:
+    def _walk(self, area: etree._Element, run: Run, lang: str) -> None:
+        # A loop over an explicit stack, not recursion: a page nested thousands deep must not
+        # reach Python's recursion limit. Each frame is one element whose children are read.
+        stack = [self._frame(area, run, lang, LEAVE_NOTHING)]
+        while stack:
+            frame = stack[-1]
+            child = next(frame.children, None)
+            if child is None:
+                stack.pop()
+                if frame.leave == LEAVE_BLOCK:
+                    self._flush(frame.run)
+                elif frame.leave == LEAVE_LINK:
+                    self.links -= 1
+                if stack:  # a tail is text of the parent, in the parent's language
+                    parent = stack[-1]
+                    parent.run.add(frame.element.tail, parent.lang, parent.linked)
+                continue
+            entered = self._enter(child, frame.run, frame.lang)
+            if entered is None:
+                frame.run.add(child.tail, frame.lang, frame.linked)
+            else:
+                stack.append(entered)
+
+    def _frame(self, el: etree._Element, run: Run, lang: str, leave: int) -> Frame:
         linked = self.links > 0
         run.add(el.text, lang, linked)
-        for child in el:
-            self._visit(child, run, lang)
-            run.add(child.tail, lang, linked)
+        return Frame(el, iter(el), run, lang, linked, leave)
 
-    def _visit(self, el: etree._Element, run: Run, lang: str) -> None:
+    def _enter(self, el: etree._Element, run: Run, lang: str) -> Frame | None:
+        """Start reading an element: the frame to read its children in, or None when done."""
         if self.skip(el):
-            return
+            return None
         tag = el.tag
         if tag == "br":
             self._flush(run)
@@ -150,17 +189,16 @@ class BlockBuilder:
         elif is_block_tag(tag) or el in self.headings:  # type: ignore[arg-type]
             self._flush(run)
             inner = Run(el, self._context(el, run.context))
-            self._walk_children(el, inner, inner.context.declared)
-            self._flush(inner)
+            return self._frame(el, inner, inner.context.declared, LEAVE_BLOCK)
         elif tag == "sup" and _is_note_reference(el):
-            return  # a footnote mark ("[1]") would be heard as a stray number
+            return None  # a footnote mark ("[1]") would be heard as a stray number
         elif tag == "a":
             if len(el) or any(c.isalnum() for c in el.text or ""):
                 self.links += 1  # a link made of a symbol only ("¶", "#") is an anchor
-                self._walk_children(el, run, self.langs.get(el) or lang)
-                self.links -= 1
+                return self._frame(el, run, self.langs.get(el) or lang, LEAVE_LINK)
         else:
-            self._walk_children(el, run, self.langs.get(el) or lang)
+            return self._frame(el, run, self.langs.get(el) or lang, LEAVE_NOTHING)
+        return None
 
     def _context(self, el: etree._Element, outer: Context) -> Context:
         declared = self.langs.get(el) or outer.declared
@@ -203,7 +241,7 @@ class BlockBuilder:
         alt = SPACE.sub(" ", image.get("alt") or "").strip()
         if not is_meaningful_alt(alt) or image.get("role") in ("presentation", "none"):
             return
-        if _in_link_or_captioned(image):
+        if _in_link_or_captioned(image, self.captioned):
             return
         declared = self.langs.get(image) or context.declared
         self.blocks.append(
@@ -221,15 +259,18 @@ def _is_note_reference(sup: etree._Element) -> bool:
     return len(sup) == 1 and sup[0].tag == "a" and (sup[0].get("href") or "").startswith("#")
 
 
-def _in_link_or_captioned(image: etree._Element) -> bool:
+def _in_link_or_captioned(image: etree._Element, captioned: dict[etree._Element, bool]) -> bool:
     # A linked image is a thumbnail or a logo whose link text follows; a captioned one is
-    # described by its caption, which is read.
+    # described by its caption, which is read. Figures are looked into once each: a figure
+    # of thousands of images would otherwise be searched for its caption once per image.
     for ancestor in image.iterancestors():
         tag = ancestor.tag
         if tag == "a":
             return True
         if tag == "figure":
-            return next(ancestor.iter("figcaption"), None) is not None
+            if ancestor not in captioned:
+                captioned[ancestor] = next(ancestor.iter("figcaption"), None) is not None
+            return captioned[ancestor]
         if is_block_tag(tag) and tag not in ("p", "div", "span", "picture"):  # type: ignore[arg-type]
             return False
     return False

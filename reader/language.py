@@ -35,6 +35,9 @@ OVERRIDE_SHARE = 0.6
 # On a page that declares no language and has only short blocks, a likelier-than-not guess
 # per block is what there is to go on.
 SHORT_BLOCK_CONFIDENCE = 0.5
+# ... when they hold this many letters together: a word or two ("Kontakta oss"), not a
+# stray letter of markup soup, which would make any candidate the page's language.
+SHORT_PAGE_LETTERS = 8
 # Nats of prior for the page language: a short ambiguous block ("Telefon", "Kontakt")
 # follows the page, while a block whose words clearly say otherwise does not.
 PAGE_PRIOR = 4.0
@@ -89,8 +92,9 @@ def _page_language(
         return PageLanguage(tag=declared, source="page", confidence=1.0)
     dominant = _dominant(evidence, blocks, LONG_BLOCK_LETTERS, OVERRIDE_CONFIDENCE)
     if not dominant and not declared:
-        # Nothing declared and no long block: the short blocks together are all there is.
-        dominant = _dominant(evidence, blocks, 1, SHORT_BLOCK_CONFIDENCE)
+        # Nothing declared and no long block: the short blocks together are all there is,
+        # once they hold a few words' worth of letters ("x" or "&#x;" tells nothing).
+        dominant = _dominant(evidence, blocks, 1, SHORT_BLOCK_CONFIDENCE, SHORT_PAGE_LETTERS)
     if dominant and (not declared or _primary(dominant.lang) != _primary(declared)):
         return PageLanguage(tag=dominant.lang, source="page", confidence=dominant.confidence)
     if declared:
@@ -103,6 +107,7 @@ def _dominant(
     blocks: tuple[Block, ...],
     min_letters: int,
     min_confidence: float,
+    min_total: int = 0,
 ) -> Guess | None:
     """The language the page's blocks of `min_letters` establish, when they agree enough."""
     letters: dict[str, int] = {}
@@ -116,7 +121,7 @@ def _dominant(
         guess = found.guess()
         if guess.confidence >= min_confidence:
             letters[guess.lang] = letters.get(guess.lang, 0) + count
-    if not letters:
+    if not letters or total < min_total:
         return None
     lang = max(sorted(letters), key=letters.__getitem__)
     share = letters[lang] / total

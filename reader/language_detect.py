@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from reader.language_model import log_likelihoods, profile_name, trigram_keys
 from reader.language_words import (
@@ -34,9 +34,17 @@ UNMODELLED_FIT = -2.85
 # Enough characters to decide any block; longer text only costs time.
 MAX_CHARS = 400
 # Web and e-mail addresses carry letters but no language: such a block takes the page's.
-ADDRESS_RE = re.compile(r"(?:https?://|www\.)\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+# An address starts where a run of its characters starts: tried from inside a run (a long
+# word without "@") it failed once per character, each time reading to the run's end.
+ADDRESS_RE = re.compile(r"(?:https?://|www\.)\S+|(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
+NO_DIGITS = str.maketrans("0123456789", " " * 10)
 # Menus, breadcrumbs and footers repeat on every page of a site: each is scored once.
 EVIDENCE_CACHE = 4096
+# Candidate sets include the page's own tag: a bounded cache, as pages choose their tags.
+LANGUAGE_CACHE = 256
+# Only texts up to this long are kept: those are the ones that repeat, and a server must not
+# hold on to the long texts of every page it has read.
+CACHED_TEXT = 1000
 WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
@@ -60,27 +68,49 @@ class Evidence:
 
     def guess(self, prior: Mapping[str, float] | None = None) -> Guess:
         """The likeliest candidate once `prior` (nats per candidate) is added."""
-        scores = self.scores
-        if prior:
-            scores = tuple(
-                s + prior.get(c, 0.0) for c, s in zip(self.candidates, scores, strict=True)
-            )
-        top = max(scores)
-        weights = [math.exp(s - top) for s in scores]
-        total = sum(weights)
-        # Ties go to the earlier candidate: the site lists its languages in its own order.
-        ranked = sorted(range(len(scores)), key=lambda i: (-weights[i], i))
-        probabilities = tuple((self.candidates[i], weights[i] / total) for i in ranked)
-        lang, confidence = probabilities[0]
-        return Guess(
-            lang=lang, confidence=confidence, probabilities=probabilities, evidence=self.evidence
-        )
+        if not prior:
+            return _plain_guess(self)
+        return _ranked(self, prior)
 
 
 @lru_cache(maxsize=EVIDENCE_CACHE)
+def _plain_guess(evidence: Evidence) -> Guess:
+    # Asked for several times per block (the page's language, then the block's): made once.
+    return _ranked(evidence, None)
+
+
+def _ranked(evidence: Evidence, prior: Mapping[str, float] | None) -> Guess:
+    candidates, scores = evidence.candidates, evidence.scores
+    if prior:
+        scores = tuple(s + prior.get(c, 0.0) for c, s in zip(candidates, scores, strict=True))
+    top = max(scores)
+    weights = [math.exp(s - top) for s in scores]
+    total = sum(weights)
+    # Ties go to the earlier candidate: the site lists its languages in its own order.
+    ranked = sorted(range(len(scores)), key=lambda i: (-weights[i], i))
+    probabilities = tuple((candidates[i], weights[i] / total) for i in ranked)
+    lang, confidence = probabilities[0]
+    return Guess(
+        lang=lang, confidence=confidence, probabilities=probabilities, evidence=evidence.evidence
+    )
+
+
 def read_evidence(text: str, candidates: tuple[str, ...]) -> Evidence | None:
     """What the text says about each candidate; None when it has no words to go on."""
-    text = ADDRESS_RE.sub(" ", text)
+    # Addresses and digits say nothing of a language (the character model reads digits as
+    # spaces): without them, table cells and dates that differ in their numbers are one text.
+    text = ADDRESS_RE.sub(" ", text).translate(NO_DIGITS)
+    if len(text) > CACHED_TEXT:
+        return _read_evidence(text, candidates)
+    return _cached_evidence(text, candidates)
+
+
+@lru_cache(maxsize=EVIDENCE_CACHE)
+def _cached_evidence(text: str, candidates: tuple[str, ...]) -> Evidence | None:
+    return _read_evidence(text, candidates)
+
+
+def _read_evidence(text: str, candidates: tuple[str, ...]) -> Evidence | None:
     script = dominant_script(text)
     pool = _candidates_for_script(script, candidates) if script else ()
     if not pool:
@@ -101,7 +131,7 @@ def guess_language(
     return evidence.guess(prior) if evidence else None
 
 
-@cache
+@lru_cache(maxsize=LANGUAGE_CACHE)
 def _candidates_for_script(script: str, candidates: tuple[str, ...]) -> tuple[str, ...]:
     same = tuple(c for c in candidates if language_script(c) == script)
     if any(profile_name(c) for c in same):
@@ -126,6 +156,6 @@ def _scores(text: str, keys: list[str], pool: tuple[str, ...]) -> dict[str, floa
     return scores
 
 
-@cache
+@lru_cache(maxsize=LANGUAGE_CACHE)
 def _common_words(tag: str) -> frozenset[str]:
     return COMMON_WORDS.get(tag.split("-")[0], frozenset())

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import math
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 from reader.errors import ReaderError
@@ -26,8 +26,11 @@ FLOOR = 1e-4
 END_WEIGHT = 1.4
 # Word-final "character": the profiles count the boundary only inside n-grams ("du ").
 END_UNIGRAM = 0.1
+# Tags come from pages too: a bounded cache, so that many distinct tags cannot grow it.
+LANGUAGE_CACHE = 256
 
 
+@lru_cache(maxsize=LANGUAGE_CACHE)
 def profile_name(tag: str) -> str:
     """The langdetect profile for a language tag, or "" when langdetect has none."""
     primary = tag.lower().split("-")[0]
@@ -116,7 +119,7 @@ def trigram_keys(text: str) -> list[str]:
     for word in text.lower().translate(_NORMALISE).split():
         seq = f" {word} "
         keys.append(seq[:2])
-        keys.extend(seq[i - 2 : i + 1] for i in range(2, len(seq)))
+        keys += [seq[i - 2 : i + 1] for i in range(2, len(seq))]
     return keys
 
 

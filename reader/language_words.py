@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import cache
+from collections import Counter
+from functools import cache, lru_cache
 
 # Languages written in a script other than Latin, by the first word of Unicode's char names.
 SCRIPT_OF_LANGUAGE = {
@@ -175,6 +176,10 @@ SPELLINGS = tuple(
     )
 )
 
+# Words repeat within a page and across a site: each word's spellings are counted once.
+WORD_CACHE = 1 << 16
+CACHED_WORD = 40  # longer "words" are junk, not worth keeping
+
 # Common words per primary language subtag.
 COMMON_WORDS: dict[str, frozenset[str]] = {
     tag: frozenset(words.split())
@@ -197,10 +202,11 @@ def dominant_script(text: str) -> str:
     if text.isascii():
         return "LATIN" if ASCII_LETTER.search(text) else ""
     counts: dict[str, int] = {}
-    for ch in text[:SCRIPT_SAMPLE]:
+    # Counted per distinct character: a sample has a few dozen, against hundreds of letters.
+    for ch, count in Counter(text[:SCRIPT_SAMPLE]).items():
         if ch.isalpha():
             script = char_script(ch)
-            counts[script] = counts.get(script, 0) + 1
+            counts[script] = counts.get(script, 0) + count
     if not counts:
         return ""
     return max(sorted(counts), key=counts.__getitem__)
@@ -215,9 +221,21 @@ def spelling_counts(words: list[str]) -> dict[str, int]:
     """How many telling spellings of each language the (lowercase) words hold."""
     counts: dict[str, int] = {}
     for word in words:
-        for pattern, langs in SPELLINGS:
-            found = len(pattern.findall(word))
-            if found:
-                for lang in langs:
-                    counts[lang] = counts.get(lang, 0) + found
+        spellings = _word_spellings(word) if len(word) <= CACHED_WORD else _spellings(word)
+        for lang, found in spellings:
+            counts[lang] = counts.get(lang, 0) + found
     return counts
+
+
+@lru_cache(maxsize=WORD_CACHE)
+def _word_spellings(word: str) -> tuple[tuple[str, int], ...]:
+    return _spellings(word)
+
+
+def _spellings(word: str) -> tuple[tuple[str, int], ...]:
+    found: list[tuple[str, int]] = []
+    for pattern, langs in SPELLINGS:
+        count = len(pattern.findall(word))
+        if count:
+            found.extend((lang, count) for lang in sorted(langs))
+    return tuple(found)

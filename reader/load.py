@@ -39,6 +39,7 @@ def load(source: str | bytes | Path, options: ReadOptions) -> Document:
             content_language=response.content_language,
         )
     if source.lstrip(_LEADING).startswith("<"):
+        _check_size(source, options.max_bytes)
         return Document(html=source.lstrip("\ufeff"), url="", charset="utf-8")
     return _from_file(Path(source), options)
 
@@ -48,6 +49,13 @@ def _from_bytes(data: bytes, options: ReadOptions, *, url: str) -> Document:
         raise SourceError(f"page larger than {options.max_bytes} bytes")
     html, charset = decode_html(data)
     return Document(html=html, url=url, charset=charset)
+
+
+def _check_size(html: str, limit: int) -> None:
+    # HTML handed over as text obeys the same cap as bytes, counted as UTF-8 (encoded only
+    # when it could be over: a character is at most four bytes).
+    if len(html) * 4 > limit and len(html.encode("utf-8", errors="surrogatepass")) > limit:
+        raise SourceError(f"page larger than {limit} bytes")
 
 
 def _from_file(path: Path, options: ReadOptions) -> Document:

@@ -17,6 +17,11 @@ NODE_ATTRIBUTE = "data-reader-node"
 # Characters that CSS identifiers may carry as they are; everything else is escaped.
 CSS_PLAIN = re.compile(r"[A-Za-z0-9_\-\u00a0-\U0010ffff]")
 SIMPLE_IDENTIFIER = re.compile(r"-?[A-Za-z_][A-Za-z0-9_-]*")
+# Steps a selector may take from its anchor. Real pages need up to about 40 (extraction-dev:
+# 39 at most, 9 typically); a page nested hundreds deep would otherwise give every block a
+# selector kilobytes long, and browsers flatten such nesting anyway (Chromium beyond 512).
+# A deeper block gets no locator ("") and is read, just not highlighted.
+MAX_STEPS = 64
 
 
 class Locator:
@@ -26,26 +31,38 @@ class Locator:
         self.root = root
         self.unique_ids: set[str] | None = None  # counted on first use: most pages need none
         self.positions: dict[etree._Element, dict[etree._Element, int]] = {}
-        self.selectors: dict[etree._Element, str] = {}
+        # Each element's selector and its number of steps; "" for those too deep to have one.
+        self.selectors: dict[etree._Element, tuple[str, int]] = {}
 
     def __call__(self, el: etree._Element) -> str:
-        """A selector that matches `el` first in the page."""
+        """A selector that matches `el` first in the page ("" beyond MAX_STEPS steps)."""
         pending: list[etree._Element] = []  # ancestors still to be given a step, nearest first
         node = el
         while True:
-            prefix = self.selectors.get(node) or self._start(node)
-            if prefix:
+            known = self.selectors.get(node)
+            if known is None:
+                start = self._start(node)
+                known = (start, 0) if start else None
+            if known is not None:
                 break
             pending.append(node)
             node = node.getparent()  # type: ignore[assignment]  # _start ends at the root
+        prefix, steps = known
         for node in reversed(pending):
-            parent = node.getparent()
-            tag = str(node.tag)
-            # Rows sit in an implied <tbody> in browsers: see the module docstring.
-            joint = " " if tag == "tr" and parent.tag == "table" else " > "  # type: ignore[union-attr]
-            step = f"{css_identifier(tag)}:nth-of-type({self._position(parent, node)})"  # type: ignore[arg-type]
-            prefix = self.selectors[node] = prefix + joint + step
+            steps += 1
+            if not prefix or steps > MAX_STEPS:
+                prefix = ""  # every element below is too deep as well; each is noted once
+            else:
+                prefix += self._step(node)
+            self.selectors[node] = (prefix, steps)
         return prefix
+
+    def _step(self, node: etree._Element) -> str:
+        parent = node.getparent()
+        tag = str(node.tag)
+        # Rows sit in an implied <tbody> in browsers: see the module docstring.
+        joint = " " if tag == "tr" and parent.tag == "table" else " > "  # type: ignore[union-attr]
+        return f"{joint}{css_identifier(tag)}:nth-of-type({self._position(parent, node)})"  # type: ignore[arg-type]
 
     def _start(self, el: etree._Element) -> str:
         """The selector of an element a path can start from, "" for any other."""

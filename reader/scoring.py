@@ -34,6 +34,7 @@ OVERLAY_HINTS = frozenset(
      "advert", "advertisement", "sponsor", "sponsored", "outbrain", "taboola"}
 )  # fmt: skip
 WORD_SEPARATORS = str.maketrans("-_", "  ")
+CACHED_CLASSES = 200
 
 # Roles and tags that are navigation or page furniture wherever they appear; the overlay
 # ones whatever their size.
@@ -73,7 +74,9 @@ def furniture_name(classes: str | None, ident: str | None, role: str, modal: boo
     """How an element's class, id and role name it: OVERLAY, NAMED or 0 (not furniture)."""
     if modal or role in OVERLAY_ROLES:
         return OVERLAY
-    flags = _hint_flags(classes) if classes else 0
+    flags = 0
+    if classes:  # cached, as pages repeat class lists; a long one is read once and let go
+        flags = _hint_flags(classes) if len(classes) <= CACHED_CLASSES else _words_flags(classes)
     if ident:
         flags |= _words_flags(ident)
     if flags & POSITIVE:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 
 from reader.normalize import language_for
 
@@ -18,14 +18,19 @@ CUT_POINTS = (re.compile(r"[;:]\s"), re.compile(r"\s(?=[–—-]\s)"), re.compil
               re.compile(r"\s"))  # fmt: skip
 # Blocks that are one sentence each unless long: a heading or list item is read as one unit.
 WHOLE_KINDS = frozenset({"heading", "list_item", "table_cell", "term", "caption", "image"})
-# A stop, then closing quotes or brackets, then space: a possible sentence end.
-STOP = re.compile(r"(?:[.!?…؟]+|\.{3})[\"'”’»)\]]*(?=\s+(\S))")
+# A stop, then closing quotes or brackets, then space: a possible sentence end. It starts
+# only where a run of stops starts and never backtracks into one, so that a run of thousands
+# of "!" costs its length, not its square.
+STOP = re.compile(r"(?<![.!?…؟])[.!?…؟]++[\"'”’»)\]]*+(?=\s+(\S))")
+FIRST_WORD = re.compile(r"[^\W\d_]+")
 # Openers that may precede the first letter of the next sentence.
 OPENERS = "\"'“‘«([¿¡"
 # Before a number these never end a sentence ("nr. 5", "kl. 8").
 NUMBER_PREFIXES = frozenset({"no.", "nos.", "nr.", "tel.", "tfn.", "kl.", "ca.", "p.", "pp.",
                              "klo.", "tlf.", "puh."})  # fmt: skip
 INITIALS = re.compile(r"(?:[^\W\d_]\.)+")
+# Language tags come from pages: a bounded cache, so that many distinct tags cannot grow it.
+LANGUAGE_CACHE = 64
 
 
 def split_sentences(text: str, lang: str, kind: str = "paragraph") -> tuple[tuple[int, int], ...]:
@@ -51,17 +56,25 @@ def _sentences(text: str, lang: str) -> list[tuple[int, int]]:
 
 
 def _ends_sentence(text: str, stop: re.Match[str], lang: str) -> bool:
-    following = text[stop.end() :].lstrip()
-    first = following.lstrip(OPENERS)[:1]
+    # Only the next word and the token before the stop are read: copying the text on either
+    # side of every stop made a long block quadratic.
+    following = stop.start(1)  # the first character after the spaces
+    while following < len(text) and text[following] in OPENERS:
+        following += 1
+    first = text[following : following + 1]
     if not first or first.islower():
         return False
     if not stop[0].startswith("."):
         return True
-    token = text[: stop.start() + 1].split()[-1].lstrip(OPENERS)
-    return not _keeps_going(token, following, first, lang)
+    start = stop.start()
+    while start > 0 and not text[start - 1].isspace():
+        start -= 1  # tokens before stops do not overlap: this walks the text once
+    token = text[start : stop.start() + 1].lstrip(OPENERS)
+    next_word = FIRST_WORD.match(text, stop.start(1))  # openers included, as before
+    return not _keeps_going(token, next_word[0] if next_word else "", first, lang)
 
 
-def _keeps_going(token: str, following: str, first: str, lang: str) -> bool:
+def _keeps_going(token: str, word: str, first: str, lang: str) -> bool:
     """True when the dot after `token` belongs to a word, not to the end of a sentence."""
     table = _dotted(lang)
     lowered = token.lower()
@@ -72,8 +85,7 @@ def _keeps_going(token: str, following: str, first: str, lang: str) -> bool:
     if first.isdigit() and lowered in NUMBER_PREFIXES:
         return True
     if token[:-1].isdigit() and len(token) <= 3:
-        next_word = re.match(r"[^\W\d_]+", following)
-        word = next_word[0].lower() if next_word else ""
+        word = word.lower()
         return any(word.startswith(m) for m in table.months) or table.ordinal_before_capital
     return False
 
@@ -88,7 +100,7 @@ class _Dotted:
     ordinal_before_capital: bool
 
 
-@cache
+@lru_cache(maxsize=LANGUAGE_CACHE)
 def _dotted(lang: str) -> _Dotted:
     language = language_for(lang)
     final = frozenset(a.lower() for a in language.final_abbreviations)

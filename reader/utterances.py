@@ -6,9 +6,11 @@ character back to the shown text, so highlighting follows the speech.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from itertools import accumulate
 
-from reader.model import Block, Page, Utterance
+from reader.model import Block, LangSpan, Page, Utterance
 from reader.normalize import base_language, normalize
 from reader.normalize_base import Spoken
 from reader.options import SpeechOptions
@@ -32,11 +34,12 @@ def to_utterances(page: Page, options: SpeechOptions) -> tuple[Utterance, ...]:
 
 def _block_utterances(block: Block, page: Page, options: SpeechOptions) -> Iterator[Utterance]:
     lang = block.lang or page.lang or page.declared_lang or FALLBACK_LANG
+    spans = _SortedSpans(block.spans)
     sentence = 0
     for start, end in split_sentences(block.text, lang, block.kind):
         parts = [
             part
-            for seg_start, seg_end, seg_lang in _segments(block, start, end, lang)
+            for seg_start, seg_end, seg_lang in _segments(block, spans, start, end, lang)
             for part in _parts(block.text, seg_start, seg_end, seg_lang, options)
         ]
         for number, (spoken, part_start, part_end, part_lang) in enumerate(parts):
@@ -67,10 +70,28 @@ def _parts(
         yield piece, first, last, lang
 
 
-def _segments(block: Block, start: int, end: int, lang: str) -> Iterator[tuple[int, int, str]]:
+class _SortedSpans:
+    """A block's spans by start, to find those that reach into a sentence without a scan."""
+
+    def __init__(self, spans: tuple[LangSpan, ...]) -> None:
+        self.spans = sorted(spans, key=lambda s: s.start)
+        self.starts = [s.start for s in self.spans]
+        self.reach = list(accumulate((s.end for s in self.spans), max))  # furthest end so far
+
+    def within(self, start: int, end: int) -> list[LangSpan]:
+        """The spans, in order, that may overlap [start, end): none before ends after `start`."""
+        first = bisect_right(self.reach, start)
+        return self.spans[first : bisect_left(self.starts, end)]
+
+
+def _segments(
+    block: Block, spans: _SortedSpans, start: int, end: int, lang: str
+) -> Iterator[tuple[int, int, str]]:
     """Stretches of a sentence by language: the inline spans in their own, the rest in `lang`."""
     pieces, position = [], start
-    for span in sorted(block.spans, key=lambda s: s.start):
+    # Only the spans that reach into the sentence: a block with thousands of spans and of
+    # sentences would otherwise read every span for every sentence.
+    for span in spans.within(start, end):
         lo, hi = max(span.start, position), min(span.end, end)
         if lo >= hi or base_language(span.lang) == base_language(lang):
             continue

@@ -157,7 +157,7 @@ def _signals_held(backend: _Backend) -> Iterator[None]:
         backend.stopping = True
 
     backend.stopping = False
-    previous = {number: signal.signal(number, hold) for number in STOP_SIGNALS}
+    previous: dict[int, Any] = {number: signal.signal(number, hold) for number in STOP_SIGNALS}
     try:
         yield
     finally:
