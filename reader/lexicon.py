@@ -12,11 +12,15 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from dataclasses import dataclass
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 from reader.errors import UsageError
 from reader.normalize_base import Replacement, Spoken, splice
+
+# Languages whose tables stay loaded: page tags are untrusted input, so the caches keyed by
+# them are bounded (a site has a handful of languages).
+LANGUAGES_KEPT = 64
 
 DEFAULT_DIR = Path(__file__).with_name("lexicon")
 
@@ -63,7 +67,7 @@ def _lookup(lexicon: Lexicon, written: str) -> Replacement:
     return lexicon.folded.get(written.casefold())
 
 
-@cache
+@lru_cache(maxsize=LANGUAGES_KEPT)
 def _build(lang: str, site: Path | None, stamp: int) -> Lexicon:
     # `stamp` (the site file's mtime) is part of the cache key, so edits are picked up.
     entries = _read(DEFAULT_DIR / f"{lang}.tsv")

@@ -8,13 +8,17 @@ has the final word.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
 
 from reader.lexicon import apply_lexicon, load_lexicon
 from reader.normalize_base import Language, Rule, Spoken, apply_rules, identity, tidy
 from reader.normalize_rules import CLEANUP, symbol_rules, text_rules, web_rules
+
+# Languages whose tables stay loaded: page tags are untrusted input, so the caches keyed by
+# them are bounded (a site has a handful of languages).
+LANGUAGES_KEPT = 64
 
 # Languages with their own rules, each in reader/normalize_<code>.py: a page only pays for
 # compiling the rules of the languages it is read in.
@@ -30,7 +34,7 @@ def base_language(lang: str) -> str:
     return ALIASES.get(primary, primary)
 
 
-@cache
+@lru_cache(maxsize=LANGUAGES_KEPT)
 def language_for(lang: str) -> Language:
     """Normalisation tables for a BCP 47 tag; languages without tables get an empty set."""
     code = base_language(lang)
@@ -48,7 +52,7 @@ def normalize(text: str, lang: str, *, offset: int = 0, lexicon_dir: Path | None
     return tidy(spoken)
 
 
-@cache
+@lru_cache(maxsize=LANGUAGES_KEPT)
 def _rules(code: str) -> tuple[Rule, ...]:
     language = language_for(code)
     return (

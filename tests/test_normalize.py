@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+import reader.normalize as normalize_module
 from reader.errors import UsageError
 from reader.normalize import normalize
 
@@ -240,3 +241,11 @@ def test_a_broken_lexicon_line_is_a_clear_error(tmp_path: Path) -> None:
     (tmp_path / "sv.tsv").write_text("ReadSpeaker Redspiker\n", "utf-8")
     with pytest.raises(UsageError, match=r"sv.tsv:1: expected 'written<TAB>spoken'"):
         normalize("hej", "sv", lexicon_dir=tmp_path)
+
+
+def test_many_distinct_page_language_tags_do_not_grow_memory_without_bound() -> None:
+    # Tags come from untrusted pages; a server reading thousands must keep a bounded cache.
+    for number in range(3 * normalize_module.LANGUAGES_KEPT):
+        assert normalize("Ring 063-14 30 00.", f"q{number}-x-tag").text
+    assert normalize_module.language_for.cache_info().currsize <= normalize_module.LANGUAGES_KEPT
+    assert normalize_module._rules.cache_info().currsize <= normalize_module.LANGUAGES_KEPT
