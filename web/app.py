@@ -46,6 +46,10 @@ def default_settings() -> dict[str, Any]:
         "READER_ALLOWED_HOSTS": [],
         "READER_ALLOW_PRIVATE": False,  # only tests serving a page from 127.0.0.1 turn it on
         "READER_MAX_BODY": 2 * 1024 * 1024,
+        # Characters of readable text a page may have: planning costs ~25 ms per KB and every
+        # sentence is queued, so one huge post must not hold a core for minutes. 100,000
+        # characters are about 90 minutes of speech; a municipal page has a few thousand.
+        "READER_MAX_TEXT": 100_000,
         "READER_LANGUAGES": list(DEFAULT_LANGUAGES),
         "READER_RATE": 175,
         "READER_VOLUME": 1.0,

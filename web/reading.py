@@ -29,6 +29,7 @@ from web.plan import (
     sentences_of,
     wrap_fragment,
 )
+from web.security import TooMuchText
 from web.service import SpeechService
 from web.worker import ClipJob
 
@@ -165,6 +166,12 @@ class Reader:
     def _plan(self, key: str, page: Page, url: str) -> _Plan:
         from reader.pipeline import plan_speech
 
+        limit = int(self.settings["READER_MAX_TEXT"])
+        length = sum(len(block.text) for block in page.blocks)
+        if length > limit:
+            raise TooMuchText(
+                f"the page has too much text to read aloud: {length} characters, at most {limit}"
+            )
         engine, info = self.service.engine(), self.service.engine_info()
         if page.blocks:
             # The first sentence starts synthesizing (in a worker, on another core) while the

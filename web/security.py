@@ -23,8 +23,15 @@ CONTENT_SECURITY_POLICY = (
     "img-src 'self' data:; media-src 'self' blob:; connect-src 'self'; object-src 'none'; "
     "base-uri 'none'; frame-ancestors 'self'"
 )
+
+
+class TooMuchText(UsageError):
+    """A page with more text than the service reads aloud (READER_MAX_TEXT)."""
+
+
 # Status per error class, most specific first (the first match wins).
 ERROR_STATUS: tuple[tuple[type[ReaderError], int], ...] = (
+    (TooMuchText, 413),
     (BlockedSourceError, 403),
     (SourceError, 502),
     (NoContentError, 422),

@@ -247,6 +247,26 @@ def test_a_body_over_the_limit_gets_413(client: FlaskClient) -> None:
     assert response.get_json() == {"error": "request body too large"}
 
 
+def test_a_page_with_more_text_than_is_read_aloud_gets_413_at_once(
+    client: FlaskClient, scenario: Any
+) -> None:
+    # 110,000 characters in 5,200 sentences: under the body limit, over READER_MAX_TEXT.
+    html = "<p>" + "The library is open. " * 5_200 + "</p>"
+    scenario.inject("POST of a 110 KB page with 5,200 sentences (text limit 100,000 characters)")
+    started = time.monotonic()
+    response = client.post("/api/read", json={"html": html, "lang": "en"})
+    assert response.status_code == 413
+    message = response.get_json()["error"]
+    assert message == (
+        "the page has too much text to read aloud: 109199 characters, at most 100000"
+    )
+    assert time.monotonic() - started < 10  # refused before any sentence is planned
+    scenario.saw(f"HTTP 413: {message}")
+    scenario.recovered()
+    assert client.post("/api/read", json={"html": "<p>Short page.</p>"}).status_code == 200
+    scenario.lost("none")
+
+
 def test_a_page_with_nothing_readable_gets_422(client: FlaskClient) -> None:
     response = client.post("/api/read", json={"html": "<div><script>x()</script></div>"})
     assert response.status_code == 422
