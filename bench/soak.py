@@ -23,7 +23,6 @@ import http.client
 import json
 import os
 import random
-import socket
 import subprocess
 import sys
 import tempfile
@@ -34,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup
+from procs import HOST, descendants, free_port, percentile, rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -41,7 +41,6 @@ SAMPLES = ROOT / "samples"
 SKIP_SAMPLES = frozenset({"nothing-readable.html"})
 # Where the reading area is on a sample, most specific first (as a site's widget is set up).
 AREAS = ("#content", "[data-reader-area]", "main", "article", "body")
-HOST = "127.0.0.1"
 START_TIMEOUT = 90.0
 REQUEST_TIMEOUT = 120.0
 SERVER_CODE = (
@@ -278,42 +277,6 @@ def summary(samples: list[tuple[float, float]], tally: Tally, health: dict[str, 
         f"{sum(last) - sum(settled):+7.1f} MB since the first row, "
         f"{sum(last) - sum(before_last):+7.1f} MB in the last interval"
     )
-
-
-def percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process started by `pid`, and by those (from /proc)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            found.append(int(entry.name))
-    return found + [grand for child in found for grand in descendants(child)]
-
-
-def rss_mb(pid: int) -> float:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 if __name__ == "__main__":

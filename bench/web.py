@@ -16,7 +16,6 @@ import argparse
 import http.client
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,10 +27,10 @@ from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup
+from procs import HOST, descendants, free_port, percentile, rss_mb
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "ostersund-international-cooperation.html"
-HOST = "127.0.0.1"
 # Seconds to wait for the server and its engines to come up, and for any one response.
 START_TIMEOUT = 60.0
 REQUEST_TIMEOUT = 60.0
@@ -54,7 +53,7 @@ class Server:
 
     def __init__(self, workers: int) -> None:
         self.cache = tempfile.TemporaryDirectory(prefix="reader-bench-cache-")
-        self.port = _free_port()
+        self.port = free_port()
         command = [
             sys.executable,
             "-c",
@@ -94,8 +93,7 @@ class Server:
 
     def rss_mb(self) -> float:
         """Resident memory of the server and every process it started, in MB."""
-        pids = [self.process.pid, *_children(self.process.pid)]
-        return sum(_rss_kb(pid) for pid in pids) / 1024
+        return sum(rss_mb(pid) for pid in [self.process.pid, *descendants(self.process.pid)])
 
     def stop(self) -> None:
         self.process.terminate()
@@ -261,7 +259,7 @@ def main() -> None:
         f"  clips served           {load.clips} in {wall:.2f} s = {load.clips / wall:.0f} clips/s"
     )
     if load.latencies:
-        p50, p95 = _percentile(load.latencies, 50), _percentile(load.latencies, 95)
+        p50, p95 = percentile(load.latencies, 50), percentile(load.latencies, 95)
         verdict = "ok" if p95 < 2.0 and not load.errors else "FAILS floor p95 < 2 s, 0 errors"
         print(f"  clip latency p50/p95   {p50 * 1000:.1f} / {p95 * 1000:.1f} ms   ({verdict})")
         print(f"  clip latency max       {max(load.latencies) * 1000:.1f} ms")
@@ -277,41 +275,6 @@ def _row(name: str, samples: list[float], floor: float | None = None) -> None:
         f"{name:40} median {median * 1000:7.1f}  min {min(samples) * 1000:7.1f}  "
         f"max {max(samples) * 1000:7.1f}  n={len(samples)}  {verdict}"
     )
-
-
-def _percentile(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(pct / 100 * (len(ordered) - 1))))]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind((HOST, 0))
-        return int(sock.getsockname()[1])
-
-
-def _children(pid: int) -> list[int]:
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue
-        if int(stat.rsplit(")", 1)[1].split()[1]) == pid:
-            found.append(int(entry.name))
-    return found + [grand for child in found for grand in _children(child)]
-
-
-def _rss_kb(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-    except OSError:
-        pass
-    return 0
 
 
 if __name__ == "__main__":

@@ -11,14 +11,11 @@ from urllib.parse import urlsplit
 import pytest
 from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
-from playwright.sync_api import Browser, BrowserContext, Page, Request, sync_playwright
+from playwright.sync_api import Browser, BrowserContext, Page, Request
 
 from web.security import CONTENT_SECURITY_POLICY
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-# No autoplay flag on purpose: playback must start from the visitor's own click or key press.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 ARTIFACTS = ROOT / "test-artifacts"
 # Bounded waits (ms): the first clip may need a cold synthesis, later ones come from the cache.
@@ -56,23 +53,6 @@ CONTROL_ORDER = [
     "js-reader-download",
     "js-reader-close",
 ]
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
-    yield context
-    context.close()
 
 
 @pytest.fixture

@@ -13,15 +13,13 @@ from urllib.parse import quote
 
 import pytest
 from faultserver import PUBLIC_IP, TestNetwork, fault_server
-from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
+from playwright.sync_api import BrowserContext, Page
 from support import Scenario
 
 from web import create_app
 from web.app import service_of, start_server
 from web.security import CONTENT_SECURITY_POLICY
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 AUDIO_WAIT_MS = 30_000
 AUDIO = "document.querySelector('.js-reader-audio')"
 HIGHLIGHT = (
@@ -67,23 +65,6 @@ class Watched:
     page: Page
     problems: list[str] = field(default_factory=list)
     requests: list[str] = field(default_factory=list)
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
-        )
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def context(browser: Browser) -> Iterator[BrowserContext]:
-    context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
-    yield context
-    context.close()
 
 
 @pytest.fixture
