@@ -1,11 +1,27 @@
-"""What the web benchmarks share: a free port, a process tree's memory, percentiles."""
+"""What the web benchmarks share: the app served in a child process, requests to it, its
+memory, percentiles."""
 
 from __future__ import annotations
 
+import http.client
+import json
+import os
 import socket
+import subprocess
+import sys
+import tempfile
+import time
 from pathlib import Path
+from typing import Any
 
+ROOT = Path(__file__).resolve().parents[1]
 HOST = "127.0.0.1"
+START_TIMEOUT = 90.0
+REQUEST_TIMEOUT = 120.0
+SERVER_CODE = (
+    "import sys, web; "
+    "web.serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), {'READER_CACHE_DIR': sys.argv[4]})"
+)
 
 
 def percentile(values: list[float], pct: float) -> float:
@@ -42,3 +58,72 @@ def rss_mb(pid: int) -> float:
     except OSError:
         pass
     return 0.0
+
+
+class Server:
+    """The app served by waitress in a child process (what `reader serve` runs)."""
+
+    def __init__(self, workers: int) -> None:
+        self.cache = tempfile.TemporaryDirectory(prefix="reader-bench-cache-")
+        self.port = free_port()
+        self.log = tempfile.TemporaryFile()
+        command = [sys.executable, "-c", SERVER_CODE, HOST, str(self.port), str(workers)]
+        self.process = subprocess.Popen(
+            [*command, self.cache.name],
+            cwd=ROOT,
+            stdout=subprocess.DEVNULL,
+            stderr=self.log,
+            env={**os.environ, "PYTHONPATH": str(ROOT)},
+        )
+        deadline = time.monotonic() + START_TIMEOUT
+        while not self._ready(workers):
+            if time.monotonic() > deadline or self.process.poll() is not None:
+                self.stop()
+                raise SystemExit(f"bench: the server did not start\n{self.log_tail()}")
+            time.sleep(0.1)
+
+    def _ready(self, workers: int) -> bool:
+        try:
+            status, body = request(self.port, "GET", "/healthz")
+        except OSError:
+            return False
+        return status == 200 and json.loads(body)["speech"]["alive"] >= workers
+
+    def memory(self) -> tuple[float, float, int]:
+        """RSS in MB of the server process and of its synthesis processes, and their count."""
+        children = descendants(self.process.pid)
+        return rss_mb(self.process.pid), sum(rss_mb(pid) for pid in children), len(children)
+
+    def health(self) -> dict[str, Any]:
+        _, body = request(self.port, "GET", "/healthz")
+        return json.loads(body)  # type: ignore[no-any-return]
+
+    def log_tail(self) -> str:
+        self.log.seek(0)
+        return "\n".join(self.log.read().decode(errors="replace").strip().splitlines()[-8:])
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.cache.cleanup()
+        self.log.close()
+
+
+def request(
+    port: int, method: str, path: str, body: bytes | None = None, conn: Any = None
+) -> tuple[int, bytes]:
+    """One request (on `conn` if given); status and body."""
+    own = conn is None
+    conn = conn or http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+    try:
+        headers = {"Content-Type": "application/json"} if body is not None else {}
+        conn.request(method, path, body=body, headers=headers)
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        if own:
+            conn.close()

@@ -23,9 +23,6 @@ import http.client
 import json
 import os
 import random
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -33,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from bs4 import BeautifulSoup
-from procs import HOST, descendants, free_port, percentile, rss_mb
+from procs import HOST, REQUEST_TIMEOUT, Server, percentile, request
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLES = ROOT / "samples"
@@ -41,12 +38,6 @@ SAMPLES = ROOT / "samples"
 SKIP_SAMPLES = frozenset({"nothing-readable.html"})
 # Where the reading area is on a sample, most specific first (as a site's widget is set up).
 AREAS = ("#content", "[data-reader-area]", "main", "article", "body")
-START_TIMEOUT = 90.0
-REQUEST_TIMEOUT = 120.0
-SERVER_CODE = (
-    "import sys, web; "
-    "web.serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), {'READER_CACHE_DIR': sys.argv[4]})"
-)
 
 
 @dataclass(slots=True)
@@ -74,75 +65,6 @@ class Tally:
         with self.lock:
             latencies, self.latencies = self.latencies, []
             return self.requests, self.errors, latencies
-
-
-class Server:
-    """The app served by waitress in a child process (what `reader serve` runs)."""
-
-    def __init__(self, workers: int) -> None:
-        self.cache = tempfile.TemporaryDirectory(prefix="reader-soak-cache-")
-        self.port = free_port()
-        self.log = tempfile.TemporaryFile()
-        command = [sys.executable, "-c", SERVER_CODE, HOST, str(self.port), str(workers)]
-        self.process = subprocess.Popen(
-            [*command, self.cache.name],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=self.log,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )
-        deadline = time.monotonic() + START_TIMEOUT
-        while not self._ready(workers):
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                self.stop()
-                raise SystemExit(f"soak: the server did not start\n{self.log_tail()}")
-            time.sleep(0.1)
-
-    def _ready(self, workers: int) -> bool:
-        try:
-            status, body = request(self.port, "GET", "/healthz")
-        except OSError:
-            return False
-        return status == 200 and json.loads(body)["speech"]["alive"] >= workers
-
-    def memory(self) -> tuple[float, float, int]:
-        """RSS in MB of the server process and of its synthesis processes, and their count."""
-        children = descendants(self.process.pid)
-        return rss_mb(self.process.pid), sum(rss_mb(pid) for pid in children), len(children)
-
-    def health(self) -> dict[str, Any]:
-        _, body = request(self.port, "GET", "/healthz")
-        return json.loads(body)  # type: ignore[no-any-return]
-
-    def log_tail(self) -> str:
-        self.log.seek(0)
-        return "\n".join(self.log.read().decode(errors="replace").strip().splitlines()[-8:])
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.cache.cleanup()
-        self.log.close()
-
-
-def request(
-    port: int, method: str, path: str, body: bytes | None = None, conn: Any = None
-) -> tuple[int, bytes]:
-    """One request (on `conn` if given); status and body."""
-    own = conn is None
-    conn = conn or http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
-    try:
-        headers = {"Content-Type": "application/json"} if body is not None else {}
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        if own:
-            conn.close()
 
 
 def payloads(count: int) -> list[bytes]:

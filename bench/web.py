@@ -17,27 +17,17 @@ import http.client
 import json
 import os
 import statistics
-import subprocess
-import sys
-import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from bs4 import BeautifulSoup
-from procs import HOST, descendants, free_port, percentile, rss_mb
+from procs import HOST, REQUEST_TIMEOUT, Server, percentile, request
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "ostersund-international-cooperation.html"
 # Seconds to wait for the server and its engines to come up, and for any one response.
-START_TIMEOUT = 60.0
-REQUEST_TIMEOUT = 60.0
-SERVER_CODE = (
-    "import sys, web; "
-    "web.serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), {'READER_CACHE_DIR': sys.argv[4]})"
-)
 
 
 @dataclass(slots=True)
@@ -46,80 +36,6 @@ class Load:
     errors: list[str] = field(default_factory=list)
     clips: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
-
-
-class Server:
-    """`web.serve` in a child process with its own empty cache directory."""
-
-    def __init__(self, workers: int) -> None:
-        self.cache = tempfile.TemporaryDirectory(prefix="reader-bench-cache-")
-        self.port = free_port()
-        command = [
-            sys.executable,
-            "-c",
-            SERVER_CODE,
-            HOST,
-            str(self.port),
-            str(workers),
-            self.cache.name,
-        ]
-        self.log = tempfile.TemporaryFile()
-        self.process = subprocess.Popen(
-            command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=self.log,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
-        )  # fmt: skip
-        deadline = time.monotonic() + START_TIMEOUT
-        while True:  # ready once the engines answer: /api/voices waits for the first one
-            try:
-                status, _ = request(self.port, "GET", "/api/voices")
-                if status == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline or self.process.poll() is not None:
-                self.stop()
-                self.log.seek(0)
-                tail = self.log.read().decode(errors="replace").strip().splitlines()[-5:]
-                raise SystemExit("bench: the server did not start\n" + "\n".join(tail))
-            time.sleep(0.1)
-        self._wait_for_all_workers(workers, deadline)
-
-    def _wait_for_all_workers(self, workers: int, deadline: float) -> None:
-        while time.monotonic() < deadline:
-            _, body = request(self.port, "GET", "/healthz")
-            if json.loads(body)["speech"]["alive"] >= workers:
-                return
-            time.sleep(0.05)
-
-    def rss_mb(self) -> float:
-        """Resident memory of the server and every process it started, in MB."""
-        return sum(rss_mb(pid) for pid in [self.process.pid, *descendants(self.process.pid)])
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
-        self.cache.cleanup()
-        self.log.close()
-
-
-def request(
-    port: int, method: str, path: str, body: bytes | None = None, conn: Any = None
-) -> tuple[int, bytes]:
-    """One request; returns status and body."""
-    own = conn is None
-    conn = conn or http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
-    try:
-        headers = {"Content-Type": "application/json"} if body is not None else {}
-        conn.request(method, path, body=body, headers=headers)
-        response = conn.getresponse()
-        return response.status, response.read()
-    finally:
-        if own:
-            conn.close()
 
 
 def click_to_first_byte(port: int, payload: bytes) -> tuple[float, float]:
@@ -235,7 +151,7 @@ def main() -> None:
     try:
         click_to_first_byte(server.port, payload)
         warm = [click_to_first_byte(server.port, payload) for _ in range(max(1, args.warm))]
-        idle_rss = server.rss_mb()
+        idle_rss = sum(server.memory()[:2])
     finally:
         server.stop()
     _row("click → first audio byte, cold (ms)", [t for t, _ in cold], floor=0.300)
@@ -249,7 +165,7 @@ def main() -> None:
             payload_for(html, n) if args.distinct else payload for n in range(args.listeners)
         ]
         load, wall = run_load(server.port, payloads)
-        rss = server.rss_mb()
+        rss = sum(server.memory()[:2])
     finally:
         server.stop()
     kind = "different pages" if args.distinct else "the same page, cache empty at start"
