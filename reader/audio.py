@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from itertools import groupby
 
 from reader.errors import AudioError
 from reader.model import Block, Clip, Cue, Page, Timeline, Track, Utterance, WordMark
@@ -154,49 +155,34 @@ def _cues(placed: list[_Placed], blocks: dict[int, Block]) -> tuple[Cue, ...]:
 
 
 def _block_cues(group: list[_Placed], block: Block | None) -> list[Cue]:
-    first = group[0].utterance
     text = block.text if block else " ".join(p.utterance.text for p in group)
-    lang = (block.lang if block else "") or first.lang
-    start = min(p.utterance.start for p in group)
-    end = max(p.utterance.end for p in group)
-    out = [
-        Cue(
-            kind="block",
-            block=first.block,
-            sentence=first.sentence,
-            t_start=group[0].t_start,
-            t_end=group[-1].t_end,
-            start=start,
-            end=end,
-            lang=lang,
-            text=text[start:end],
-        )
-    ]
-    i = 0
-    while i < len(group):
-        j = i
-        while j < len(group) and group[j].utterance.sentence == group[i].utterance.sentence:
-            j += 1
-        out.extend(_sentence_cues(group[i:j], text, lang))
-        i = j
+    lang = (block.lang if block else "") or group[0].utterance.lang
+    out = [_span_cue("block", group, text, lang)]
+    for _, parts in groupby(group, key=lambda p: p.utterance.sentence):
+        out.extend(_sentence_cues(list(parts), text, lang))
     return out
 
 
-def _sentence_cues(parts: list[_Placed], text: str, block_lang: str) -> list[Cue]:
+def _span_cue(kind: str, parts: list[_Placed], text: str, lang: str) -> Cue:
+    """One cue over consecutive placed utterances (a block's, or a sentence's parts)."""
     head = parts[0].utterance
     start = min(p.utterance.start for p in parts)
     end = max(p.utterance.end for p in parts)
-    sentence = Cue(
-        kind="sentence",
+    return Cue(
+        kind=kind,
         block=head.block,
         sentence=head.sentence,
         t_start=parts[0].t_start,
         t_end=parts[-1].t_end,
         start=start,
         end=end,
-        lang=head.lang or block_lang,
+        lang=lang,
         text=text[start:end],
     )
+
+
+def _sentence_cues(parts: list[_Placed], text: str, block_lang: str) -> list[Cue]:
+    sentence = _span_cue("sentence", parts, text, parts[0].utterance.lang or block_lang)
     words: list[Cue] = []
     for part in parts:
         for mark in part.clip.words:
