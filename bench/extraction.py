@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reader.errors import NoContentError  # noqa: E402
-from reader.extract import extract_blocks  # noqa: E402
+from reader.extract.blocks import extract_blocks  # noqa: E402
 from reader.model import Document, Page  # noqa: E402
 from reader.options import ReadOptions  # noqa: E402
 
@@ -62,7 +62,7 @@ def word_f1(predicted: str, reference: str) -> tuple[float, float, float]:
 def loader() -> Callable[[bytes], Document]:
     """The project's loader when it exists, else a plain decode of the bytes."""
     try:
-        from reader.load import load
+        from reader.load.source import load
     except ImportError:
         return fallback_load
     options = ReadOptions()
@@ -80,7 +80,7 @@ def fallback_load(raw: bytes) -> Document:
 
 def language_stage() -> Callable[[Page], Page] | None:
     try:
-        from reader.language import assign_languages
+        from reader.language.assign import assign_languages
     except ImportError:
         return None
     options = ReadOptions()

@@ -43,7 +43,7 @@ PROBE = textwrap.dedent(
     from reader.errors import NoContentError, SourceError
     from reader.options import SpeechOptions
     from reader.pipeline import read_page
-    from reader.utterances import to_utterances
+    from reader.text.utterances import to_utterances
     def peak_kb():
         return int(open("/proc/self/status").read().split("VmHWM:")[1].split()[0])
     read_page("<p>Ladda språkmodellerna en gång.</p>", fuzz_html.FUZZ_OPTIONS)

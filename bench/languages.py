@@ -25,8 +25,8 @@ from langdetect.utils.lang_profile import LangProfile
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from reader.language_detect import guess_language  # noqa: E402
-from reader.language_model import profile_name  # noqa: E402
+from reader.language.detect import guess_language  # noqa: E402
+from reader.language.profiles import profile_name  # noqa: E402
 from reader.options import DEFAULT_LANGUAGES  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "langid-dev"

@@ -19,8 +19,9 @@ HOST = "127.0.0.1"
 START_TIMEOUT = 90.0
 REQUEST_TIMEOUT = 120.0
 SERVER_CODE = (
-    "import sys, web; "
-    "web.serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), {'READER_CACHE_DIR': sys.argv[4]})"
+    "import sys, reader_web; "
+    "reader_web.serve(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), "
+    "{'READER_CACHE_DIR': sys.argv[4]})"
 )
 
 

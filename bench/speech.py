@@ -46,7 +46,7 @@ class Timing:
 
 def child(engine_name: str, sample: Path, repeat: int, out: Path) -> dict[str, object]:
     """Measure one engine in this process (a fresh one: the engine is per process)."""
-    from reader.encode import encode_bytes
+    from reader.audio.encode import encode_bytes
     from reader.options import SpeechOptions
     from reader.pipeline import export_page, plan_speech, read_page, render
     from reader.speech import open_engine

@@ -122,8 +122,8 @@ def blocks(
 @click.pass_context
 def speak(ctx: click.Context, source: str, device: str, **flags: Any) -> None:
     """Read a page aloud through the speakers. Keys: space n p N P + - q."""
+    from reader.audio.play import speak_page
     from reader.pipeline import read_page
-    from reader.play import speak_page
 
     config = options_from(ctx, *split_flags(flags))
     page = read_page(source, config.read)
@@ -175,7 +175,7 @@ def export(
     **flags: Any,
 ) -> None:
     """Write a page as an audio file with chapters, and optionally captions."""
-    from reader import export as exporting
+    from reader.audio import export as exporting
     from reader.pipeline import export_page, read_page
 
     exporting.check_format(output)
@@ -242,7 +242,7 @@ def voices(ctx: click.Context, lang: str | None, engine: str | None, as_json: bo
 @click.pass_context
 def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     """Serve the Listen button, its API and the sample page."""
-    from web import serve as run_server
+    from reader_web import serve as run_server
 
     config: Config = ctx.obj
     click.echo(f"reader: serving on http://{host}:{port}/ (Ctrl-C stops)", err=True)

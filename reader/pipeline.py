@@ -33,7 +33,7 @@ def read_page(source: Source, options: ReadOptions | None = None) -> Page:
 def plan_speech(page: Page, engine: Engine, options: SpeechOptions) -> tuple[Utterance, ...]:
     """Turn a page's blocks into utterances, each with the voice that will speak it."""
     from reader.speech import plan_voices
-    from reader.utterances import to_utterances
+    from reader.text import to_utterances
 
     return plan_voices(to_utterances(page, options), page, engine, options)
 
@@ -95,7 +95,7 @@ def export_page(
     progress: Progress | None = None,
 ) -> Track:
     """Speak a page straight into an audio file (encoding overlaps synthesis)."""
-    from reader.export import export_stream
+    from reader.audio.export import export_stream
 
     options = options or SpeechOptions()
     with engine_for(options, engine) as active:

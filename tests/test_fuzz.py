@@ -34,12 +34,12 @@ from fuzz_html import (
 from hypothesis import HealthCheck, Phase, given, settings
 from support import ROOT, Scenario
 
-from reader.charset import decode_html
 from reader.errors import NoContentError, SourceError
+from reader.load.charset import decode_html
 from reader.options import ReadOptions, SpeechOptions
 from reader.pipeline import read_page
 from reader.speech import Engine, open_engine
-from reader.utterances import to_utterances
+from reader.text.utterances import to_utterances
 
 FUZZ = settings(
     max_examples=80,

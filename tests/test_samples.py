@@ -8,7 +8,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup, Tag
 from support import OSTERSUND, ROOT, SAMPLES
 
-from reader.load import load
+from reader.load.source import load
 from reader.options import ReadOptions
 
 SEED = ROOT.parent / "shared" / "seed" / "ostersund-international-cooperation.txt"

@@ -15,8 +15,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
-from web import create_app
-from web.app import service_of, start_server
+from reader_web import create_app
+from reader_web.app import service_of, start_server
 
 ROOT = Path(__file__).resolve().parents[2]
 OSTERSUND = ROOT / "samples" / "ostersund-international-cooperation.html"

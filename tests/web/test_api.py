@@ -23,8 +23,8 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 
 from reader.config import load_config
-from web import create_app
-from web.app import cache_of, service_of
+from reader_web import create_app
+from reader_web.app import cache_of, service_of
 
 AUDIO_URL = re.compile(r"/api/audio/[0-9a-f]{32}\.mp3")
 KINDS = (

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from web.cache import ClipCache
+from reader_web.cache import ClipCache
 
 KEY_A = "a" * 32
 KEY_B = "b" * 32

@@ -14,7 +14,7 @@ from typing import Any
 from flask import Flask
 from mutagen.mp3 import MP3
 
-from web.app import cache_of, service_of, start_server
+from reader_web.app import cache_of, service_of, start_server
 
 LISTENERS = 30
 # Seconds every listener has to get the plan and every clip: a deadlock shows as a timeout.

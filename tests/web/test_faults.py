@@ -26,8 +26,8 @@ from flask.testing import FlaskClient
 from mutagen.mp3 import MP3
 from support import mount
 
-from web.app import LiveServer, cache_of, service_of, start_server
-from web.cache import TEMP_PREFIX, ClipCache, unwrap
+from reader_web.app import LiveServer, cache_of, service_of, start_server
+from reader_web.cache import TEMP_PREFIX, ClipCache, unwrap
 
 ONE_SENTENCE = '<div data-reader-node="0"><p data-reader-node="1">{}</p></div>'
 CLAUSE = "and the office works with influencing the process of decision-making in the EU"

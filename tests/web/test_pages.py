@@ -121,7 +121,7 @@ def test_unknown_pages_are_404_html(client: FlaskClient) -> None:
 def test_every_widget_module_is_served_beside_widget_js(client: FlaskClient) -> None:
     # widget.js imports its sibling modules by relative URL; another site's page fetches them
     # in CORS mode, so each needs the same headers as widget.js.
-    static = Path(__file__).resolve().parents[2] / "web" / "static"
+    static = Path(__file__).resolve().parents[2] / "web" / "reader_web" / "static"
     names = sorted(p.name for p in static.iterdir() if p.suffix in (".js", ".css"))
     assert "widget.js" in names and "widget.css" in names
     for name in names:

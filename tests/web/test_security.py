@@ -24,9 +24,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from support import Scenario
 
-from web import create_app
-from web.app import LiveServer, service_of, start_server
-from web.security import CONTENT_SECURITY_POLICY
+from reader_web import create_app
+from reader_web.app import LiveServer, service_of, start_server
+from reader_web.security import CONTENT_SECURITY_POLICY
 
 ALLOWED = "site.example"
 CANARY = b"CANARY: this file lies outside the cache"

@@ -15,9 +15,9 @@ import pytest
 
 from reader.errors import SpeechError
 from reader.options import SpeechOptions
-from web.cache import ClipCache
-from web.service import EngineInfo, SpeechService
-from web.worker import ClipJob, Part, clip_key
+from reader_web.cache import ClipCache
+from reader_web.service import EngineInfo, SpeechService
+from reader_web.worker import ClipJob, Part, clip_key
 
 OPTIONS = SpeechOptions()
 LONG_TEXT = " ".join(

@@ -13,7 +13,7 @@ from mutagen.id3 import ID3
 from mutagen.mp3 import MP3
 from playwright.sync_api import Browser, BrowserContext, Page, Request
 
-from web.security import CONTENT_SECURITY_POLICY
+from reader_web.security import CONTENT_SECURITY_POLICY
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"

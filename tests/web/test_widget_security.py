@@ -16,9 +16,9 @@ from faultserver import PUBLIC_IP, TestNetwork, fault_server
 from playwright.sync_api import BrowserContext, Page
 from support import Scenario
 
-from web import create_app
-from web.app import service_of, start_server
-from web.security import CONTENT_SECURITY_POLICY
+from reader_web import create_app
+from reader_web.app import service_of, start_server
+from reader_web.security import CONTENT_SECURITY_POLICY
 
 AUDIO_WAIT_MS = 30_000
 AUDIO = "document.querySelector('.js-reader-audio')"

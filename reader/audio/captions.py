@@ -1,0 +1,74 @@
+"""Captions (WebVTT, one cue per sentence with its language) and the JSON timeline."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from reader.audio.chapters import clock
+from reader.audio.encode import write_text
+from reader.errors import AudioError
+from reader.model import Track
+
+# Characters that would end or open markup in a WebVTT cue's text.
+VTT_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+
+
+def write_captions(track: Track, path: Path) -> Path:
+    """Write WebVTT captions: one cue per sentence, its text wrapped in `<lang xx>`."""
+    path = Path(path)
+    _write(path, vtt(track))
+    return path
+
+
+def write_timeline(track: Track, path: Path) -> Path:
+    """Write the cue list as JSON: `{"title", "lang", "url", "duration", "cues": [...]}`."""
+    path = Path(path)
+    _write(path, json.dumps(timeline_dict(track), ensure_ascii=False, indent=1) + "\n")
+    return path
+
+
+def vtt(track: Track) -> str:
+    """The WebVTT text of a track's sentence cues."""
+    lines = ["WEBVTT", "Kind: captions"]
+    if track.lang:
+        lines.append(f"Language: {track.lang}")
+    lines.append("")
+    # A sentence that made no sound has no time to be shown in (WebVTT wants end > start).
+    shown = [c for c in track.timeline.of_kind("sentence") if c.t_end > c.t_start]
+    for number, cue in enumerate(shown, 1):
+        text = _escape(" ".join(cue.text.split()))
+        if cue.lang:
+            text = f"<lang {cue.lang}>{text}</lang>"
+        lines += [str(number), f"{clock(cue.t_start)} --> {clock(cue.t_end)}", text, ""]
+    return "\n".join(lines)
+
+
+def timeline_dict(track: Track) -> dict[str, object]:
+    """The timeline as plain data for JSON, times in seconds rounded to milliseconds."""
+    cues = []
+    for cue in track.timeline.cues:
+        item = cue.to_dict()
+        item["t_start"] = round(cue.t_start, 3)
+        item["t_end"] = round(cue.t_end, 3)
+        cues.append(item)
+    return {
+        "title": track.title,
+        "lang": track.lang,
+        "url": track.page.url if track.page else "",
+        "duration": round(track.duration, 3),
+        "cues": cues,
+    }
+
+
+def _escape(text: str) -> str:
+    return "".join(VTT_ESCAPES.get(c, c) for c in text)
+
+
+def _write(path: Path, text: str) -> None:
+    if not path.parent.is_dir():
+        raise AudioError(f"cannot write {path}: no such directory {path.parent}")
+    try:
+        write_text(path, text)
+    except OSError as exc:
+        raise AudioError(f"cannot write {path}: {exc.strerror or exc}") from exc

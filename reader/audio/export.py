@@ -1,0 +1,230 @@
+"""Export: a track to an audio file (format by extension), also while it is being synthesized,
+or one file per section with a playlist."""
+
+from __future__ import annotations
+
+import re
+import sys
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reader.audio.assemble import Assembler
+from reader.audio.encode import ENCODERS, atomic_path, write_text
+from reader.audio.stream import StreamWriter, open_writer
+from reader.errors import AudioError, NoContentError, ReaderError, UsageError
+from reader.model import Clip, Page, Timeline, Track, Utterance
+from reader.options import SpeechOptions
+
+if TYPE_CHECKING:
+    from reader.audio.chapters import Meta, Section
+
+__all__ = [
+    "FORMATS",
+    "check_format",
+    "export",
+    "export_split",
+    "export_stream",
+    "write_captions",
+    "write_timeline",
+]
+
+# Supported formats, by file extension.
+FORMATS = tuple(ENCODERS)
+# Errors an encoder, a tagger or the file system raise for a file that cannot be written;
+# libsndfile's and LAME's errors are RuntimeErrors, mutagen's are MutagenErrors (added once
+# mutagen is loaded: reader.audio.chapters and reader.audio.captions load it, and are loaded on
+# first use so that their ~30 ms of imports overlap the encoding of a streamed export).
+WRITE_ERRORS: tuple[type[Exception], ...] = (OSError, RuntimeError, ValueError)
+# Longest slug in a split file name: long headings make unwieldy names on phones.
+SLUG_LENGTH = 40
+# A track with no samples: the page had nothing to speak (MP3 and FLAC cannot be empty).
+EMPTY = "nothing to export: no text on the page was spoken"
+
+
+def export(track: Track, path: Path, *, fmt: str | None = None) -> Path:
+    """Write the track as WAV, MP3, OGG Vorbis or FLAC (from the extension) with tags."""
+    path = Path(path)
+    return _write(track, path, check_format(path, fmt), _meta_for(track))
+
+
+def export_stream(
+    page: Page,
+    pairs: Iterable[tuple[Utterance, Clip]],
+    options: SpeechOptions,
+    path: Path,
+    *,
+    fmt: str | None = None,
+) -> Track:
+    """Assemble and write at once: each clip is encoded (in a child process, on another core)
+    as soon as it arrives, while the next ones are synthesized. Returns the track."""
+    path = Path(path)
+    fmt = check_format(path, fmt)
+    assembler = Assembler(page, options)
+
+    def write() -> None:
+        with atomic_path(path) as temp:
+            writer: StreamWriter | None = None
+            try:
+                for utterance, clip in pairs:
+                    pcm = assembler.add(utterance, clip)
+                    if writer is None:
+                        writer = open_writer(fmt, temp, assembler.sample_rate)
+                    writer.write(pcm)
+                if writer is None:
+                    raise NoContentError(EMPTY)
+                meta = _meta_for(assembler.track())  # while the encoder finishes
+                writer.close()
+            except BaseException:
+                if writer is not None:
+                    writer.abort()
+                raise
+            _tag(temp, fmt, meta)
+
+    _guarded(path, write)
+    return assembler.track()
+
+
+def export_split(track: Track, directory: Path, fmt: str = "mp3") -> list[Path]:
+    """One file per section (`01-<slug>.<fmt>`) and an M3U playlist; returns them, list last."""
+    directory = Path(directory)
+    fmt = check_format(directory / f"x.{fmt.lstrip('.')}")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise AudioError(f"cannot create {directory}: {exc.strerror or exc}") from exc
+    from reader.audio.chapters import sections
+
+    parts = sections(track)
+    written: list[Path] = []
+    playlist = ["#EXTM3U", "#EXTENC: UTF-8", f"#PLAYLIST:{track.title}"]
+    for number, section in enumerate(parts, 1):
+        name = f"{number:02d}-{slug(section.title) or 'section'}.{fmt}"
+        piece = _cut(track, section)
+        meta = _meta_for(piece, number=f"{number}/{len(parts)}", album=track.title)
+        written.append(_write(piece, directory / name, fmt, meta))
+        playlist += [f"#EXTINF:{round(piece.duration)},{_one_line(section.title)}", name]
+    list_path = directory / f"{slug(track.title) or 'playlist'}.m3u"
+    _guarded(list_path, lambda: write_text(list_path, "\n".join(playlist) + "\n"))
+    return [*written, list_path]
+
+
+def slug(text: str) -> str:
+    """ASCII file-name stem: "Sundsvall, Östersund och Trondheim" → "sundsvall-ostersund-och-…"."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    out = ""
+    for word in words:
+        candidate = f"{out}-{word}" if out else word
+        if len(candidate) > SLUG_LENGTH:
+            break
+        out = candidate
+    return out or "-".join(words)[:SLUG_LENGTH]
+
+
+def check_format(path: Path, fmt: str | None = None) -> str:
+    """The format a path asks for ("mp3"), or a UsageError naming the supported ones."""
+    name = (fmt or path.suffix).lower().lstrip(".")
+    if name not in ENCODERS:
+        supported = ", ".join(f".{f}" for f in FORMATS)
+        shown = f"'.{name}'" if name else "no extension"
+        raise UsageError(f"cannot export to {shown}: supported formats are {supported}")
+    return name
+
+
+def _write(track: Track, path: Path, fmt: str, meta: Meta) -> Path:
+    if not track.pcm:
+        raise NoContentError(EMPTY)
+
+    def write() -> None:
+        with atomic_path(path) as temp:
+            ENCODERS[fmt](track.pcm, track.sample_rate, temp)
+            _tag(temp, fmt, meta)
+
+    _guarded(path, write)
+    return path
+
+
+def tag_mp3(path: Path, meta: Meta) -> None:
+    """ID3 title, language and a chapter per heading (see reader.audio.chapters)."""
+    from reader.audio import chapters
+
+    chapters.tag_mp3(path, meta)
+
+
+def tag_vorbis(path: Path, meta: Meta) -> None:
+    """Vorbis comments with chapters, for OGG and FLAC (see reader.audio.chapters)."""
+    from reader.audio import chapters
+
+    chapters.tag_vorbis(path, meta)
+
+
+def write_captions(track: Track, path: Path) -> Path:
+    """WebVTT captions, one cue per sentence with its language (see reader.audio.captions)."""
+    from reader.audio import captions
+
+    return captions.write_captions(track, path)
+
+
+def write_timeline(track: Track, path: Path) -> Path:
+    """The cue list as JSON (see reader.audio.captions)."""
+    from reader.audio import captions
+
+    return captions.write_timeline(track, path)
+
+
+def _meta_for(track: Track, **extra: str) -> Meta:
+    from reader.audio.chapters import meta_for
+
+    return meta_for(track, **extra)
+
+
+def _write_errors() -> tuple[type[Exception], ...]:
+    mutagen = sys.modules.get("mutagen")
+    return (*WRITE_ERRORS, mutagen.MutagenError) if mutagen else WRITE_ERRORS
+
+
+def _tag(path: Path, fmt: str, meta: Meta) -> None:
+    if fmt == "mp3":
+        tag_mp3(path, meta)
+    elif fmt in ("ogg", "flac"):
+        tag_vorbis(path, meta)
+
+
+def _guarded(path: Path, action: Callable[[], None]) -> None:
+    """Run a write; turn what the file system or an encoder raises into one AudioError line."""
+    if not path.parent.is_dir():
+        raise AudioError(f"cannot write {path}: no such directory {path.parent}")
+    try:
+        action()
+    except ReaderError:
+        raise
+    except _write_errors() as exc:
+        reason = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+        raise AudioError(f"cannot write {path}: {reason}") from exc
+
+
+def _cut(track: Track, section: Section) -> Track:
+    """The part of a track in one section, with its cues moved to the part's clock."""
+    rate = track.sample_rate
+    first, last = int(round(section.t_start * rate)), int(round(section.t_end * rate))
+    offset = first / rate
+    cues = tuple(
+        replace(cue, t_start=cue.t_start - offset, t_end=cue.t_end - offset)
+        for cue in track.timeline.cues
+        if section.t_start <= cue.t_start < section.t_end
+    )
+    return Track(
+        pcm=track.pcm[first * 2 : last * 2],
+        sample_rate=rate,
+        timeline=Timeline(cues=cues, duration=(last - first) / rate),
+        title=section.title,
+        lang=track.lang,
+        page=track.page,
+    )
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,258 @@
+"""Speaking a page through the sound device while synthesis runs ahead in the background."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Callable, Generator, Iterator
+from contextlib import contextmanager
+
+from reader.audio.pauses import pause_between
+from reader.errors import AudioError, SpeechError
+from reader.model import Clip, Page, Utterance
+from reader.options import RATE_MAX, RATE_MIN, SpeechOptions
+from reader.pipeline import plan_speech
+from reader.speech import open_engine
+
+RATE_STEP = 25  # words per minute per + or - key
+LOOKAHEAD = 4  # sentences synthesized ahead of the one playing
+BACKENDS = {"null": "NULL", "pulseaudio": "PULSEAUDIO", "alsa": "ALSA", "jack": "JACK"}
+
+
+class ClipFeed:
+    """Synthesizes utterances ahead of playback on the one thread that owns the engine."""
+
+    def __init__(self, page: Page, options: SpeechOptions) -> None:
+        self.page, self.options = page, options
+        self.utterances: tuple[Utterance, ...] = ()
+        self.clips: dict[tuple[int, int], Clip] = {}
+        self.want = 0
+        self.rate = options.rate
+        self.error: Exception | None = None
+        self.closed = False
+        self.ready = threading.Condition()
+        self.thread = threading.Thread(target=self.run, name="reader-synthesis", daemon=True)
+        self.thread.start()
+        with self.ready:
+            self.ready.wait_for(lambda: self.utterances or self.error or self.closed)
+        if self.error:
+            raise self.error
+
+    def run(self) -> None:
+        try:
+            engine = open_engine(self.options)
+            try:
+                plan = plan_speech(self.page, engine, self.options)
+                with self.ready:
+                    self.utterances = plan
+                    self.ready.notify_all()
+                self.synthesize_ahead(engine)
+            finally:
+                engine.close()
+        except Exception as exc:  # noqa: BLE001 - handed to the reading thread
+            with self.ready:
+                self.error = exc if isinstance(exc, SpeechError) else SpeechError(str(exc))
+                self.ready.notify_all()
+
+    def synthesize_ahead(self, engine: object) -> None:
+        while True:
+            with self.ready:
+                self.ready.wait_for(lambda: self.closed or self.next_missing() is not None)
+                if self.closed:
+                    return
+                index, rate = self.next_missing()  # type: ignore[misc]
+            utterance = self.utterances[index]
+            clip = engine.synthesize(utterance.text, utterance.voice, rate, self.options.volume)  # type: ignore[attr-defined]
+            with self.ready:
+                self.clips[(index, rate)] = clip
+                self.ready.notify_all()
+
+    def next_missing(self) -> tuple[int, int] | None:
+        end = min(len(self.utterances), self.want + LOOKAHEAD + 1)
+        for index in range(self.want, end):
+            if (index, self.rate) not in self.clips:
+                return index, self.rate
+        return None
+
+    def clip(self, index: int) -> Clip | None:
+        """The clip for utterance `index` at the current rate, if it is ready (never blocks)."""
+        with self.ready:
+            if self.error:
+                raise self.error
+            if index != self.want:
+                self.want = index
+                self.ready.notify_all()
+            return self.clips.get((index, self.rate))
+
+    def set_rate(self, rate: int) -> None:
+        with self.ready:
+            self.rate = rate
+            self.ready.notify_all()
+
+    def close(self) -> None:
+        with self.ready:
+            self.closed = True
+            self.ready.notify_all()
+        self.thread.join(timeout=5)
+
+
+class Player:
+    """What is playing and where: pulls clips from the feed, pads pauses, obeys the keys."""
+
+    def __init__(self, page: Page, feed: ClipFeed, show: Callable[[str], None]) -> None:
+        self.page, self.feed, self.show = page, feed, show
+        self.utterances = feed.utterances
+        self.index = 0
+        self.offset = 0  # bytes already played of the current clip
+        self.gap = 0  # bytes of silence still due before the current clip
+        self.paused = False
+        self.done = threading.Event()
+        self.shown_block = -1
+        self.delivered: list[tuple[int, int]] = []  # (utterance index, bytes) for checks
+        self.error: Exception | None = None
+        self.lock = threading.Lock()
+
+    def frames(self, sample_rate: int) -> Generator[bytes, int, None]:
+        """The generator a playback device pulls: `send(nframes)` gives that much mono PCM."""
+        nframes = yield b""
+        while not self.done.is_set():
+            with self.lock:
+                try:
+                    chunk = self.next_chunk(nframes * 2)
+                except Exception as exc:  # noqa: BLE001 - raised again on the reading thread
+                    self.error, chunk = exc, b""
+                    self.done.set()
+            nframes = yield chunk + bytes(nframes * 2 - len(chunk))
+
+    def next_chunk(self, size: int) -> bytes:
+        if self.paused or self.index >= len(self.utterances):
+            if self.index >= len(self.utterances):
+                self.done.set()
+            return b""
+        if self.gap:
+            take = min(self.gap, size)
+            self.gap -= take
+            return bytes(take)
+        clip = self.feed.clip(self.index)
+        if clip is None:
+            return b""  # synthesis is behind: a moment of silence, never a stall
+        self.announce()
+        chunk = clip.pcm[self.offset : self.offset + size]
+        self.offset += len(chunk)
+        self.delivered.append((self.index, len(chunk)))
+        if self.offset >= len(clip.pcm):
+            self.move(self.index + 1, clip.sample_rate)
+        return chunk
+
+    def announce(self) -> None:
+        block = self.utterances[self.index].block
+        if block != self.shown_block and self.offset == 0:
+            self.shown_block = block
+            shown = self.page.blocks[block]
+            self.show(f"[{shown.lang}] {shown.text}")
+
+    def move(self, index: int, sample_rate: int = 22050) -> None:
+        previous = self.utterances[self.index] if self.index < len(self.utterances) else None
+        self.index, self.offset = max(0, index), 0
+        following = self.utterances[self.index] if self.index < len(self.utterances) else None
+        seconds = pause_between(self.page, previous, following, self.feed.rate)
+        self.gap = int(seconds * sample_rate) * 2
+
+    def seek(self, step: int, by_block: bool = False) -> None:
+        """Move by sentences, or by blocks (to the first sentence of that block)."""
+        with self.lock:
+            if not by_block:
+                target = self.index + step
+            else:
+                current = self.utterances[min(self.index, len(self.utterances) - 1)].block
+                blocks = sorted({u.block for u in self.utterances})
+                pos = blocks.index(current) + step
+                block = blocks[max(0, min(pos, len(blocks) - 1))]
+                target = next(i for i, u in enumerate(self.utterances) if u.block == block)
+            if by_block or step < 0:
+                self.shown_block = -1
+            self.index, self.offset, self.gap = max(0, min(target, len(self.utterances))), 0, 0
+
+    def change_rate(self, step: int) -> int:
+        rate = max(RATE_MIN, min(RATE_MAX, self.feed.rate + step * RATE_STEP))
+        self.feed.set_rate(rate)
+        return rate
+
+    def handle(self, key: str) -> None:
+        """Act on one key press."""
+        actions: dict[str, Callable[[], object]] = {
+            " ": lambda: setattr(self, "paused", not self.paused),
+            "n": lambda: self.seek(1),
+            "p": lambda: self.seek(-1),
+            "N": lambda: self.seek(1, by_block=True),
+            "P": lambda: self.seek(-1, by_block=True),
+            "+": lambda: self.show(f"speed {self.change_rate(1)} words per minute"),
+            "-": lambda: self.show(f"speed {self.change_rate(-1)} words per minute"),
+            "q": self.done.set,
+        }
+        if key in actions:
+            actions[key]()
+
+
+@contextmanager
+def quiet_stderr() -> Iterator[None]:
+    """Hide what the C audio libraries print while probing devices (ALSA is chatty)."""
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+def open_device(backend: str, sample_rate: int) -> object:
+    """Open the sound device, or say in one line that there is none."""
+    import miniaudio
+
+    backends = [miniaudio.Backend[BACKENDS[backend]]] if backend in BACKENDS else None
+    try:
+        with quiet_stderr():
+            return miniaudio.PlaybackDevice(
+                nchannels=1, sample_rate=sample_rate, backends=backends, app_name="reader"
+            )
+    except miniaudio.MiniaudioError as exc:
+        raise AudioError(
+            "no sound device found; to listen later, write a file: reader export SOURCE -o page.mp3"
+        ) from exc
+
+
+def speak_page(
+    page: Page,
+    options: SpeechOptions,
+    *,
+    backend: str = "default",
+    interactive: bool = False,
+    show: Callable[[str], None] = print,
+) -> Player:
+    """Read a page aloud; returns the player (what was delivered) when reading ends."""
+    device = open_device(backend, 22050)
+    feed = ClipFeed(page, options)
+    player = Player(page, feed, show)
+    try:
+        if interactive:
+            show("keys: space pause, n/p sentence, N/P block, +/- speed, q quit")
+        generator = player.frames(22050)
+        next(generator)
+        device.start(generator)  # type: ignore[attr-defined]
+        if interactive:
+            from reader.terminal import keypresses
+
+            with keypresses() as read_key:
+                while not player.done.is_set():
+                    player.handle(read_key(0.1))
+        else:
+            player.done.wait()
+    finally:
+        device.close()  # type: ignore[attr-defined]
+        feed.close()
+    if player.error:
+        raise player.error
+    return player

@@ -1,0 +1,140 @@
+"""Content scoring: where the text of a page is when the author did not say.
+
+The measures of `reader.extract.measure` (text, text in links, links, commas) tell page
+furniture (menus, share bars, footers, link lists) from content; the content is then the
+deepest container that holds most of the prose left, so that text spread over many
+sections (landing pages) is kept whole and a sidebar or a footer beside an article is not.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+
+from lxml import etree
+
+# Class/id words of containers that hold the text, and of those that never do. They are
+# matched as whole words of a class or id (split on -, _ and spaces), so "ad" does not
+# match "header" and "post" does not match "poster".
+POSITIVE_HINTS = frozenset(
+    {"article", "content", "main", "post", "entry", "text", "body", "story", "blog", "prose",
+     "richtext", "hentry", "maincontent", "bodytext", "articlebody", "postbody"}
+)  # fmt: skip
+# Page furniture: a container named so is dropped from the content (unless it holds a long
+# text with few links: some sites wrap the whole page in a "comments" or "nav" container).
+REMOVE_HINTS = frozenset(
+    {"nav", "navbar", "navigation", "menu", "footer", "breadcrumb", "breadcrumbs", "crumbs",
+     "sidebar", "share", "sharing", "social", "comment", "comments", "related", "promo",
+     "pagination", "pager", "skiplink", "toolbar", "rss", "disqus", "recommended",
+     "newsletter", "subscribe"}
+)  # fmt: skip
+# Overlays and adverts: never the content, however long (a privacy policy in a modal).
+OVERLAY_HINTS = frozenset(
+    {"cookie", "cookies", "consent", "gdpr", "modal", "popup", "login", "signup", "ad", "ads",
+     "advert", "advertisement", "sponsor", "sponsored", "outbrain", "taboola"}
+)  # fmt: skip
+WORD_SEPARATORS = str.maketrans("-_", "  ")
+CACHED_CLASSES = 200
+
+# Roles and tags that are navigation or page furniture wherever they appear; the overlay
+# ones whatever their size.
+BOILERPLATE_ROLES = frozenset(
+    {"navigation", "search", "banner", "complementary", "menu", "menubar", "toolbar",
+     "tablist", "alert"}
+)  # fmt: skip
+BOILERPLATE_TAGS = frozenset({"nav", "aside", "form", "menu"})
+OVERLAY_ROLES = frozenset({"dialog", "alertdialog", "contentinfo"})
+OVERLAY_TAGS = frozenset({"footer"})
+# How furniture is named: NAMED is dropped unless it holds long prose, OVERLAY always.
+NAMED, OVERLAY, POSITIVE = 1, 2, 4
+HINT_FLAGS = (
+    dict.fromkeys(REMOVE_HINTS, NAMED)
+    | dict.fromkeys(OVERLAY_HINTS, OVERLAY)
+    | dict.fromkeys(POSITIVE_HINTS, POSITIVE)
+)
+HINT_WORDS = frozenset(HINT_FLAGS)
+# Containers that are navigation when most of their text is links (menus, tag clouds,
+# "related" lists); prose with a few links stays.
+LINK_LIST_TAGS = frozenset({"ul", "ol", "div", "section", "table", "header", "dl", "p", "span"})
+LINK_LIST_DENSITY = 0.6
+MENU_LINK_LENGTH = 25  # characters per link, on average, in a menu
+# Containers the search for the content descends through; it stops above leaf blocks.
+CONTAINER_TAGS = frozenset(
+    {"body", "div", "main", "article", "section", "form", "td", "center", "span", "font",
+     "table", "tbody", "tr", "figure", "header"}
+)  # fmt: skip
+# The content is the deepest container holding this share of the page's prose.
+CONTENT_SHARE = 0.7
+# A container named like furniture is kept when it holds a long text with few links:
+# some sites wrap the whole page in a "comments" or "nav" container, ASP.NET in a form.
+BIG_TEXT = 1500
+
+
+def furniture_name(classes: str | None, ident: str | None, role: str, modal: bool) -> int:
+    """How an element's class, id and role name it: OVERLAY, NAMED or 0 (not furniture)."""
+    if modal or role in OVERLAY_ROLES:
+        return OVERLAY
+    flags = 0
+    if classes:  # cached, as pages repeat class lists; a long one is read once and let go
+        flags = _hint_flags(classes) if len(classes) <= CACHED_CLASSES else _words_flags(classes)
+    if ident:
+        flags |= _words_flags(ident)
+    if flags & POSITIVE:
+        return 0  # "newsletter-post", "post-and-ads-container" hold the text
+    if flags & OVERLAY:
+        return OVERLAY
+    return NAMED if flags & NAMED or role in BOILERPLATE_ROLES else 0
+
+
+@lru_cache(maxsize=8192)
+def _hint_flags(classes: str) -> int:
+    return _words_flags(classes)  # cached: pages repeat class attributes
+
+
+def _words_flags(value: str) -> int:
+    flags = 0
+    for word in HINT_WORDS.intersection(value.lower().translate(WORD_SEPARATORS).split()):
+        flags |= HINT_FLAGS[word]
+    return flags
+
+
+def is_furniture(
+    el: etree._Element, tag: str, named: int, size: int, links: int, anchors: int, commas: int
+) -> bool:
+    """Whether an element holding `size` characters is navigation, a footer or a link list."""
+    if named == OVERLAY or tag in OVERLAY_TAGS:
+        return True
+    if named or tag in BOILERPLATE_TAGS:
+        return not (size > BIG_TEXT and links < 0.3 * size)
+    if tag == "header" and next(el.iter("h1"), None) is None:
+        return True  # a site header; an article's header holds its h1
+    if links <= LINK_LIST_DENSITY * size or tag not in LINK_LIST_TAGS:
+        return False
+    # Menus link short labels; listings link titles and product names, which are content.
+    return commas < 3 and links < MENU_LINK_LENGTH * max(anchors, 1)
+
+
+def _words(value: str) -> frozenset[str]:
+    return frozenset(value.lower().translate(WORD_SEPARATORS).split())
+
+
+def hint_words(el: etree._Element) -> frozenset[str]:
+    """The words of an element's class and id, lowercased."""
+    return _words(f"{el.get('class', '')} {el.get('id', '')}")
+
+
+def content_elements(
+    container: etree._Element,
+    weigh: Callable[[etree._Element], int],
+    share: float = CONTENT_SHARE,
+) -> list[etree._Element]:
+    """The deepest container under `container` holding most of its weight of text."""
+    node = container
+    while True:
+        total = weigh(node)
+        best = max(node, key=weigh, default=None)
+        if best is None or best.tag not in CONTAINER_TAGS:
+            return [node]
+        if not total or weigh(best) < share * total:
+            return [node]
+        node = best

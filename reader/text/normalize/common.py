@@ -1,0 +1,193 @@
+"""Rules every language shares, parametrised by the language's words and tables."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from functools import partial
+
+from reader.text.spoken import Language, Piece, Replacement, Rule, grouped, spell_digits
+
+# Characters eSpeak reads aloud or stumbles on: the acute accent used as an apostrophe
+# ("Municipality´s") would be named "acute"; quotes and soft hyphens only get in the way.
+CLEANUP: tuple[Rule, ...] = (
+    (re.compile(r"[´’‘`ʼ′]"), lambda m: "'"),
+    (re.compile(r"[\"“”„«»‹›]|[\u00ad\u200b-\u200d\u2060\ufeff]"), lambda m: ""),
+    (re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\n\r]"), lambda m: " "),
+    (re.compile(r"\s*[•·|▪►→]\s*"), lambda m: ", "),
+)
+# A dash between words is a pause; between numbers it is a range (left to the language rules).
+DASH = re.compile(r"\s*[—–―]\s*|\s+-\s+")
+# Words said as words, not spelled, whatever the language; each language adds its own.
+COMMON_ACRONYM_WORDS = {
+    "UNESCO": "Unesco", "NATO": "Nato", "UNICEF": "Unicef", "NASA": "Nasa", "FIFA": "Fifa",
+    "UEFA": "Uefa", "AIDS": "Aids", "OPEC": "Opec", "ASEAN": "Asean", "COVID": "Covid",
+    "EFTA": "Efta", "FRONTEX": "Frontex", "INTERPOL": "Interpol", "ERASMUS": "Erasmus",
+    "INTERREG": "Interreg", "SARS": "Sars", "JPEG": "Jpeg", "IKEA": "Ikea", "ISO": "Iso",
+}  # fmt: skip
+# Acronyms that look like words but are spelled all the same.
+COMMON_SPELLED = frozenset({"OECD", "IAEA", "ECDC", "EEA", "AIIB"})
+ACRONYM = re.compile(r"(?<![\w'])([A-ZÅÄÖÆØÜÉ]{2,})(:s|'s)?(?!\w)")
+# Roman numerals (Gustav III, World War II) are not acronyms.
+ROMAN = re.compile(r"(?=[IVX]{2,}$)X{0,3}(?:IX|IV|V?I{0,3})")
+# Longer all-caps words are ordinary words in capitals (KOMMUNFULLMÄKTIGE), not acronyms.
+MAX_ACRONYM = 6
+# Four letters or more with vowels between short consonant clusters can be said as a word
+# (NATO, SIDA, COLOR); SMHI, RFSU, GDPR cannot and are spelled. eSpeak's Swedish voice tries to
+# pronounce them all ("smhi"), so spelling is ours to decide.
+_V, _C = "[AEIOUYÅÄÖÆØÜÉ]", "[^AEIOUYÅÄÖÆØÜÉ]"
+PRONOUNCEABLE = re.compile(rf"{_C}{{0,2}}(?:{_V}{{1,2}}{_C}{{0,2}})*{_V}{{1,2}}{_C}{{0,2}}S?")
+EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_END = r"(?=[.,;:!?)\]]*(?:\s|$))"
+URL = re.compile(
+    rf"(?<![\w@./-])(?:https?://|www\.)\S+?{_END}"
+    rf"|(?<![\w@./-])[\w-]+(?:\.[\w-]+)*\.(?:se|nu|com|org|net|eu|no|fi|de|dk|uk|io|info|gov|edu)"
+    rf"(?:/\S*?)?{_END}",
+    re.IGNORECASE,
+)
+# How the parts of an address are said (keys into Language.words).
+ADDRESS_SYMBOLS = {".": "dot", "@": "at", "/": "slash", "-": "dash", "_": "underscore"}
+
+
+def _dash(m: re.Match[str]) -> Replacement:
+    text = m.string
+    before = text[m.start() - 1] if m.start() else ""
+    after = text[m.end()] if m.end() < len(text) else ""
+    return None if before.isdigit() and after.isdigit() else ", "
+
+
+def _address(words: dict[str, str], m: re.Match[str]) -> Replacement:
+    text = re.sub(r"^https?://", lambda s: " " * len(s[0]), m[0]).rstrip("/")
+    readings: list[tuple[str, int, int]] = []
+    for token in re.finditer(r"[^\W_]+|\S", text):
+        part = token[0]
+        if part.isalnum():
+            said = " ".join(part) if part.lower() == "www" else part
+        else:
+            said = words.get(ADDRESS_SYMBOLS.get(part, ""), "")
+        if said:
+            readings.append((said, token.start(), token.end()))
+    pieces: list[Piece] = []
+    for said, start, end in readings:
+        if pieces:
+            pieces.append((" ", pieces[-1][2], start))
+        pieces.append((said, start, end))
+    return pieces
+
+
+def _in_capitals(m: re.Match[str]) -> bool:
+    """True for a word in a stretch written in capitals ("ÖSTERSUNDS KOMMUN")."""
+    text = m.string
+    before = re.search(r"([^\W\d_]+)\s+$", text[: m.start()])
+    after = re.match(r"\s+([^\W\d_]+)", text[m.end() :])
+    neighbours = [w[1] for w in (before, after) if w and w[1].isupper() and len(w[1]) >= 4]
+    capitals = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > 1 and w.isupper()]
+    return bool(neighbours) or (len(capitals) >= 2 and not any(c.islower() for c in text))
+
+
+def _acronym(language: Language, m: re.Match[str]) -> Replacement:
+    word, genitive = m[1], m[2] or ""
+    known = language.acronym_words.get(word) or COMMON_ACRONYM_WORDS.get(word)
+    if known is None:
+        if ROMAN.match(word) or len(word) > MAX_ACRONYM or _in_capitals(m):
+            return None
+        if len(word) >= 4 and word not in COMMON_SPELLED and PRONOUNCEABLE.fullmatch(word):
+            known = word.capitalize()
+        else:
+            known = " ".join(word)
+    return known + language.acronym_genitive.get(genitive, genitive)
+
+
+def _abbreviation(language: Language, m: re.Match[str]) -> Replacement:
+    written = m[0]
+    said = language.abbreviations.get(written) or language.abbreviations.get(written.lower())
+    if said is None:
+        return None
+    return said[0].upper() + said[1:] if written[0].isupper() and said[0].islower() else said
+
+
+def abbreviation_pattern(language: Language) -> re.Pattern[str]:
+    """One pattern for all of a language's abbreviations, longest first, whole tokens only."""
+    keys = sorted(language.abbreviations, key=len, reverse=True)
+    alternatives = [re.escape(k) if k != k.lower() else f"(?i:{re.escape(k)})" for k in keys]
+    return re.compile(rf"(?<![\w.])(?:{'|'.join(alternatives) or '(?!)'})(?!\w)")
+
+
+def web_rules(language: Language) -> tuple[Rule, ...]:
+    """E-mail addresses and URLs, said part by part ("kommun snabel-a ostersund punkt se")."""
+    if "dot" not in language.words:
+        return ()
+    read = partial(_address, dict(language.words))
+    return ((EMAIL, read), (URL, read))
+
+
+def text_rules(language: Language) -> tuple[Rule, ...]:
+    """Dashes, acronyms and abbreviations, after the number rules have run."""
+    return (
+        (DASH, _dash),
+        (ACRONYM, partial(_acronym, language)),
+        (abbreviation_pattern(language), partial(_abbreviation, language)),
+    )
+
+
+def symbol_rules(language: Language) -> tuple[Rule, ...]:
+    """Symbols said as words: "&", "/" between words, degrees, paragraph signs."""
+    w = language.words
+    if not w:
+        return ()
+    return (
+        (re.compile(r"\s*&\s*"), lambda m: f" {w['and']} "),
+        (re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])"), lambda m: f" {w['or']} "),
+        (re.compile(r"\s?°\s?C\b"), lambda m: f" {w['degrees']} {w['celsius']}"),
+        (re.compile(r"\s?°"), lambda m: f" {w['degrees']}"),
+        (re.compile(r"§\s?"), lambda m: f"{w['section']} "),
+    )
+
+
+def phone_rules(
+    digits: Sequence[str],
+    pair: Callable[[str], str],
+    country: Callable[[int], str],
+    plus: str,
+    group_sep: str = " ",
+) -> tuple[Rule, Rule]:
+    """Phone numbers read in groups: area code digit by digit, then pairs ("063-14 30 00")."""
+
+    def read(international: bool, m: re.Match[str]) -> Replacement:
+        groups = [g for g in re.finditer(r"\d+", m[0]) if m[0][g.start() - 1 : g.end()] != "(0"]
+        count = sum(len(g[0]) for g in groups)
+        if not (8 <= count <= 13 if international else 7 <= count <= 10):
+            return None
+        pieces: list[Piece] = [(plus + " ", 0, 1)] if international else []
+        area = 1 if international else 0
+        for i, g in enumerate(groups):
+            if i:
+                sep = ", " if i <= area + 1 else group_sep
+                pieces.append((sep, groups[i - 1].end(), g.start()))
+            if international and i == 0 and len(g[0]) <= 2:
+                said = country(int(g[0]))
+            elif i > area and len(g[0]) == 2:
+                said = pair(g[0])
+            else:
+                said = spell_digits(g[0], digits)
+            pieces.append((said, g.start(), g.end()))
+        return pieces
+
+    domestic = re.compile(r"(?<![\w+])0\d{1,3}[-\s/]\d{2,3}(?:[\s-]\d{2,3}){1,3}(?!\d)")
+    international = re.compile(
+        r"(?<![\w+])\+\d{1,3}[\s-]?(?:\(0\)\s?)?\d{1,3}(?:[\s-]\d{2,4}){1,4}(?!\d)"
+    )
+    return (international, partial(read, True)), (domestic, partial(read, False))
+
+
+def range_rule(word: str) -> Rule:
+    """A range of numbers, "8–16", said with the language's "to"."""
+    pattern = re.compile(r"(?<![\w.,:/–-])(\d+)\s?[–-]\s?(\d+)(?!\d|[.,:–-]\d)")
+
+    def read(m: re.Match[str]) -> Replacement:
+        # "15650-5" is an account number, not a range: ranges go up.
+        if int(m[2]) <= int(m[1]):
+            return None
+        return grouped(m, [(1, m[1]), (2, m[2])], f" {word} ")
+
+    return pattern, read

@@ -1,0 +1,138 @@
+"""The machinery of speech normalisation: spoken text that remembers where it came from.
+
+Every rewrite keeps `char_map`, so a word eSpeak speaks can be traced back to the characters a
+reader sees. The per-language modules (`reader/text/normalize/sv.py`, `en.py`, ...) hold only tables
+and rules built from these pieces.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+# A piece of a replacement: spoken text and the span it stands for, relative to the match.
+Piece = tuple[str, int, int]
+# A rule's answer: a plain string for the whole match, pieces, or None to keep the match.
+Replacement = str | Sequence[Piece] | None
+Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], Replacement]]
+
+
+@dataclass(frozen=True, slots=True)
+class Spoken:
+    """Text to speak and, for each character (plus the end), its offset in the shown text."""
+
+    text: str
+    char_map: tuple[int, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Language:
+    """What normalisation and sentence splitting need to know about one language."""
+
+    code: str
+    # Written abbreviation -> spoken words; keys ending in "." never end a sentence ...
+    abbreviations: Mapping[str, str] = field(default_factory=dict)
+    # ... except these, which may (followed by a capital letter).
+    final_abbreviations: frozenset[str] = frozenset()
+    # Further tokens with a dot that never end a sentence (titles, month abbreviations).
+    protected: frozenset[str] = frozenset()
+    # Month names: "1. maj" is a date, not the end of a sentence.
+    months: tuple[str, ...] = ()
+    # Words that stand for symbols: dot, at, and, or, to, degrees, plus, ...
+    words: Mapping[str, str] = field(default_factory=dict)
+    # ALL-CAPS words read as words (spoken form), beyond the common table.
+    acronym_words: Mapping[str, str] = field(default_factory=dict)
+    # Genitive endings after an acronym ("EU:s", "EU's") and how to attach them.
+    acronym_genitive: Mapping[str, str] = field(default_factory=dict)
+    # Number, date, time and currency rules, applied in order.
+    rules: tuple[Rule, ...] = ()
+    # German writes "2. Weltkrieg": a number with a dot before a capital is an ordinal.
+    ordinal_before_capital: bool = False
+
+
+def identity(text: str, offset: int = 0) -> Spoken:
+    """Spoken text equal to the shown text starting at `offset`."""
+    return Spoken(text, tuple(range(offset, offset + len(text) + 1)))
+
+
+def rewrite(spoken: Spoken, pattern: re.Pattern[str], repl: Callable[..., Replacement]) -> Spoken:
+    """Replace every match of `pattern`, carrying the character map through."""
+    edits = [
+        (match.start(), match.end(), result)
+        for match in pattern.finditer(spoken.text)
+        if (result := repl(match)) is not None
+    ]
+    return splice(spoken, edits) if edits else spoken
+
+
+def splice(spoken: Spoken, edits: Iterable[tuple[int, int, str | Sequence[Piece]]]) -> Spoken:
+    """Replace stretches [start, end) of the spoken text, in order and not overlapping.
+
+    A replacement's characters map onto the shown text the stretch stood for, spread evenly,
+    so "till exempel" maps back onto "t.ex." and "fjorton" onto "14".
+    """
+    text, old = spoken.text, spoken.char_map
+    out: list[str] = []
+    cmap: list[int] = []
+    pos = 0
+    for start, end, result in edits:
+        out.append(text[pos:start])
+        cmap.extend(old[pos:start])
+        pieces = [(result, 0, end - start)] if isinstance(result, str) else result
+        for said, a, b in pieces:
+            a, b = a + start, b + start
+            out.append(said)
+            cmap.extend(old[a + (i * (b - a)) // len(said)] for i in range(len(said)))
+        pos = end
+    out.append(text[pos:])
+    cmap.extend(old[pos:])
+    return Spoken("".join(out), tuple(cmap))
+
+
+def apply_rules(spoken: Spoken, rules: Sequence[Rule]) -> Spoken:
+    """Apply rules one after the other."""
+    for pattern, repl in rules:
+        spoken = rewrite(spoken, pattern, repl)
+    return spoken
+
+
+def tidy(spoken: Spoken) -> Spoken:
+    """Collapse runs of spaces and commas left by rewrites and strip the ends."""
+    spoken = rewrite(spoken, _SPACES, lambda m: " ")
+    spoken = rewrite(spoken, _SPACE_BEFORE_STOP, lambda m: "")
+    spoken = rewrite(spoken, _DOUBLE_COMMA, lambda m: ", ")
+    text = spoken.text
+    start = len(text) - len(text.lstrip(" ,;"))
+    end = len(text.rstrip(" ,;")) if text.rstrip(" ,;") else start
+    return Spoken(text[start:end], spoken.char_map[start : end + 1])
+
+
+_SPACES = re.compile(r"\s{2,}")
+# "Sundsvall , Östersund": a space before a comma makes eSpeak pause twice.
+_SPACE_BEFORE_STOP = re.compile(r"(?<=\S)\s(?=[,;.!?](?:\s|$))")
+_DOUBLE_COMMA = re.compile(r",(?:\s*,)+\s*")
+
+
+def grouped(match: re.Match[str], readings: Sequence[tuple[int, str]], sep: str) -> list[Piece]:
+    """Pieces for match groups read one by one, joined by `sep` spoken over the gaps."""
+    base = match.start()
+    pieces: list[Piece] = []
+    previous_end = None
+    for group, said in readings:
+        start, end = match.start(group) - base, match.end(group) - base
+        if previous_end is not None:
+            pieces.append((sep, previous_end, start))
+        pieces.append((said, start, end))
+        previous_end = end
+    return pieces
+
+
+def spell_digits(digits: str, names: Sequence[str]) -> str:
+    """Digits read one by one: "063" -> "noll sex tre"."""
+    return " ".join(names[int(d)] for d in digits if d.isdigit())
+
+
+def word_pattern(words: Sequence[str]) -> str:
+    """An alternation of words, longest first, for use inside a larger pattern."""
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))

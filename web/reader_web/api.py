@@ -1,0 +1,132 @@
+"""The blueprint: the JSON and audio API (the pages module adds the HTML routes to it)."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, Response, abort, current_app, jsonify, request
+
+from reader.audio.encode import encode_bytes
+from reader.audio.export import slug
+from reader.errors import UsageError
+from reader_web.cache import ClipCache
+from reader_web.reading import Reader
+from reader_web.service import SpeechService
+from reader_web.worker import clip_from_wav
+
+bp = Blueprint("reader", __name__)
+
+# A clip or page file name: the key is checked before anything touches the disk.
+CLIP_NAME = re.compile(r"(?P<key>[0-9a-f]{32})\.(?P<ext>mp3|ogg|wav|json)")
+PAGE_NAME = re.compile(r"(?P<key>[0-9a-f]{32})\.mp3")
+MIMETYPES = {
+    "mp3": "audio/mpeg",
+    "ogg": "audio/ogg",
+    "wav": "audio/wav",
+    "json": "application/json",
+}
+# Content-addressed files never change: browsers and proxies may keep them for a year.
+IMMUTABLE = "public, max-age=31536000, immutable"
+
+
+def reader() -> Reader:
+    """The app's page reader."""
+    return current_app.extensions["reader.reader"]  # type: ignore[no-any-return]
+
+
+def cache() -> ClipCache:
+    return current_app.extensions["reader.cache"]  # type: ignore[no-any-return]
+
+
+def service() -> SpeechService:
+    return current_app.extensions["reader.service"]  # type: ignore[no-any-return]
+
+
+@bp.post("/api/read")
+def read_posted() -> Response:
+    """Plan the posted reading area and queue its clips; returns without waiting for audio."""
+    if not request.is_json:
+        raise UsageError("send the reading area as JSON (Content-Type: application/json)")
+    body = request.get_json(silent=True)
+    if body is None:
+        raise UsageError("the request body is not valid JSON")
+    return jsonify(reader().read_posted(body))
+
+
+@bp.get("/api/read")
+def read_url() -> Response:
+    """Plan a page of an allowed host, fetched by the server."""
+    return jsonify(reader().read_url(request.args.get("url", "")))
+
+
+@bp.get("/api/audio/<name>")
+def audio(name: str) -> Response:
+    """A sentence clip (or its timing), waiting for synthesis when it is still being made."""
+    match = CLIP_NAME.fullmatch(name)
+    if match is None:
+        abort(404)
+    key, ext = match["key"], match["ext"]
+    data = cache().read(key, ext)
+    if data is None:
+        data = _make(key, ext)
+    return _immutable(data, MIMETYPES[ext], f"{key}.{ext}")
+
+
+@bp.get("/api/page/<name>")
+def page_audio(name: str) -> Response:
+    """The whole page as one MP3 with a chapter per heading."""
+    match = PAGE_NAME.fullmatch(name)
+    if match is None:
+        abort(404)
+    key = match["key"]
+    plan = reader().plan(key)
+    data = reader().page_audio(key) if plan is not None else None
+    if data is None or plan is None:
+        abort(404)
+    response = _immutable(data, "audio/mpeg", f"{key}.page.mp3")
+    filename = f"{slug(plan['response']['title']) or 'page'}.mp3"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/api/voices")
+def voices() -> Response:
+    """The voices of the synthesis engine."""
+    info = service().engine_info()
+    return jsonify(
+        voices=[{"id": v.id, "name": v.name, "languages": list(v.languages)} for v in info.voices]
+    )
+
+
+@bp.get("/healthz")
+def health() -> Response:
+    """Liveness and the synthesis pool's counters."""
+    return jsonify(status="ok", speech=service().snapshot(), cache_bytes=cache().total_bytes)
+
+
+def _make(key: str, ext: str) -> bytes:
+    """Synthesize a clip the server knows how to make (404 otherwise), then read it."""
+    wav = cache().read(key, "wav") if ext == "ogg" else None
+    if wav is not None:
+        return _encode_ogg(key, wav)
+    job = service().known(key)
+    if job is None:
+        abort(404)
+    _, data = service().made(job, "wav" if ext == "ogg" else ext)
+    return _encode_ogg(key, data) if ext == "ogg" else data
+
+
+def _encode_ogg(key: str, wav: bytes) -> bytes:
+    clip = clip_from_wav(wav)
+    data = encode_bytes("ogg", clip.pcm, clip.sample_rate)
+    cache().offer(key, "ogg", data)  # a full or read-only disk keeps it in memory instead
+    return data
+
+
+def _immutable(data: bytes, mimetype: str, etag: str) -> Response:
+    """A content-addressed file: strong ETag, cached for a year, 304 and 206 answered."""
+    response = Response(data, mimetype=mimetype)
+    response.set_etag(etag)
+    response.headers["Cache-Control"] = IMMUTABLE
+    response.make_conditional(request, accept_ranges=True, complete_length=len(data))
+    return response

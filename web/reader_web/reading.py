@@ -1,0 +1,250 @@
+"""Reading pages for the web: plan a page, queue its clips, assemble its download.
+
+The routes call these; they call the library only through `reader.pipeline`,
+`reader.audio.assemble.assemble` and `reader.audio.export.export`.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
+from typing import Any
+from urllib.parse import urlsplit
+
+from reader.errors import BlockedSourceError, SourceError, UsageError
+from reader.model import Page
+from reader.options import ReadOptions, SpeechOptions
+from reader_web.cache import ClipCache
+from reader_web.download import page_mp3
+from reader_web.plan import (
+    build_plan,
+    clean_lang,
+    fill_timing,
+    job_from_list,
+    page_key,
+    sentences_of,
+    wrap_fragment,
+)
+from reader_web.security import TooMuchText
+from reader_web.service import SpeechService
+from reader_web.worker import ClipJob
+
+# Page plans kept decoded in memory: a popular page is answered without touching the disk.
+PLANS_IN_MEMORY = 256
+# Schemes a page URL may have: anything else (a file path, `file:`) would read the disk.
+URL_SCHEMES = ("http", "https")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Plan:
+    """A stored page plan and its decoded synthesis jobs (in reading order)."""
+
+    record: dict[str, Any]
+    jobs: tuple[ClipJob, ...]
+
+
+class Reader:
+    """Plans pages and renders downloads for one app (its settings, cache and service)."""
+
+    def __init__(
+        self, settings: Mapping[str, Any], cache: ClipCache, service: SpeechService
+    ) -> None:
+        self.settings = settings
+        self.cache = cache
+        self.service = service
+        self._locks: dict[str, tuple[threading.Lock, int]] = {}
+        self._locks_lock = threading.Lock()
+        self._plans: OrderedDict[str, _Plan] = OrderedDict()
+        self._plans_lock = threading.Lock()
+
+    @property
+    def options(self) -> SpeechOptions:
+        return self.service.options
+
+    def read_options(self, lang: str = "") -> ReadOptions:
+        """Page-reading options from the settings."""
+        return ReadOptions(
+            languages=tuple(self.settings["READER_LANGUAGES"]),
+            lang=lang,
+            timeout=float(self.settings["READER_FETCH_TIMEOUT"]),
+            allowed_hosts=tuple(h.lower() for h in self.settings["READER_ALLOWED_HOSTS"]),
+            allow_private=bool(self.settings["READER_ALLOW_PRIVATE"]),
+        )
+
+    def read_posted(self, body: Any) -> dict[str, Any]:
+        """Plan a reading area posted as HTML (`POST /api/read`)."""
+        if not isinstance(body, dict):
+            raise UsageError("the request body must be a JSON object")
+        fragment, url, title = body.get("html"), body.get("url", ""), body.get("title", "")
+        if not isinstance(fragment, str) or not fragment.strip():
+            raise UsageError("the JSON body needs 'html': the reading area's HTML")
+        if not isinstance(url, str) or not isinstance(title, str):
+            raise UsageError("'url' and 'title' must be strings")
+        lang = clean_lang(body.get("lang"))
+        info = self.service.engine_info()
+        key = page_key(
+            "html", info.id, self._speech_id(), self._languages(), url, lang, title, fragment
+        )
+        plan = self._stored(key)
+        if plan is None:
+            with self._single(key):  # many visitors opening one page parse it once
+                plan = self._stored(key)
+                if plan is None:
+                    page = self._read_fragment(fragment, lang, title)
+                    plan = self._plan(key, page, url)
+        return self._queue(plan)
+
+    def _read_fragment(self, fragment: str, lang: str, title: str) -> Page:
+        from reader.pipeline import read_page  # imported late: the stages load lazily
+
+        try:
+            return read_page(wrap_fragment(fragment, lang, title), self.read_options(lang))
+        except BlockedSourceError:
+            raise
+        except SourceError as exc:  # posted markup is the client's to fix, not a fetch
+            raise UsageError(str(exc)) from exc
+
+    def read_url(self, url: Any) -> dict[str, Any]:
+        """Plan a page fetched from an allowed host (`GET /api/read?url=`)."""
+        if not isinstance(url, str) or not url.strip():
+            raise UsageError("the 'url' parameter is required")
+        url = url.strip()
+        self.check_url(url)
+        from reader.pipeline import read_page
+
+        info = self.service.engine_info()
+        page = read_page(url, self.read_options())
+        blocks = [(b.kind, b.level, b.text, b.lang, b.locator) for b in page.blocks]
+        key = page_key("url", info.id, self._speech_id(), url, page.title, page.lang, blocks)
+        plan = self._stored(key) or self._plan(key, page, url)
+        return self._queue(plan)
+
+    def warm_up(self) -> None:
+        """Load the stages and the engines before the first visitor (imports, language data)."""
+        from reader.pipeline import plan_speech
+
+        page = self._read_fragment("<p>Warming up the reader.</p>", "en", "")
+        plan_speech(page, self.service.engine(), self.options)
+
+    def check_url(self, url: str) -> None:
+        """Refuse URLs that are not http(s) or whose host is not allowed (before any fetch)."""
+        try:
+            parts = urlsplit(url)
+            host = (parts.hostname or "").lower()
+        except ValueError as exc:
+            raise UsageError("the 'url' parameter is not a valid URL") from exc
+        if parts.scheme not in URL_SCHEMES or not host:
+            raise UsageError("the 'url' parameter must be an http or https URL")
+        allowed = {h.lower() for h in self.settings["READER_ALLOWED_HOSTS"]}
+        if host not in allowed:
+            raise BlockedSourceError(f"host {host} is not in the allowed hosts of this server")
+
+    def plan(self, key: str) -> dict[str, Any] | None:
+        """A stored page plan, or None."""
+        stored = self._stored(key)
+        return stored.record if stored else None
+
+    def page_audio(self, key: str) -> bytes | None:
+        """The whole page as MP3 with chapters, assembled once from its clips."""
+        cached = self.cache.read(key, "page.mp3")
+        if cached is not None:
+            return cached
+        plan = self._stored(key)
+        if plan is None:
+            return None
+        with self._single(key):
+            cached = self.cache.read(key, "page.mp3")
+            if cached is None:
+                cached = page_mp3(plan.record, plan.jobs, self.service, self.options)
+                self.cache.offer(key, "page.mp3", cached)
+        return cached
+
+    def _plan(self, key: str, page: Page, url: str) -> _Plan:
+        from reader.pipeline import plan_speech
+
+        limit = int(self.settings["READER_MAX_TEXT"])
+        length = sum(len(block.text) for block in page.blocks)
+        if length > limit:
+            raise TooMuchText(
+                f"the page has too much text to read aloud: {length} characters, at most {limit}"
+            )
+        engine, info = self.service.engine(), self.service.engine_info()
+        if page.blocks:
+            # The first sentence starts synthesizing (in a worker, on another core) while the
+            # rest of the page is planned: that is what the listener hears first.
+            head = plan_speech(replace(page, blocks=page.blocks[:1]), engine, self.options)
+            for sentence in sentences_of(head, info, self.options)[:1]:
+                self.service.submit(sentence.job, 0)
+        utterances = plan_speech(page, engine, self.options)
+        sentences = sentences_of(utterances, info, self.options)
+        record = build_plan(key, page, url, sentences)
+        plan = self._keep(key, record)  # kept in memory even when the disk refuses it
+        self.cache.offer(key, "plan.json", json.dumps(record, ensure_ascii=False).encode("utf-8"))
+        return plan
+
+    def _stored(self, key: str) -> _Plan | None:
+        """A page plan from memory, else from the cache directory."""
+        with self._plans_lock:
+            plan = self._plans.get(key)
+        if plan is not None:
+            return plan
+        record = self.cache.read_json(key, "plan.json")
+        return None if record is None else self._keep(key, record)
+
+    def _keep(self, key: str, record: dict[str, Any]) -> _Plan:
+        plan = _Plan(record=record, jobs=tuple(job_from_list(item) for item in record["jobs"]))
+        with self._plans_lock:
+            self._plans[key] = plan
+            self._plans.move_to_end(key)
+            while len(self._plans) > PLANS_IN_MEMORY:
+                self._plans.popitem(last=False)
+        return plan
+
+    def _queue(self, plan: _Plan) -> dict[str, Any]:
+        """Queue every clip not yet made (in reading order); the answer has the timings known."""
+        metas: dict[str, dict[str, Any]] = {}
+        for rank, job in enumerate(plan.jobs):
+            future = self.service.submit(job, rank)
+            if future.done() and future.exception() is None:
+                metas[job.key] = future.result()
+        response = plan.record["response"]
+        # A fresh answer per request: the stored plan is shared between threads.
+        blocks = [
+            {**block, "sentences": [_timed(s, metas) for s in block["sentences"]]}
+            for block in response["blocks"]
+        ]
+        return {**response, "blocks": blocks}
+
+    @contextmanager
+    def _single(self, key: str) -> Iterator[None]:
+        """One thread at a time per key; the lock lives only while someone holds or awaits it."""
+        with self._locks_lock:
+            lock, users = self._locks.get(key, (threading.Lock(), 0))
+            self._locks[key] = (lock, users + 1)
+        try:
+            with lock:
+                yield
+        finally:
+            with self._locks_lock:
+                lock, users = self._locks[key]
+                if users == 1:
+                    del self._locks[key]
+                else:
+                    self._locks[key] = (lock, users - 1)
+
+    def _speech_id(self) -> list[Any]:
+        o = self.options
+        return [o.rate, o.volume, o.engine, list(o.voices), o.missing_voice, str(o.lexicon_dir)]
+
+    def _languages(self) -> list[str]:
+        return list(self.settings["READER_LANGUAGES"])
+
+
+def _timed(sentence: dict[str, Any], metas: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    entry = dict(sentence)
+    fill_timing(entry, metas.get(entry["audio"].rsplit("/", 1)[1][:32]))
+    return entry

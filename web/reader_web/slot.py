@@ -1,0 +1,134 @@
+"""A worker slot: one synthesis process and the thread that feeds it jobs.
+
+The thread takes the most urgent job from the service, sends it down a pipe and waits for
+the answer at most the job timeout. A process that exits or stays silent is killed, a new
+one is started, and the job is tried again (`RETRIES` times); an error the engine reports
+itself is final, since trying again would give the same answer.
+"""
+
+from __future__ import annotations
+
+import itertools
+import multiprocessing
+import threading
+from typing import TYPE_CHECKING, Any
+
+from reader.errors import SpeechError
+from reader_web.worker import RETRIES, ClipJob, ClipResult, EngineInfo, run
+
+if TYPE_CHECKING:
+    from reader_web.service import SpeechService
+
+# Seconds a new process may take to import and open its engine before it counts as failed.
+STARTUP_TIMEOUT = 60.0
+
+
+class WorkerSlot:
+    """One worker process, replaced when it dies or hangs, fed by one thread."""
+
+    def __init__(self, service: SpeechService, number: int) -> None:
+        self.service = service
+        self.number = number
+        self.process: Any = None
+        self.conn: Any = None
+        self.pid: int | None = None
+        self._stopping = False
+        self._jobs = itertools.count(1)
+        self.thread = threading.Thread(
+            target=self._loop, name=f"reader-speech-{number}", daemon=True
+        )
+
+    def stop(self) -> None:
+        """End the process; a job under way fails and the thread sees the service closed."""
+        self._stopping = True
+        process = self.process
+        if process is not None:
+            process.kill()
+        self.thread.join(timeout=10)
+        self._kill()
+
+    def _loop(self) -> None:
+        try:
+            self._ensure_process()  # warm up: the engine loads before the first listener asks
+        except SpeechError as exc:
+            self.service.startup_failed(str(exc))
+            self._kill()
+        while True:
+            pending = self.service.next_job()
+            if pending is None:
+                return
+            result, error = self._attempts(pending.job)
+            self.service.finish(pending, result, error)
+
+    def _attempts(self, job: ClipJob) -> tuple[ClipResult | None, str]:
+        error = "speech synthesis failed"
+        for attempt in range(RETRIES + 1):
+            if self._stopping:
+                return None, "the speech service stopped"
+            if attempt:
+                self.service.count("retried")
+            try:
+                self._ensure_process()
+                outcome = self._run(job)
+            except SpeechError as exc:
+                error = str(exc)
+                self._kill()
+                continue
+            if isinstance(outcome, ClipResult):
+                return outcome, ""
+            return None, outcome
+        return None, error
+
+    def _run(self, job: ClipJob) -> ClipResult | str:
+        job_id = next(self._jobs)
+        timeout = self.service.job_timeout
+        try:
+            self.conn.send((job_id, job))
+            if not self.conn.poll(timeout):
+                raise SpeechError(f"speech synthesis took longer than {timeout:g} s")
+            kind, answer_id, payload = self.conn.recv()
+        except (EOFError, OSError) as exc:
+            raise SpeechError("a speech worker process exited during synthesis") from exc
+        if answer_id != job_id:
+            raise SpeechError("a speech worker answered out of turn")
+        return payload if kind == "ok" else str(payload)
+
+    def _ensure_process(self) -> None:
+        if self.process is not None and self.process.is_alive():
+            return
+        if self.process is not None:
+            self._kill()
+        # Spawned, not forked: a fork would inherit the web process's threads and locks.
+        context = multiprocessing.get_context("spawn")
+        parent, child = context.Pipe()
+        process = context.Process(
+            target=run,
+            args=(child, self.service.options),
+            name=f"reader-speech-{self.number}",
+            daemon=True,
+        )
+        process.start()
+        child.close()
+        self.process, self.conn = process, parent
+        try:
+            if not parent.poll(STARTUP_TIMEOUT):
+                raise SpeechError("the speech engine did not start in time")
+            kind, _, payload = parent.recv()
+        except (EOFError, OSError) as exc:
+            raise SpeechError("a speech worker process exited while starting") from exc
+        if kind != "ready" or not isinstance(payload, EngineInfo):
+            raise SpeechError(f"the speech engine cannot start: {payload}")
+        self.pid = process.pid
+        self.service.engine_ready(payload)
+
+    def _kill(self) -> None:
+        process, conn = self.process, self.conn
+        self.process = self.conn = None
+        if self.pid is not None and not self._stopping:
+            self.service.count("restarts")
+        self.pid = None
+        if conn is not None:
+            conn.close()
+        if process is not None:
+            process.kill()
+            process.join(timeout=5)
