@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup, Tag
-from support import OSTERSUND, ROOT, SAMPLES
+from support import OSTERSUND, SAMPLES
 
 from reader.errors import NoContentError
 from reader.extract.blocks import extract_blocks
@@ -16,7 +16,7 @@ from reader.load.source import load
 from reader.model import Document, Page
 from reader.options import ReadOptions
 
-SEED = ROOT.parent / "shared" / "seed" / "ostersund-international-cooperation.txt"
+SEED = SAMPLES / "ostersund-international-cooperation.txt"
 READABLE_SAMPLES = sorted(p for p in SAMPLES.glob("*.html") if p.name != "nothing-readable.html")
 
 

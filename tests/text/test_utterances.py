@@ -8,7 +8,7 @@ from reader.model import Block, LangSpan, Page, Utterance
 from reader.options import SpeechOptions
 from reader.text.utterances import MAX_SPOKEN_BYTES, to_utterances
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seed"
+SEED = Path(__file__).resolve().parents[2] / "samples"
 
 
 def page_of(*blocks: Block, lang: str = "en") -> Page:
