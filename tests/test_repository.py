@@ -8,7 +8,7 @@ from support import ROOT
 
 # Ways a test could reach out of the checkout: the benchmark data beside it, or a path climbing
 # above the repository root.
-OUTSIDE = re.compile(r"\.\./shared|ROOT\.parent\b|[\"']shared[\"']|parents\[(\d+)\]")
+OUTSIDE = re.compile(r"\.\./shared|ROOT\.parent\b|/ [\"']shared[\"']|parents\[(\d+)\]")
 
 
 def test_tests_read_nothing_outside_the_repository() -> None:
