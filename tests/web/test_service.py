@@ -16,8 +16,8 @@ import pytest
 from reader.errors import SpeechError
 from reader.options import SpeechOptions
 from reader_web.cache import ClipCache
-from reader_web.service import EngineInfo, SpeechService
-from reader_web.worker import ClipJob, Part, clip_key
+from reader_web.service import SpeechService
+from reader_web.worker import ClipJob, EngineInfo, Part, clip_key
 
 OPTIONS = SpeechOptions()
 LONG_TEXT = " ".join(

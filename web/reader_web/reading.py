@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections import OrderedDict
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -29,6 +28,7 @@ from reader_web.plan import (
     sentences_of,
     wrap_fragment,
 )
+from reader_web.recent import Recent
 from reader_web.security import TooMuchText
 from reader_web.service import SpeechService
 from reader_web.worker import ClipJob
@@ -58,8 +58,7 @@ class Reader:
         self.service = service
         self._locks: dict[str, tuple[threading.Lock, int]] = {}
         self._locks_lock = threading.Lock()
-        self._plans: OrderedDict[str, _Plan] = OrderedDict()
-        self._plans_lock = threading.Lock()
+        self._plans: Recent[str, _Plan] = Recent(PLANS_IN_MEMORY)
 
     @property
     def options(self) -> SpeechOptions:
@@ -188,8 +187,7 @@ class Reader:
 
     def _stored(self, key: str) -> _Plan | None:
         """A page plan from memory, else from the cache directory."""
-        with self._plans_lock:
-            plan = self._plans.get(key)
+        plan = self._plans.get(key)
         if plan is not None:
             return plan
         record = self.cache.read_json(key, "plan.json")
@@ -197,11 +195,7 @@ class Reader:
 
     def _keep(self, key: str, record: dict[str, Any]) -> _Plan:
         plan = _Plan(record=record, jobs=tuple(job_from_list(item) for item in record["jobs"]))
-        with self._plans_lock:
-            self._plans[key] = plan
-            self._plans.move_to_end(key)
-            while len(self._plans) > PLANS_IN_MEMORY:
-                self._plans.popitem(last=False)
+        self._plans.put(key, plan)
         return plan
 
     def _queue(self, plan: _Plan) -> dict[str, Any]:

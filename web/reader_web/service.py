@@ -1,8 +1,9 @@
 """The speech service: a pool of synthesis processes behind a priority queue.
 
-    request ──submit(job)──▶ single flight (key → Future) ──▶ priority heap
+    request ──submit(job)──▶ single flight (key → Future) ──▶ priority heap    (jobqueue.py)
                                                           ──▶ slot thread ⇄ worker process
-                                          cache ◀── WAV + MP3 + timing ◀──┘
+                                                                           (slot.py, worker.py)
+                 cache ◀── writer thread ◀── WAV + MP3 + timing ◀──┘       (clipstore.py)
 
 Each slot thread owns one worker process (spawned, so no engine state is inherited) and
 feeds it one job at a time. A worker that exits or does not answer within the job timeout is
@@ -17,65 +18,27 @@ and write to a shared cache directory; the routes do not change.
 
 from __future__ import annotations
 
-import heapq
-import itertools
-import json
 import threading
 import time
-from collections import OrderedDict
-from concurrent.futures import Future, InvalidStateError, ThreadPoolExecutor
-from dataclasses import dataclass
-from typing import Any
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, Literal
 
 from reader.errors import SpeechError
-from reader.model import Clip, Voice
 from reader.options import SpeechOptions
 from reader_web.cache import ClipCache
+from reader_web.clipstore import ClipStore
+from reader_web.jobqueue import JobQueue, Meta, Pending, settle, settled
+from reader_web.recent import Recent
+from reader_web.remote import RemoteEngine
 from reader_web.slot import STARTUP_TIMEOUT, WorkerSlot
+from reader_web.stats import Counters
 from reader_web.worker import RETRIES, ClipJob, ClipResult, EngineInfo
 
-# Clips whose job (to make it again after eviction) and timing record (to answer without the
-# disk) are kept in memory: about 2 KB each, so at most ~80 MB; a page has 20-100 clips.
+# Jobs kept in memory to make a clip again after its files were evicted: about 2 KB each, so
+# at most ~40 MB; a page has 20-100 clips.
 KNOWN_JOBS = 20_000
 # Priority of a clip a listener is waiting for: ahead of every page's reading order.
 URGENT = -1
-
-
-@dataclass(slots=True)
-class Pending:
-    """A clip being made: its job, the future its requests wait on, whether it started."""
-
-    job: ClipJob
-    future: Future[dict[str, Any]]
-    started: bool = False
-
-
-class RemoteEngine:
-    """The Engine protocol for planning in the web process; speaking happens in the workers."""
-
-    def __init__(self, info: EngineInfo) -> None:
-        self.name = info.name
-        self.version = info.version
-        self._voices = info.voices
-
-    def voices(self) -> tuple[Voice, ...]:
-        return self._voices
-
-    def synthesize(self, text: str, voice: str, rate: int, volume: float = 1.0) -> Clip:
-        raise SpeechError("synthesis runs in the speech service's worker processes")
-
-    def close(self) -> None:
-        return None
-
-
-@dataclass(slots=True)
-class _Stats:
-    synthesized: int = 0
-    failed: int = 0
-    restarts: int = 0
-    retried: int = 0
-    shared: int = 0  # requests that joined a synthesis already under way
-    uncached: int = 0  # clips the disk refused, served from memory
 
 
 class SpeechService:
@@ -93,29 +56,28 @@ class SpeechService:
         self.options = options
         self.workers = max(1, workers)
         self.job_timeout = job_timeout
-        self._lock = threading.Lock()
-        self._wake = threading.Condition(self._lock)
-        self._heap: list[tuple[tuple[int, int], int, str]] = []
-        self._pending: dict[str, Pending] = {}
-        self._known: OrderedDict[str, ClipJob] = OrderedDict()
-        self._metas: OrderedDict[str, dict[str, Any]] = OrderedDict()
-        self._meta_lock = threading.Lock()
+        self.stats = Counters()
+        self._queue = JobQueue(self.stats)
+        self._clips = ClipStore(cache)
+        self._known: Recent[str, ClipJob] = Recent(KNOWN_JOBS)
         # One writer thread: clips finish in the order they were made, so the first sentence a
         # listener waits for is never held back behind a later one's fsync.
         self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="reader-cache")
-        self._order = itertools.count()
+        self._lock = threading.Lock()
         self._slots: list[WorkerSlot] = []
         self._info: Future[EngineInfo] = Future()
         self._closed = False
         self._startup_error = ""
-        self.stats = _Stats()
 
     def start(self) -> None:
         """Start the worker processes (idempotent; called lazily by the first use)."""
         with self._lock:
             if self._slots or self._closed:
                 return
-            self._slots = [WorkerSlot(self, number) for number in range(self.workers)]
+            self._slots = [
+                WorkerSlot(self, number, self.options, self.job_timeout)
+                for number in range(self.workers)
+            ]
         for slot in self._slots:
             slot.thread.start()
 
@@ -138,47 +100,25 @@ class SpeechService:
 
     def known(self, key: str) -> ClipJob | None:
         """The job that makes a clip, if a page plan named it since the server started."""
-        with self._lock:
-            return self._known.get(key)
+        return self._known.get(key)
 
     def forget(self, key: str) -> None:
         """Drop the remembered timing of a clip whose files were evicted, so it is made again."""
-        with self._meta_lock:
-            self._metas.pop(key, None)
+        self._clips.forget(key)
 
-    def remember(self, job: ClipJob) -> None:
-        """Note how a clip is made without queueing it."""
-        with self._lock:
-            self._remember(job)
-
-    def submit(self, job: ClipJob, rank: int = URGENT) -> Future[dict[str, Any]]:
+    def submit(self, job: ClipJob, rank: int = URGENT) -> Future[Meta]:
         """Queue a clip unless it is cached or under way; `rank` orders it (lower is sooner)."""
         self.start()
-        with self._lock:
-            shared = self._join(job, rank)
+        shared = self._queue.join(job.key, rank)
+        self._known.put(job.key, job)
         if shared is not None:
             return shared
-        meta = self._cached(job.key)  # read outside the lock: other requests go on meanwhile
+        meta = self._clips.timing(job.key)  # read outside the lock: other requests go on
         if meta is not None:
-            done: Future[dict[str, Any]] = Future()
-            done.set_result(meta)
-            return done
-        with self._lock:
-            shared = self._join(job, rank)
-            if shared is not None:
-                return shared
-            if self.cache.has(job.key, "json"):  # finished while we read: no second synthesis
-                meta = self._cached(job.key)
-            if meta is None:
-                pending = Pending(job=job, future=Future())
-                self._pending[job.key] = pending
-                self._push(job.key, rank)
-                return pending.future
-        done = Future()
-        done.set_result(meta)
-        return done
+            return settled(meta)
+        return self._queue.add(job, rank, self._clips.finished)
 
-    def clip(self, job: ClipJob, timeout: float | None = None) -> dict[str, Any]:
+    def clip(self, job: ClipJob, timeout: float | None = None) -> Meta:
         """Wait for a clip's timing record, synthesizing it first if needed."""
         limit = timeout or self.wait_limit()
         try:
@@ -186,7 +126,7 @@ class SpeechService:
         except TimeoutError as exc:
             raise SpeechError("speech synthesis is busy; try again shortly") from exc
 
-    def made(self, job: ClipJob, ext: str = "wav") -> tuple[dict[str, Any], bytes]:
+    def made(self, job: ClipJob, ext: str = "wav") -> tuple[Meta, bytes]:
         """A clip's timing record and its file, making it (again, if evicted) as needed."""
         meta = self.clip(job)
         data = self.cache.read(job.key, ext)
@@ -204,107 +144,44 @@ class SpeechService:
 
     def snapshot(self) -> dict[str, Any]:
         """Counters for health checks and benchmarks."""
-        with self._lock:
-            alive = sum(1 for s in self._slots if s.pid is not None)
-            return {
-                "workers": self.workers,
-                "alive": alive,
-                "pids": [s.pid for s in self._slots if s.pid is not None],
-                "queued": sum(1 for p in self._pending.values() if not p.started),
-                "running": sum(1 for p in self._pending.values() if p.started),
-                "synthesized": self.stats.synthesized,
-                "failed": self.stats.failed,
-                "restarts": self.stats.restarts,
-                "retried": self.stats.retried,
-                "shared": self.stats.shared,
-                "uncached": self.stats.uncached,
-                "damaged": self.cache.damaged,
-            }
+        pids = [s.pid for s in self._slots if s.pid is not None]
+        queued, running = self._queue.counts()
+        return {
+            "workers": self.workers,
+            "alive": len(pids),
+            "pids": pids,
+            "queued": queued,
+            "running": running,
+            **self.stats.as_dict(),
+            "damaged": self.cache.damaged,
+        }
 
     def close(self) -> None:
         """Stop the workers; requests still waiting get a SpeechError."""
         with self._lock:
             self._closed = True
-            pending = list(self._pending.values())
-            self._pending.clear()
-            self._wake.notify_all()
+        pending = self._queue.close()
         for slot in self._slots:
             slot.stop()
         self._writer.shutdown(wait=True)
         for item in pending:
-            _settle(item.future, error="the speech service stopped")
-        _settle(self._info, error="the speech service stopped")
+            settle(item.future, error="the speech service stopped")
+        settle(self._info, error="the speech service stopped")
 
-    # ---- called by the worker slots (reader_web/slot.py) ------------------------------------
-
-    def count(self, event: str) -> None:
-        """Add one to a counter ("restarts", "retried")."""
-        with self._lock:
-            setattr(self.stats, event, getattr(self.stats, event) + 1)
-
-    def _join(self, job: ClipJob, rank: int) -> Future[dict[str, Any]] | None:
-        """The future of a synthesis of this clip already queued or running (lock held)."""
-        if self._closed:
-            raise SpeechError("the speech service is shutting down")
-        self._remember(job)
-        pending = self._pending.get(job.key)
-        if pending is None:
-            return None
-        self.stats.shared += 1
-        if not pending.started and rank < 0:
-            self._push(job.key, rank)  # a listener is waiting: move it to the front
-        return pending.future
-
-    def _cached(self, key: str) -> dict[str, Any] | None:
-        """A clip's timing record if the clip has been made (memory first, then the disk)."""
-        meta = self._metas.get(key)
-        if meta is not None:
-            return meta
-        # Both audio files: one removed as damaged means the clip is made again.
-        if not (self.cache.has(key, "mp3") and self.cache.has(key, "wav")):
-            return None
-        meta = self.cache.read_json(key)
-        if not isinstance(meta, dict):
-            return None
-        self._keep_meta(key, meta)
-        return meta
-
-    def _keep_meta(self, key: str, meta: dict[str, Any]) -> None:
-        # A made clip never changes, so its record is trusted without going to the disk; if
-        # its audio was evicted meanwhile, the audio route makes it again from the known job.
-        with self._meta_lock:
-            self._metas[key] = meta
-            while len(self._metas) > KNOWN_JOBS:
-                self._metas.popitem(last=False)
-
-    def _remember(self, job: ClipJob) -> None:
-        self._known[job.key] = job
-        self._known.move_to_end(job.key)
-        while len(self._known) > KNOWN_JOBS:
-            self._known.popitem(last=False)
-
-    def _push(self, key: str, rank: int) -> None:
-        heapq.heappush(self._heap, ((rank, next(self._order)), 0, key))
-        self._wake.notify()
+    # ---- what the worker slots call (slot.SlotOwner) ----------------------------------------
 
     def next_job(self) -> Pending | None:
         """Block until a job is due (None when closing)."""
-        with self._lock:
-            while True:
-                if self._closed:
-                    return None
-                while self._heap:
-                    _, _, key = heapq.heappop(self._heap)
-                    pending = self._pending.get(key)
-                    if pending is not None and not pending.started:
-                        pending.started = True
-                        return pending
-                self._wake.wait()
+        return self._queue.next_job()
+
+    def count(self, event: Literal["restarts", "retried"]) -> None:
+        """Add one to a counter."""
+        self.stats.count(event)
 
     def engine_ready(self, info: EngineInfo) -> None:
         """A worker's engine is up: planning may start."""
         self._startup_error = ""
-        _settle(self._info, result=info)
+        settle(self._info, result=info)
 
     def startup_failed(self, error: str) -> None:
         """A worker's engine could not start: planning fails with this message."""
@@ -317,7 +194,7 @@ class SpeechService:
         try:
             self._writer.submit(self._store, pending, result, error)
         except RuntimeError:  # closing: the writer is gone
-            _settle(pending.future, error="the speech service stopped")
+            settle(pending.future, error="the speech service stopped")
 
     def _store(self, pending: Pending, result: ClipResult | None, error: str) -> None:
         """Store the clip, then wake everyone waiting for it (never leaves them waiting)."""
@@ -326,36 +203,14 @@ class SpeechService:
             # A disk that is full or read-only costs the cache, not the listener: what it
             # refuses is kept in memory (bounded) and served from there.
             try:
-                meta = json.dumps(result.meta, ensure_ascii=False).encode("utf-8")
-                stored = [
-                    self.cache.offer(key, "wav", result.wav),
-                    self.cache.offer(key, "mp3", result.mp3),
-                    self.cache.offer(key, "json", meta),  # last: it marks the clip complete
-                ]
+                if not self._clips.keep(key, result):
+                    self.stats.count("uncached")
             except (OSError, ValueError) as exc:
                 result, error = None, f"cannot store the clip: {exc}"
-            else:
-                if not all(stored):
-                    self.count("uncached")
-        with self._lock:
-            self._pending.pop(key, None)
-            if result is not None:
-                self.stats.synthesized += 1
-            else:
-                self.stats.failed += 1
+        self._queue.done(key)
         if result is not None:
-            self._keep_meta(key, result.meta)
-            _settle(pending.future, result=result.meta)
+            self.stats.count("synthesized")
+            settle(pending.future, result=result.meta)
         else:
-            _settle(pending.future, error=error or "speech synthesis failed")
-
-
-def _settle(future: Future[Any], *, result: Any = None, error: str = "") -> None:
-    """Resolve a future once; a second resolution (a close racing a finish) is ignored."""
-    try:
-        if error:
-            future.set_exception(SpeechError(error))
-        else:
-            future.set_result(result)
-    except InvalidStateError:
-        pass
+            self.stats.count("failed")
+            settle(pending.future, error=error or "speech synthesis failed")

@@ -1,9 +1,12 @@
 """A worker slot: one synthesis process and the thread that feeds it jobs.
 
-The thread takes the most urgent job from the service, sends it down a pipe and waits for
+The thread takes the most urgent job from its owner, sends it down a pipe and waits for
 the answer at most the job timeout. A process that exits or stays silent is killed, a new
 one is started, and the job is tried again (`RETRIES` times); an error the engine reports
 itself is final, since trying again would give the same answer.
+
+A slot knows its owner only through `SlotOwner`, the few calls it makes; the speech service
+is one such owner, and the slot never imports it.
 """
 
 from __future__ import annotations
@@ -11,24 +14,46 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import threading
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal, Protocol
 
 from reader.errors import SpeechError
+from reader.options import SpeechOptions
+from reader_web.jobqueue import Pending
 from reader_web.worker import RETRIES, ClipJob, ClipResult, EngineInfo, run
-
-if TYPE_CHECKING:
-    from reader_web.service import SpeechService
 
 # Seconds a new process may take to import and open its engine before it counts as failed.
 STARTUP_TIMEOUT = 60.0
 
 
+class SlotOwner(Protocol):
+    """What a worker slot needs from whoever runs it: jobs, and somewhere to report."""
+
+    def next_job(self) -> Pending | None:
+        """Block until a job is due (None: the slot is done)."""
+
+    def finish(self, pending: Pending, result: ClipResult | None, error: str) -> None:
+        """Take a made clip, or the reason it could not be made."""
+
+    def count(self, event: Literal["restarts", "retried"]) -> None:
+        """Note a process replaced or a job tried again."""
+
+    def engine_ready(self, info: EngineInfo) -> None:
+        """A process's engine is up."""
+
+    def startup_failed(self, error: str) -> None:
+        """A process's engine could not start."""
+
+
 class WorkerSlot:
     """One worker process, replaced when it dies or hangs, fed by one thread."""
 
-    def __init__(self, service: SpeechService, number: int) -> None:
-        self.service = service
+    def __init__(
+        self, owner: SlotOwner, number: int, options: SpeechOptions, job_timeout: float
+    ) -> None:
+        self.owner = owner
         self.number = number
+        self.options = options
+        self.job_timeout = job_timeout
         self.process: Any = None
         self.conn: Any = None
         self.pid: int | None = None
@@ -39,7 +64,7 @@ class WorkerSlot:
         )
 
     def stop(self) -> None:
-        """End the process; a job under way fails and the thread sees the service closed."""
+        """End the process; a job under way fails and the thread sees its owner closed."""
         self._stopping = True
         process = self.process
         if process is not None:
@@ -51,14 +76,14 @@ class WorkerSlot:
         try:
             self._ensure_process()  # warm up: the engine loads before the first listener asks
         except SpeechError as exc:
-            self.service.startup_failed(str(exc))
+            self.owner.startup_failed(str(exc))
             self._kill()
         while True:
-            pending = self.service.next_job()
+            pending = self.owner.next_job()
             if pending is None:
                 return
             result, error = self._attempts(pending.job)
-            self.service.finish(pending, result, error)
+            self.owner.finish(pending, result, error)
 
     def _attempts(self, job: ClipJob) -> tuple[ClipResult | None, str]:
         error = "speech synthesis failed"
@@ -66,7 +91,7 @@ class WorkerSlot:
             if self._stopping:
                 return None, "the speech service stopped"
             if attempt:
-                self.service.count("retried")
+                self.owner.count("retried")
             try:
                 self._ensure_process()
                 outcome = self._run(job)
@@ -81,7 +106,7 @@ class WorkerSlot:
 
     def _run(self, job: ClipJob) -> ClipResult | str:
         job_id = next(self._jobs)
-        timeout = self.service.job_timeout
+        timeout = self.job_timeout
         try:
             self.conn.send((job_id, job))
             if not self.conn.poll(timeout):
@@ -103,7 +128,7 @@ class WorkerSlot:
         parent, child = context.Pipe()
         process = context.Process(
             target=run,
-            args=(child, self.service.options),
+            args=(child, self.options),
             name=f"reader-speech-{self.number}",
             daemon=True,
         )
@@ -119,13 +144,13 @@ class WorkerSlot:
         if kind != "ready" or not isinstance(payload, EngineInfo):
             raise SpeechError(f"the speech engine cannot start: {payload}")
         self.pid = process.pid
-        self.service.engine_ready(payload)
+        self.owner.engine_ready(payload)
 
     def _kill(self) -> None:
         process, conn = self.process, self.conn
         self.process = self.conn = None
         if self.pid is not None and not self._stopping:
-            self.service.count("restarts")
+            self.owner.count("restarts")
         self.pid = None
         if conn is not None:
             conn.close()
