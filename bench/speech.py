@@ -57,12 +57,14 @@ def child(engine_name: str, sample: Path, repeat: int, out: Path) -> dict[str, o
     engine = open_engine(options)
     opened = time.perf_counter()
     utterances = plan_speech(page, engine, options)
-    first = engine.synthesize(utterances[0].text, utterances[0].voice, options.rate)
+    first = engine.synthesize(utterances[0].text, utterances[0].voice, options.words_per_minute)
     first_audio = time.perf_counter()
     audio_seconds = first.duration
     began, cpu = time.perf_counter(), time.process_time()
     for u in utterances:
-        audio_seconds += engine.synthesize(u.text, u.voice, options.rate, options.volume).duration
+        audio_seconds += engine.synthesize(
+            u.text, u.voice, options.words_per_minute, options.volume
+        ).duration
     synth_seconds, synth_cpu = time.perf_counter() - began, time.process_time() - cpu
     audio_seconds -= first.duration
     formats = {}

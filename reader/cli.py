@@ -16,6 +16,7 @@ import click
 from reader.config import Config, load_config, parse_voices, with_settings
 from reader.errors import ReaderError, UsageError
 from reader.model import Track
+from reader.options import WORDS_PER_MINUTE
 
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
@@ -52,7 +53,13 @@ def read_flags(func: Callable[..., Any]) -> Callable[..., Any]:
 def speech_flags(func: Callable[..., Any]) -> Callable[..., Any]:
     for flag in reversed(
         [
-            click.option("--rate", type=int, help="Words per minute (default 175)."),
+            click.option(
+                "--words-per-minute",
+                "--rate",
+                "words_per_minute",
+                type=int,
+                help=f"Speaking rate (default {WORDS_PER_MINUTE}).",
+            ),
             click.option("--volume", type=float, help="0.0 to 1.0 (default 1.0)."),
             click.option(
                 "--voice",

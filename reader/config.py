@@ -2,7 +2,7 @@
 
 languages = ["sv", "en", "nb"]     # the site's languages
 lang = "sv"                        # page language override
-rate = 175                         # words per minute
+words_per_minute = 175             # the speaking rate (`rate` is read as this too)
 volume = 1.0
 engine = "auto"
 missing_voice = "page"             # or "skip"
@@ -22,12 +22,25 @@ from pathlib import Path
 from typing import Any
 
 from reader.errors import UsageError
-from reader.options import RATE_MAX, RATE_MIN, ReadOptions, SpeechOptions
+from reader.options import (
+    MISSING_VOICE_POLICIES,
+    WORDS_PER_MINUTE_MAX,
+    WORDS_PER_MINUTE_MIN,
+    ReadOptions,
+    SpeechOptions,
+)
 
 CONFIG_FILES = (Path("reader.toml"), Path.home() / ".config" / "reader" / "config.toml")
-MISSING_VOICE_POLICIES = ("page", "skip")
 READ_KEYS = {"languages", "lang", "default_lang", "timeout", "max_bytes"}
-SPEECH_KEYS = {"rate", "volume", "engine", "missing_voice", "lexicon_dir", "voices"}
+SPEECH_KEYS = {
+    "words_per_minute",
+    "rate",
+    "volume",
+    "engine",
+    "missing_voice",
+    "lexicon_dir",
+    "voices",
+}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -57,6 +70,8 @@ def load_config(path: Path | None = None) -> Config:
         raise UsageError(f"config file {path}: unknown setting {sorted(unknown)[0]!r}")
     read = with_settings(ReadOptions(), {k: data[k] for k in READ_KEYS & set(data)})
     speech_data = {k: data[k] for k in SPEECH_KEYS & set(data)}
+    if "rate" in speech_data:
+        speech_data["words_per_minute"] = speech_data.pop("rate")
     if "voices" in speech_data:
         speech_data["voices"] = parse_voices(speech_data["voices"])
     if "lexicon_dir" in speech_data:
@@ -88,13 +103,14 @@ def coerce(key: str, value: Any) -> Any:
         return langs
     if key in ("lang", "default_lang"):
         return str(value).strip().lower()
-    if key == "rate":
-        rate = int(value)
-        if not RATE_MIN <= rate <= RATE_MAX:
+    if key == "words_per_minute":
+        words_per_minute = int(value)
+        if not WORDS_PER_MINUTE_MIN <= words_per_minute <= WORDS_PER_MINUTE_MAX:
             raise UsageError(
-                f"rate must be between {RATE_MIN} and {RATE_MAX} words per minute, not {rate}"
+                f"rate must be between {WORDS_PER_MINUTE_MIN} and {WORDS_PER_MINUTE_MAX} "
+                f"words per minute, not {words_per_minute}"
             )
-        return rate
+        return words_per_minute
     if key == "volume":
         volume = float(value)
         if not 0.0 <= volume <= 1.0:

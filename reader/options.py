@@ -6,9 +6,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 DEFAULT_LANGUAGES = ("sv", "en", "nb", "fi", "de", "ar", "so")
-# eSpeak NG's own limits for the speaking rate, in words per minute.
-RATE_MIN = 80
-RATE_MAX = 450
+# The speaking rate: eSpeak NG's default, and its own limits.
+WORDS_PER_MINUTE = 175
+WORDS_PER_MINUTE_MIN = 80
+WORDS_PER_MINUTE_MAX = 450
+# A language without a voice: "page" = speak with the page's voice | "skip" = leave it out.
+MISSING_VOICE_POLICIES = ("page", "skip")
+# Engine names `SpeechOptions.engine` takes; "auto" is the first real one.
+ENGINE_CHOICES = ("auto", "espeak", "pyttsx3")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -29,9 +34,9 @@ class ReadOptions:
 class SpeechOptions:
     """How text is turned into speech."""
 
-    rate: int = 175  # words per minute
+    words_per_minute: int = WORDS_PER_MINUTE
     volume: float = 1.0  # 0.0 .. 1.0
-    engine: str = "auto"  # "auto" | "espeak" | "pyttsx3"
+    engine: str = "auto"  # one of ENGINE_CHOICES
     voices: tuple[tuple[str, str], ...] = ()  # (language, voice id) overrides
-    missing_voice: str = "page"  # "page" = speak with the page's voice | "skip"
+    missing_voice: str = "page"  # one of MISSING_VOICE_POLICIES
     lexicon_dir: Path | None = None  # site owner's pronunciation lexicons (<lang>.tsv)

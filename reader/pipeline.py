@@ -43,7 +43,9 @@ def synthesize_all(
 ) -> Iterator[tuple[Utterance, Clip]]:
     """Synthesize utterances in order, yielding each clip as soon as it is made."""
     for utterance in utterances:
-        clip = engine.synthesize(utterance.text, utterance.voice, options.rate, options.volume)
+        clip = engine.synthesize(
+            utterance.text, utterance.voice, options.words_per_minute, options.volume
+        )
         yield utterance, clip
 
 

@@ -23,7 +23,7 @@ def test_settings_reach_the_option_records(tmp_path: Path) -> None:
         )
     )
     assert config.read.languages == ("sv", "en")
-    assert config.speech.rate == 150 and config.speech.volume == 0.5
+    assert config.speech.words_per_minute == 150 and config.speech.volume == 0.5
     assert config.speech.missing_voice == "skip"
     assert config.speech.voices == (("sv", "sv"),)
     assert config.speech.lexicon_dir == tmp_path / "lex"

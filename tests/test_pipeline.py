@@ -23,9 +23,9 @@ class Recording:
     def voices(self):  # type: ignore[no-untyped-def]
         return self.engine.voices()
 
-    def synthesize(self, text: str, voice: str, rate: int, volume: float = 1.0) -> Clip:
+    def synthesize(self, text: str, voice: str, words_per_minute: int, volume: float = 1.0) -> Clip:
         self.calls.append((text, voice))
-        return self.engine.synthesize(text, voice, rate, volume)
+        return self.engine.synthesize(text, voice, words_per_minute, volume)
 
     def close(self) -> None:
         self.engine.close()

@@ -16,7 +16,7 @@ from reader.options import SpeechOptions
 # -54 dBFS) count as silence; the margin keeps soft onsets and decays of speech.
 SILENCE_THRESHOLD = 64
 TRIM_MARGIN = 0.03
-DEFAULT_SAMPLE_RATE = 22050  # eSpeak NG's rate; used for a page with nothing to say
+DEFAULT_SAMPLE_RATE = 22050  # eSpeak NG's sample rate; used for a page with nothing to say
 # A run of quiet 16-bit little-endian samples (-64..64), and the same read backwards: the
 # trim scans only the silence at each end of a clip, at C speed, with no array library
 # (importing numpy would cost an export more than the whole scan).
@@ -64,18 +64,23 @@ class Assembler:
             raise AudioError("a clip has no sample rate; the speech engine returned bad audio")
         if len(clip.pcm) % 2:
             raise AudioError("a clip has an odd number of bytes; expected 16-bit PCM")
-        rate = self.sample_rate = self.sample_rate or clip.sample_rate
-        pcm, lead = trim(resample(clip.pcm, clip.sample_rate, rate), rate)
+        sample_rate = self.sample_rate = self.sample_rate or clip.sample_rate
+        pcm, lead = trim(resample(clip.pcm, clip.sample_rate, sample_rate), sample_rate)
         gap = 0
         if self._placed:
-            # The same pauses as live playback (reader.audio.play), scaled with the rate there.
+            # The same pauses as live playback (reader.audio.play), scaled with the speaking rate.
             before = self._placed[-1].utterance
-            gap = int(round(pause_between(self.page, before, utterance, self.options.rate) * rate))
+            gap = int(
+                round(
+                    pause_between(self.page, before, utterance, self.options.words_per_minute)
+                    * sample_rate
+                )
+            )
             pcm = bytes(2 * gap) + pcm
-        start = (self._length + gap) / rate
+        start = (self._length + gap) / sample_rate
         self._chunks.append(pcm)
         self._length += len(pcm) // 2
-        end = self._length / rate
+        end = self._length / sample_rate
         self._placed.append(
             _Placed(utterance=utterance, clip=clip, t_start=start, t_end=end, lead=lead)
         )
@@ -83,12 +88,14 @@ class Assembler:
 
     def track(self) -> Track:
         """The track so far, with its timeline."""
-        rate = self.sample_rate or DEFAULT_SAMPLE_RATE
+        sample_rate = self.sample_rate or DEFAULT_SAMPLE_RATE
         blocks = {b.index: b for b in self.page.blocks}
         return Track(
             pcm=b"".join(self._chunks),
-            sample_rate=rate,
-            timeline=Timeline(cues=_cues(self._placed, blocks), duration=self._length / rate),
+            sample_rate=sample_rate,
+            timeline=Timeline(
+                cues=_cues(self._placed, blocks), duration=self._length / sample_rate
+            ),
             title=self.page.title,
             lang=self.page.lang,
             page=self.page,
@@ -109,17 +116,17 @@ def resample(pcm: bytes, source: int, target: int) -> bytes:
 
 
 def trim(
-    pcm: bytes, rate: int, lead: float = TRIM_MARGIN, tail: float = TRIM_MARGIN
+    pcm: bytes, sample_rate: int, lead: float = TRIM_MARGIN, tail: float = TRIM_MARGIN
 ) -> tuple[bytes, float]:
     """Cut leading and trailing silence down to `lead`/`tail` seconds; return the PCM and the
     seconds cut from the start."""
     count = len(pcm) // 2
     quiet_head = _quiet_head(pcm)
     if quiet_head == count:
-        return b"", count / rate
-    first = max(quiet_head - int(lead * rate), 0)
-    last = min(count - _quiet_tail(pcm) + int(tail * rate), count)
-    return pcm[2 * first : 2 * last], first / rate
+        return b"", count / sample_rate
+    first = max(quiet_head - int(lead * sample_rate), 0)
+    last = min(count - _quiet_tail(pcm) + int(tail * sample_rate), count)
+    return pcm[2 * first : 2 * last], first / sample_rate
 
 
 def _quiet_head(pcm: bytes) -> int:

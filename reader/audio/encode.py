@@ -42,11 +42,11 @@ class AudioWriter(Protocol):
 class WavWriter:
     """16-bit mono PCM in a RIFF/WAVE file."""
 
-    def __init__(self, target: Target, rate: int) -> None:
+    def __init__(self, target: Target, sample_rate: int) -> None:
         self._out = wave.open(str(target) if isinstance(target, Path) else target, "wb")
         self._out.setnchannels(1)
         self._out.setsampwidth(2)
-        self._out.setframerate(rate)
+        self._out.setframerate(sample_rate)
 
     def write(self, pcm: bytes) -> None:
         self._out.writeframesraw(pcm)
@@ -58,13 +58,13 @@ class WavWriter:
 class Mp3Writer:
     """MPEG Layer III (LAME), mono, at the track's own rate."""
 
-    def __init__(self, target: Target, rate: int) -> None:
+    def __init__(self, target: Target, sample_rate: int) -> None:
         import lameenc
 
         self._encoder = lameenc.Encoder()
         self._encoder.set_bit_rate(MP3_BIT_RATE)
-        self._encoder.set_in_sample_rate(rate)
-        self._encoder.set_out_sample_rate(rate)
+        self._encoder.set_in_sample_rate(sample_rate)
+        self._encoder.set_out_sample_rate(sample_rate)
         self._encoder.set_channels(1)
         self._encoder.set_quality(MP3_QUALITY)
         self._owned = isinstance(target, Path)
@@ -85,7 +85,7 @@ class Mp3Writer:
 class SoundfileWriter:
     """OGG Vorbis or FLAC through libsndfile, always in chunks."""
 
-    def __init__(self, target: Target, rate: int, container: str) -> None:
+    def __init__(self, target: Target, sample_rate: int, container: str) -> None:
         # Loaded here: soundfile needs numpy, which the WAV and MP3 paths never load.
         import numpy
         import soundfile
@@ -95,7 +95,7 @@ class SoundfileWriter:
         self._out = soundfile.SoundFile(
             str(target) if isinstance(target, Path) else target,
             "w",
-            samplerate=rate,
+            samplerate=sample_rate,
             channels=1,
             format=container,
             subtype=subtype,
@@ -110,12 +110,12 @@ class SoundfileWriter:
         self._out.close()
 
 
-def _ogg(target: Target, rate: int) -> AudioWriter:
-    return SoundfileWriter(target, rate, "OGG")
+def _ogg(target: Target, sample_rate: int) -> AudioWriter:
+    return SoundfileWriter(target, sample_rate, "OGG")
 
 
-def _flac(target: Target, rate: int) -> AudioWriter:
-    return SoundfileWriter(target, rate, "FLAC")
+def _flac(target: Target, sample_rate: int) -> AudioWriter:
+    return SoundfileWriter(target, sample_rate, "FLAC")
 
 
 # Format name (the file extension) → how to open a writer for it.
@@ -133,8 +133,8 @@ MODULES = {"mp3": ("lameenc",), "ogg": ("numpy", "soundfile"), "flac": ("numpy",
 def encode_all(fmt: str) -> Encoder:
     """A one-shot encoder for a format: the whole PCM of a track to one file."""
 
-    def encode(pcm: bytes, rate: int, path: Path) -> None:
-        writer = WRITERS[fmt](path, rate)
+    def encode(pcm: bytes, sample_rate: int, path: Path) -> None:
+        writer = WRITERS[fmt](path, sample_rate)
         try:
             writer.write(pcm)
         finally:
@@ -147,10 +147,10 @@ def encode_all(fmt: str) -> Encoder:
 ENCODERS: dict[str, Encoder] = {fmt: encode_all(fmt) for fmt in WRITERS}
 
 
-def encode_bytes(fmt: str, pcm: bytes, rate: int) -> bytes:
+def encode_bytes(fmt: str, pcm: bytes, sample_rate: int) -> bytes:
     """A short clip encoded in memory, with the same settings as exported files."""
     buffer = io.BytesIO()
-    writer = WRITERS[fmt](buffer, rate)
+    writer = WRITERS[fmt](buffer, sample_rate)
     try:
         writer.write(pcm)
     finally:

@@ -208,9 +208,9 @@ def _guarded(path: Path, action: Callable[[], None]) -> None:
 
 def _cut(track: Track, section: Section) -> Track:
     """The part of a track in one section, with its cues moved to the part's clock."""
-    rate = track.sample_rate
-    first, last = int(round(section.t_start * rate)), int(round(section.t_end * rate))
-    offset = first / rate
+    sample_rate = track.sample_rate
+    first, last = int(round(section.t_start * sample_rate)), int(round(section.t_end * sample_rate))
+    offset = first / sample_rate
     cues = tuple(
         replace(cue, t_start=cue.t_start - offset, t_end=cue.t_end - offset)
         for cue in track.timeline.cues
@@ -218,8 +218,8 @@ def _cut(track: Track, section: Section) -> Track:
     )
     return Track(
         pcm=track.pcm[first * 2 : last * 2],
-        sample_rate=rate,
-        timeline=Timeline(cues=cues, duration=(last - first) / rate),
+        sample_rate=sample_rate,
+        timeline=Timeline(cues=cues, duration=(last - first) / sample_rate),
         title=section.title,
         lang=track.lang,
         page=track.page,

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from reader.model import Page, Utterance
+from reader.options import WORDS_PER_MINUTE
 
-DEFAULT_RATE = 175  # words per minute the pauses below are tuned for
-# Seconds of silence. Headings get room before them (a new section) and a short breath after;
-# parts of one sentence in another language follow almost without a gap.
+# Seconds of silence at the default speaking rate (shorter when faster). Headings get room
+# before them (a new section) and a short breath after; parts of one sentence in another
+# language follow almost without a gap.
 PAUSE_PART = 0.05
 PAUSE_SENTENCE = 0.35
 PAUSE_BLOCK = 0.7
@@ -15,7 +16,7 @@ PAUSE_BEFORE_HEADING = 1.0
 
 
 def pause_between(
-    page: Page, before: Utterance | None, after: Utterance | None, rate: int
+    page: Page, before: Utterance | None, after: Utterance | None, words_per_minute: int
 ) -> float:
     """Seconds of silence between two utterances (none at the start or the end)."""
     if before is None or after is None:
@@ -28,7 +29,7 @@ def pause_between(
         seconds = PAUSE_AFTER_HEADING
     else:
         seconds = PAUSE_BLOCK
-    return seconds * DEFAULT_RATE / max(rate, 1)
+    return seconds * WORDS_PER_MINUTE / max(words_per_minute, 1)
 
 
 def kind_of(page: Page, index: int) -> str:

@@ -10,11 +10,11 @@ from contextlib import contextmanager
 from reader.audio.pauses import pause_between
 from reader.errors import AudioError, SpeechError
 from reader.model import Clip, Page, Utterance
-from reader.options import RATE_MAX, RATE_MIN, SpeechOptions
+from reader.options import WORDS_PER_MINUTE_MAX, WORDS_PER_MINUTE_MIN, SpeechOptions
 from reader.pipeline import plan_speech
 from reader.speech import open_engine
 
-RATE_STEP = 25  # words per minute per + or - key
+WORDS_PER_MINUTE_STEP = 25  # per + or - key
 LOOKAHEAD = 4  # sentences synthesized ahead of the one playing
 BACKENDS = {"null": "NULL", "pulseaudio": "PULSEAUDIO", "alsa": "ALSA", "jack": "JACK"}
 
@@ -27,7 +27,7 @@ class ClipFeed:
         self.utterances: tuple[Utterance, ...] = ()
         self.clips: dict[tuple[int, int], Clip] = {}
         self.want = 0
-        self.rate = options.rate
+        self.words_per_minute = options.words_per_minute
         self.error: Exception | None = None
         self.closed = False
         self.ready = threading.Condition()
@@ -60,18 +60,20 @@ class ClipFeed:
                 self.ready.wait_for(lambda: self.closed or self.next_missing() is not None)
                 if self.closed:
                     return
-                index, rate = self.next_missing()  # type: ignore[misc]
+                index, words_per_minute = self.next_missing()  # type: ignore[misc]
             utterance = self.utterances[index]
-            clip = engine.synthesize(utterance.text, utterance.voice, rate, self.options.volume)  # type: ignore[attr-defined]
+            clip = engine.synthesize(  # type: ignore[attr-defined]
+                utterance.text, utterance.voice, words_per_minute, self.options.volume
+            )
             with self.ready:
-                self.clips[(index, rate)] = clip
+                self.clips[(index, words_per_minute)] = clip
                 self.ready.notify_all()
 
     def next_missing(self) -> tuple[int, int] | None:
         end = min(len(self.utterances), self.want + LOOKAHEAD + 1)
         for index in range(self.want, end):
-            if (index, self.rate) not in self.clips:
-                return index, self.rate
+            if (index, self.words_per_minute) not in self.clips:
+                return index, self.words_per_minute
         return None
 
     def clip(self, index: int) -> Clip | None:
@@ -82,11 +84,11 @@ class ClipFeed:
             if index != self.want:
                 self.want = index
                 self.ready.notify_all()
-            return self.clips.get((index, self.rate))
+            return self.clips.get((index, self.words_per_minute))
 
-    def set_rate(self, rate: int) -> None:
+    def set_words_per_minute(self, words_per_minute: int) -> None:
         with self.ready:
-            self.rate = rate
+            self.words_per_minute = words_per_minute
             self.ready.notify_all()
 
     def close(self) -> None:
@@ -155,7 +157,7 @@ class Player:
         previous = self.utterances[self.index] if self.index < len(self.utterances) else None
         self.index, self.offset = max(0, index), 0
         following = self.utterances[self.index] if self.index < len(self.utterances) else None
-        seconds = pause_between(self.page, previous, following, self.feed.rate)
+        seconds = pause_between(self.page, previous, following, self.feed.words_per_minute)
         self.gap = int(seconds * sample_rate) * 2
 
     def seek(self, step: int, by_block: bool = False) -> None:
@@ -174,9 +176,11 @@ class Player:
             self.index, self.offset, self.gap = max(0, min(target, len(self.utterances))), 0, 0
 
     def change_rate(self, step: int) -> int:
-        rate = max(RATE_MIN, min(RATE_MAX, self.feed.rate + step * RATE_STEP))
-        self.feed.set_rate(rate)
-        return rate
+        """Speak faster (step > 0) or slower; returns the new words per minute."""
+        wanted = self.feed.words_per_minute + step * WORDS_PER_MINUTE_STEP
+        words_per_minute = max(WORDS_PER_MINUTE_MIN, min(WORDS_PER_MINUTE_MAX, wanted))
+        self.feed.set_words_per_minute(words_per_minute)
+        return words_per_minute
 
     def handle(self, key: str) -> None:
         """Act on one key press."""

@@ -37,11 +37,11 @@ class StreamWriter(Protocol):
     def abort(self) -> None: ...
 
 
-def open_writer(fmt: str, path: Path, rate: int) -> StreamWriter:
+def open_writer(fmt: str, path: Path, sample_rate: int) -> StreamWriter:
     """A writer for `fmt` at `path`: in a child process where encoding is costly."""
     if fmt in FORKED:
-        return ForkedWriter(fmt, path, rate)
-    return InlineWriter(WRITERS[fmt](path, rate))
+        return ForkedWriter(fmt, path, sample_rate)
+    return InlineWriter(WRITERS[fmt](path, sample_rate))
 
 
 class InlineWriter:
@@ -62,9 +62,10 @@ class InlineWriter:
 
 
 class ForkedWriter:
-    """Runs `WRITERS[fmt](path, rate)` in a child process; errors come back as RuntimeError."""
+    """Runs `WRITERS[fmt](path, sample_rate)` in a child process; errors come back as
+    RuntimeError."""
 
-    def __init__(self, fmt: str, path: Path, rate: int) -> None:
+    def __init__(self, fmt: str, path: Path, sample_rate: int) -> None:
         for name in MODULES.get(fmt, ()):
             importlib.import_module(name)
         data_out, data_in = os.pipe()
@@ -86,7 +87,7 @@ class ForkedWriter:
         if pid == 0:
             os.close(data_in)
             os.close(errors_out)
-            _child(fmt, path, rate, data_out, errors_in)
+            _child(fmt, path, sample_rate, data_out, errors_in)
         os.close(data_out)
         os.close(errors_in)
         self._pid = pid
@@ -140,13 +141,13 @@ class ForkedWriter:
         return self._exit
 
 
-def _child(fmt: str, path: Path, rate: int, data: int, errors: int) -> NoReturn:
+def _child(fmt: str, path: Path, sample_rate: int, data: int, errors: int) -> NoReturn:
     """The child's whole life: encode what the pipe brings, then exit without cleanup."""
     code = 0
     try:
         # Ctrl-C reaches the whole process group: the parent decides, and ends the child.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
-        writer = WRITERS[fmt](path, rate)
+        writer = WRITERS[fmt](path, sample_rate)
         carry = b""  # an odd byte left by a read that split a sample
         while chunk := os.read(data, READ_BYTES):
             if carry:

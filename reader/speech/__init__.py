@@ -1,6 +1,6 @@
 """Speech engines: one protocol, a direct libespeak-ng engine and a pyttsx3 engine.
 
-    open_engine(options) ──▶ Engine ──synthesize(text, voice, rate, volume)──▶ Clip
+    open_engine(options) ──▶ Engine ──synthesize(text, voice, words_per_minute, volume)──▶ Clip
     plan_voices(utterances, page, engine, options) ──▶ utterances with their voice ids
 
 "auto" is the direct engine: no threads, no temporary files, and about half the wall time
@@ -15,11 +15,11 @@ from typing import Protocol
 
 from reader.errors import UsageError
 from reader.model import Clip, Page, Utterance, Voice
-from reader.options import SpeechOptions
+from reader.options import ENGINE_CHOICES, SpeechOptions
 from reader.speech.voices import MissingVoice, VoicePlan, plan, speaks, voice_for
 
-# Engine names accepted by `SpeechOptions.engine`; "auto" is the first real one.
-ENGINES = ("espeak", "pyttsx3")
+# The real engines, the default first.
+ENGINES = ENGINE_CHOICES[1:]
 
 __all__ = [
     "ENGINES",
@@ -44,7 +44,9 @@ class Engine(Protocol):
 
     def voices(self) -> tuple[Voice, ...]: ...
 
-    def synthesize(self, text: str, voice: str, rate: int, volume: float = 1.0) -> Clip: ...
+    def synthesize(
+        self, text: str, voice: str, words_per_minute: int, volume: float = 1.0
+    ) -> Clip: ...
 
     def close(self) -> None: ...
 
@@ -60,7 +62,7 @@ def open_engine(options: SpeechOptions) -> Engine:
         from reader.speech.pyttsx3_engine import Pyttsx3Engine
 
         return Pyttsx3Engine()
-    choices = ", ".join(("auto", *ENGINES))
+    choices = ", ".join(ENGINE_CHOICES)
     raise UsageError(f"unknown speech engine {options.engine!r} (choose {choices})")
 
 

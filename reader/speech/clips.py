@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from reader.errors import SpeechError
 from reader.model import Clip, WordMark
-from reader.options import RATE_MAX, RATE_MIN
+from reader.options import WORDS_PER_MINUTE_MAX, WORDS_PER_MINUTE_MIN
 from reader.speech.espeak_ffi import WordEvent
 
 # One call speaks one sentence; pyttsx3's driver crashed the process at about 14 KB, so a
@@ -19,10 +19,13 @@ WORD = re.compile(r"\S+")
 SPEAKABLE = re.compile(r"\w")
 
 
-def check_request(text: str, rate: int, volume: float) -> bytes:
+def check_request(text: str, words_per_minute: int, volume: float) -> bytes:
     """Validate one synthesis request; returns the text as UTF-8 with a closing NUL."""
-    if not RATE_MIN <= rate <= RATE_MAX:
-        raise SpeechError(f"rate must be {RATE_MIN}..{RATE_MAX} words per minute, not {rate}")
+    if not WORDS_PER_MINUTE_MIN <= words_per_minute <= WORDS_PER_MINUTE_MAX:
+        raise SpeechError(
+            f"rate must be {WORDS_PER_MINUTE_MIN}..{WORDS_PER_MINUTE_MAX} words per minute, "
+            f"not {words_per_minute}"
+        )
     if not 0.0 <= volume <= 1.0:
         raise SpeechError(f"volume must be between 0 and 1, not {volume}")
     data = text.encode("utf-8")

@@ -90,9 +90,9 @@ class EspeakEngine:
         """The installed eSpeak NG voices."""
         return self._backend.voices
 
-    def synthesize(self, text: str, voice: str, rate: int, volume: float = 1.0) -> Clip:
+    def synthesize(self, text: str, voice: str, words_per_minute: int, volume: float = 1.0) -> Clip:
         """Speak one utterance with the voice id given (an eSpeak NG identifier)."""
-        data = check_request(text, rate, volume)
+        data = check_request(text, words_per_minute, volume)
         if self._closed:
             raise SpeechError("the speech engine is closed")
         backend = self._backend
@@ -101,19 +101,25 @@ class EspeakEngine:
         with backend.lock:
             backend.owner = threading.get_ident()
             try:
-                return self._speak(backend, text, data, voice, rate, volume)
+                return self._speak(backend, text, data, voice, words_per_minute, volume)
             finally:
                 backend.owner = None
 
     def _speak(
-        self, backend: _Backend, text: str, data: bytes, voice: str, rate: int, volume: float
+        self,
+        backend: _Backend,
+        text: str,
+        data: bytes,
+        voice: str,
+        words_per_minute: int,
+        volume: float,
     ) -> Clip:
         dll = backend.dll
         if voice.lower() != backend.voice.lower():
             backend.voice = ""  # unknown until eSpeak confirms the new one
             backend.voice = _select(dll, voice)
         chosen = backend.voice
-        dll.espeak_SetParameter(ffi.PARAM_RATE, rate, 0)
+        dll.espeak_SetParameter(ffi.PARAM_RATE, words_per_minute, 0)
         dll.espeak_SetParameter(ffi.PARAM_VOLUME, round(volume * 100), 0)
         backend.chunks = []
         backend.words = []

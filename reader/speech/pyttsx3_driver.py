@@ -21,11 +21,12 @@ from typing import Any
 
 from reader.errors import SpeechError
 from reader.model import Clip, Voice
+from reader.options import WORDS_PER_MINUTE
 from reader.speech import espeak_ffi as ffi
 from reader.speech import espeak_lib
 from reader.speech.clips import make_clip
 
-# The driver writes mono 16-bit WAV at this rate whatever eSpeak reports.
+# The driver writes mono 16-bit WAV at this sample rate whatever eSpeak reports.
 SAMPLE_RATE = 22050
 # The driver's eSpeak event code for the end of an utterance.
 EVENT_MSG_TERMINATED = 6
@@ -75,7 +76,7 @@ class Session:
         self.voices: tuple[Voice, ...] = ffi.list_voices(dll, "pyttsx3")
         self._leave_initial_busy_state()
         # The first utterance after init() behaves differently (design §5): spend it here.
-        self.speak(WARM_UP_TEXT, ffi.current_voice(dll) or "gmw/en", 175, 1.0)
+        self.speak(WARM_UP_TEXT, ffi.current_voice(dll) or "gmw/en", WORDS_PER_MINUTE, 1.0)
 
     def _leave_initial_busy_state(self) -> None:
         # The proxy starts busy and queues every command until a run loop starts; the driver's
@@ -111,13 +112,13 @@ class Session:
     def _on_error(self, name: str | None = None, exception: BaseException | None = None) -> None:
         self._errors.append(exception or RuntimeError("unknown pyttsx3 error"))
 
-    def speak(self, text: str, voice: str, rate: int, volume: float) -> Clip:
+    def speak(self, text: str, voice: str, words_per_minute: int, volume: float) -> Clip:
         """Synthesize one utterance to a fresh file, check it, read it back, delete it."""
         self._wait_idle()
         self._errors.clear()
         self._engine.setProperty("voice", voice)
         self._check_voice(voice)
-        self._engine.setProperty("rate", rate)
+        self._engine.setProperty("rate", words_per_minute)
         self._engine.setProperty("volume", volume)
         # Rate and volume travel through eSpeak's command queue; the driver cancels an
         # utterance started while that queue is busy, so they must land first.

@@ -35,7 +35,7 @@ START_TIMEOUT = 30.0
 class _Job:
     text: str
     voice: str
-    rate: int
+    words_per_minute: int
     volume: float
     future: Future[Clip] = field(default_factory=Future)
 
@@ -75,7 +75,9 @@ class _Owner:
             if not job.future.set_running_or_notify_cancel():
                 continue
             try:
-                job.future.set_result(session.speak(job.text, job.voice, job.rate, job.volume))
+                job.future.set_result(
+                    session.speak(job.text, job.voice, job.words_per_minute, job.volume)
+                )
             except BaseException as exc:  # noqa: BLE001 - handed to the waiting caller
                 job.future.set_exception(_as_speech_error(exc))
 
@@ -110,13 +112,13 @@ class Pyttsx3Engine:
         """The voices pyttsx3's eSpeak NG driver offers."""
         return self._live().voices
 
-    def synthesize(self, text: str, voice: str, rate: int, volume: float = 1.0) -> Clip:
+    def synthesize(self, text: str, voice: str, words_per_minute: int, volume: float = 1.0) -> Clip:
         """Speak one utterance on the owner thread and wait for its clip."""
-        check_request(text, rate, volume)
+        check_request(text, words_per_minute, volume)
         owner = self._live()
         if not has_speech(text):
             return make_clip(text, b"", driver.SAMPLE_RATE, (), voice)
-        job = _Job(text=text, voice=voice, rate=rate, volume=volume)
+        job = _Job(text=text, voice=voice, words_per_minute=words_per_minute, volume=volume)
         owner.jobs.put(job)
         # Jobs ahead in the queue each have their own timeout on the owner thread.
         waiting = UTTERANCE_TIMEOUT * (2 + owner.jobs.qsize())

@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 
 from reader.errors import SpeechError
 from reader.model import Utterance, Voice
-from reader.options import SpeechOptions
+from reader.options import MISSING_VOICE_POLICIES, SpeechOptions
 
 # BCP 47 language (lower case) → eSpeak NG voice identifier, for the site languages and
 # where eSpeak's own language priorities would pick a less expected variant. Plain "en" gets
@@ -31,7 +31,6 @@ VOICE_TABLE = {
 # Nynorsk is deliberately absent: eSpeak NG has no Nynorsk voice, and reading Nynorsk with
 # the Bokmål voice would be a silent misreading; it follows the missing-voice policy.
 MACROLANGUAGES = {"nb": "no"}
-MISSING_VOICE_POLICIES = ("page", "skip")
 # The voice of last resort when the page's own language has none either: every eSpeak NG
 # build has English, and a listener hears the text rather than an error.
 LAST_RESORT = "en"
@@ -124,7 +123,8 @@ def plan(
     """Give each utterance its voice; languages without one follow `options.missing_voice`."""
     if options.missing_voice not in MISSING_VOICE_POLICIES:
         raise SpeechError(
-            f"missing-voice policy must be 'page' or 'skip', not {options.missing_voice!r}"
+            f"missing-voice policy must be one of {', '.join(MISSING_VOICE_POLICIES)}, "
+            f"not {options.missing_voice!r}"
         )
     listed = tuple(voices)
     found: dict[str, Voice | None] = {}

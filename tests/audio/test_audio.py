@@ -24,11 +24,11 @@ TAIL = 0.3  # and after it, as eSpeak NG pads its clips
 TONE = 0.5
 
 
-def tone_clip(text: str, seconds: float = TONE, rate: int = RATE) -> Clip:
+def tone_clip(text: str, seconds: float = TONE, sample_rate: int = RATE) -> Clip:
     """A sine tone padded with silence, with one word mark per word spread over the tone."""
-    t = np.arange(int(seconds * rate)) / rate
+    t = np.arange(int(seconds * sample_rate)) / sample_rate
     sound = (8000 * np.sin(2 * np.pi * 220 * t)).astype(np.int16)
-    pad = np.zeros(int(LEAD * rate), np.int16), np.zeros(int(TAIL * rate), np.int16)
+    pad = np.zeros(int(LEAD * sample_rate), np.int16), np.zeros(int(TAIL * sample_rate), np.int16)
     pcm = np.concatenate([pad[0], sound, pad[1]]).astype("<i2").tobytes()
     marks, pos = [], 0
     words = text.split()
@@ -41,7 +41,7 @@ def tone_clip(text: str, seconds: float = TONE, rate: int = RATE) -> Clip:
             )
         )
         pos += len(word)
-    return Clip(pcm=pcm, sample_rate=rate, words=tuple(marks))
+    return Clip(pcm=pcm, sample_rate=sample_rate, words=tuple(marks))
 
 
 def utterance(
@@ -74,9 +74,9 @@ UTTERANCES = [
 ]
 
 
-def synthetic_track(rate: int = 175) -> Track:
+def synthetic_track(words_per_minute: int = 175) -> Track:
     pairs = [(u, tone_clip(u.text)) for u in UTTERANCES]
-    return assemble(PAGE, pairs, SpeechOptions(rate=rate))
+    return assemble(PAGE, pairs, SpeechOptions(words_per_minute=words_per_minute))
 
 
 def samples(track: Track) -> np.ndarray:
@@ -102,7 +102,10 @@ def test_pauses_follow_the_page_structure() -> None:
 
 
 def test_pauses_scale_with_the_rate() -> None:
-    slow, fast = gaps(synthetic_track(rate=175)), gaps(synthetic_track(rate=350))
+    slow, fast = (
+        gaps(synthetic_track(words_per_minute=175)),
+        gaps(synthetic_track(words_per_minute=350)),
+    )
     assert fast == pytest.approx([g / 2 for g in slow], abs=1e-3)
 
 
@@ -198,7 +201,7 @@ def test_spoken_expansions_map_back_to_the_shown_number() -> None:
 def test_a_clip_at_another_rate_is_resampled_keeping_its_length() -> None:
     block = Block(index=0, kind="paragraph", text="One. Two.", locator="p", lang="en")
     first, second = utterance(block, 0, 0, 0, 4), utterance(block, 1, 0, 5, 9)
-    pairs = [(first, tone_clip("One.")), (second, tone_clip("Two.", rate=16000))]
+    pairs = [(first, tone_clip("One.")), (second, tone_clip("Two.", sample_rate=16000))]
     track = assemble(Page(url="", title="", lang="en", blocks=(block,)), pairs, SpeechOptions())
     cues = track.timeline.of_kind("sentence")
     assert track.sample_rate == RATE
@@ -226,7 +229,7 @@ def test_real_engine_speech_sits_inside_its_cues() -> None:
     engine = open_engine(options)
     try:
         planned = plan_voices(tuple(UTTERANCES), PAGE, engine, options)
-        pairs = [(u, engine.synthesize(u.text, u.voice, options.rate)) for u in planned]
+        pairs = [(u, engine.synthesize(u.text, u.voice, options.words_per_minute)) for u in planned]
     finally:
         engine.close()
     track = assemble(PAGE, pairs, options)

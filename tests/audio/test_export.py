@@ -71,8 +71,8 @@ def track() -> Track:
 
 
 def decoded(path: Path) -> tuple[np.ndarray, int]:
-    data, rate = soundfile.read(str(path), dtype="int16")
-    return data, rate
+    data, sample_rate = soundfile.read(str(path), dtype="int16")
+    return data, sample_rate
 
 
 @pytest.mark.parametrize("ext", ["wav", "mp3", "ogg", "flac"])
@@ -80,9 +80,9 @@ def test_every_format_reads_back_with_its_rate_and_length(
     track: Track, tmp_path: Path, ext: str
 ) -> None:
     path = export(track, tmp_path / f"page.{ext}")
-    data, rate = decoded(path)
-    assert rate == track.sample_rate == RATE
-    assert len(data) / rate == pytest.approx(track.timeline.duration, rel=0.1)
+    data, sample_rate = decoded(path)
+    assert sample_rate == track.sample_rate == RATE
+    assert len(data) / sample_rate == pytest.approx(track.timeline.duration, rel=0.1)
     assert np.abs(data.astype(np.int32)).max() < 32767
     if ext in ("wav", "flac"):  # lossless: the very samples
         assert data.tobytes() == track.pcm
@@ -133,8 +133,8 @@ def test_vorbis_comments_carry_title_language_and_chapters(
 def test_long_ogg_is_written_in_chunks(tmp_path: Path) -> None:
     minutes = 3
     long = Track(pcm=make_track(seconds=minutes * 60 / 6).pcm, sample_rate=RATE)
-    data, rate = decoded(export(long, tmp_path / "long.ogg"))
-    assert len(data) / rate == pytest.approx(long.duration, abs=0.1)
+    data, sample_rate = decoded(export(long, tmp_path / "long.ogg"))
+    assert len(data) / sample_rate == pytest.approx(long.duration, abs=0.1)
     assert long.duration > minutes * 60
 
 
@@ -163,7 +163,7 @@ def test_an_empty_track_is_no_content(tmp_path: Path, ext: str) -> None:
 def test_a_failed_write_leaves_nothing_and_keeps_the_old_file(
     track: Track, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: BaseException
 ) -> None:
-    def half_then_fail(pcm: bytes, rate: int, path: Path) -> None:
+    def half_then_fail(pcm: bytes, sample_rate: int, path: Path) -> None:
         path.write_bytes(pcm[:1000])
         raise error
 
@@ -251,7 +251,7 @@ def test_streamed_export_reports_an_encoder_failure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     class Broken:
-        def __init__(self, path: Path, rate: int) -> None:
+        def __init__(self, path: Path, sample_rate: int) -> None:
             path.write_bytes(b"half")
 
         def write(self, samples: np.ndarray) -> None:

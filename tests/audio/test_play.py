@@ -112,7 +112,7 @@ def test_speed_keys_resynthesize_what_follows_faster(player: Player) -> None:
     slow = player.feed.clip(1)
     player.handle("+")
     player.handle("+")
-    assert player.feed.rate == SpeechOptions().rate + 50
+    assert player.feed.words_per_minute == SpeechOptions().words_per_minute + 50
     while (fast := player.feed.clip(1)) is None:
         with player.feed.ready:
             player.feed.ready.wait(0.05)

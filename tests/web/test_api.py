@@ -361,7 +361,7 @@ def test_the_cli_config_file_reaches_the_app(tmp_path: Any) -> None:
     try:
         assert app.config["READER_ALLOWED_HOSTS"] == ["www.ostersund.se"]
         assert app.config["READER_LANGUAGES"] == ["sv", "en"]
-        assert service_of(app).options.rate == 200
+        assert service_of(app).options.words_per_minute == 200
         assert cache_of(app).directory == tmp_path / "cache"
     finally:
         service_of(app).close()

@@ -409,7 +409,7 @@ def test_settings_persist_without_cookies_or_foreign_requests(
 
     page.reload()
     stored = json.loads(page.evaluate("() => localStorage.getItem('reader-settings')"))
-    assert stored == {"rate": 1.5, "volume": 0.5, "highlight": False}
+    assert stored == {"speed": 1.5, "volume": 0.5, "highlight": False}
     page.get_by_role("button", name="Listen").click()
     wait_playing(page)
     assert page.get_by_label("Speed").input_value() == "1.5"

@@ -15,7 +15,7 @@ from flask import Flask
 from waitress.server import BaseWSGIServer
 
 from reader.errors import UsageError
-from reader.options import DEFAULT_LANGUAGES, SpeechOptions
+from reader.options import DEFAULT_LANGUAGES, WORDS_PER_MINUTE, SpeechOptions
 from reader_web.cache import ClipCache
 from reader_web.reading import Reader
 from reader_web.service import SpeechService
@@ -54,7 +54,7 @@ def default_settings() -> dict[str, Any]:
         # characters are about 90 minutes of speech; a municipal page has a few thousand.
         "READER_MAX_TEXT": 100_000,
         "READER_LANGUAGES": list(DEFAULT_LANGUAGES),
-        "READER_RATE": 175,
+        "READER_RATE": WORDS_PER_MINUTE,
         "READER_VOLUME": 1.0,
         "READER_VOICES": (),
         "READER_MISSING_VOICE": "page",
@@ -75,7 +75,7 @@ def settings_from(config: Any) -> dict[str, Any]:
     read, speech = config.read, config.speech
     settings: dict[str, Any] = {
         "READER_LANGUAGES": list(read.languages),
-        "READER_RATE": speech.rate,
+        "READER_RATE": speech.words_per_minute,
         "READER_VOLUME": speech.volume,
         "READER_VOICES": tuple(speech.voices),
         "READER_MISSING_VOICE": speech.missing_voice,
@@ -91,7 +91,7 @@ def speech_options(settings: Mapping[str, Any]) -> SpeechOptions:
     """The speech options every synthesis of this app uses."""
     lexicon = settings["READER_LEXICON_DIR"]
     return SpeechOptions(
-        rate=int(settings["READER_RATE"]),
+        words_per_minute=int(settings["READER_RATE"]),
         volume=float(settings["READER_VOLUME"]),
         engine=str(settings["READER_ENGINE"]),
         voices=tuple(tuple(pair) for pair in settings["READER_VOICES"]),  # type: ignore[misc]

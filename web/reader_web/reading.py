@@ -232,7 +232,14 @@ class Reader:
 
     def _speech_id(self) -> list[Any]:
         o = self.options
-        return [o.rate, o.volume, o.engine, list(o.voices), o.missing_voice, str(o.lexicon_dir)]
+        return [
+            o.words_per_minute,
+            o.volume,
+            o.engine,
+            list(o.voices),
+            o.missing_voice,
+            str(o.lexicon_dir),
+        ]
 
     def _languages(self) -> list[str]:
         return list(self.settings["READER_LANGUAGES"])

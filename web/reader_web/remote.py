@@ -18,7 +18,7 @@ class RemoteEngine:
     def voices(self) -> tuple[Voice, ...]:
         return self._voices
 
-    def synthesize(self, text: str, voice: str, rate: int, volume: float = 1.0) -> Clip:
+    def synthesize(self, text: str, voice: str, words_per_minute: int, volume: float = 1.0) -> Clip:
         raise SpeechError("synthesis runs in the speech service's worker processes")
 
     def close(self) -> None:

@@ -10,9 +10,9 @@ feeds it one job at a time. A worker that exits or does not answer within the jo
 killed and replaced, and the job is retried once; after that the waiting requests get a
 SpeechError, never a hang. Concurrent requests for one clip share one Future.
 
-A clip is a pure function of its job (text, voice, rate, engine version) and lands in a
-content-addressed cache, so `submit(job) -> Future` is the whole seam: to grow past one
-machine, the same jobs go to a task queue (Celery or RQ) whose workers run `render_clip`
+A clip is a pure function of its job (text, voice, words per minute, engine version) and
+lands in a content-addressed cache, so `submit(job) -> Future` is the whole seam: to grow
+past one machine, the same jobs go to a task queue (Celery or RQ) whose workers run `render_clip`
 and write to a shared cache directory; the routes do not change.
 """
 

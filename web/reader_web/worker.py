@@ -78,7 +78,8 @@ class ClipResult:
 
 
 def clip_key(engine_id: str, options: SpeechOptions, parts: tuple[Part, ...]) -> str:
-    """Content address of a clip: engine and version, voice, rate, volume, text, offsets.
+    """Content address of a clip: engine and version, voice, words per minute, volume, text,
+    offsets.
 
     The offsets are part of the address because the timing record maps words to the block's
     displayed text; the same words at another place in a block need their own record.
@@ -86,7 +87,8 @@ def clip_key(engine_id: str, options: SpeechOptions, parts: tuple[Part, ...]) ->
     record = {
         "engine": engine_id,
         "format": FORMAT_VERSION,
-        "rate": options.rate,
+        # Spelled "rate" as before, so clips already cached keep their addresses.
+        "rate": options.words_per_minute,
         "volume": round(options.volume, 3),
         "parts": [[p.voice, p.text, list(p.char_map)] for p in parts],
     }
@@ -96,26 +98,29 @@ def clip_key(engine_id: str, options: SpeechOptions, parts: tuple[Part, ...]) ->
 
 def render_clip(engine: Any, job: ClipJob, options: SpeechOptions) -> ClipResult:
     """Synthesize every part, join them, and encode the sentence clip."""
-    clips = [engine.synthesize(p.text, p.voice, options.rate, options.volume) for p in job.parts]
-    rate = clips[0].sample_rate if clips else 22050
+    clips = [
+        engine.synthesize(p.text, p.voice, options.words_per_minute, options.volume)
+        for p in job.parts
+    ]
+    sample_rate = clips[0].sample_rate if clips else 22050
     chunks: list[bytes] = []
     words: list[list[float]] = []
     estimated = False
     length = 0  # bytes
     for number, (part, clip) in enumerate(zip(job.parts, clips, strict=True)):
-        samples = resample(clip.pcm, clip.sample_rate, rate)
+        samples = resample(clip.pcm, clip.sample_rate, sample_rate)
         if number:
-            gap = bytes(2 * int(PART_GAP * rate))
+            gap = bytes(2 * int(PART_GAP * sample_rate))
             chunks.append(gap)
             length += len(gap)
-        offset = length / 2 / rate
+        offset = length / 2 / sample_rate
         words += [_word(part, mark, offset) for mark in clip.words]
         estimated = estimated or clip.words_estimated
         chunks.append(samples)
         length += len(samples)
     # Keep a natural breath after each sentence: the widget plays clips back to back.
-    data, lead = trim(b"".join(chunks), rate, LEAD_MARGIN, TAIL_KEEP)
-    duration = round(len(data) / 2 / rate, 3)
+    data, lead = trim(b"".join(chunks), sample_rate, LEAD_MARGIN, TAIL_KEEP)
+    duration = round(len(data) / 2 / sample_rate, 3)
     words = [
         [s, e, _clamp(t0 - lead, duration), _clamp(t1 - lead, duration)] for s, e, t0, t1 in words
     ]
@@ -124,10 +129,12 @@ def render_clip(engine: Any, job: ClipJob, options: SpeechOptions) -> ClipResult
         "words": words,
         "lang": job.lang,
         "estimated": estimated,
-        "sample_rate": rate,
+        "sample_rate": sample_rate,
     }
     return ClipResult(
-        wav=encode_bytes("wav", data, rate), mp3=encode_bytes("mp3", data, rate), meta=meta
+        wav=encode_bytes("wav", data, sample_rate),
+        mp3=encode_bytes("mp3", data, sample_rate),
+        meta=meta,
     )
 
 

@@ -21,7 +21,7 @@ const ICONS = {
  * The hidden player bar and its controls: { bar, audio, playButton, stop, previous, next,
  * fromHere, heading, progress, message, speed, volume, highlightToggle, download, close }.
  */
-export function buildBar(text, { rates, settings, lang }) {
+export function buildBar(text, { speeds, settings, lang }) {
   const bar = el("section", "reader-player", { "aria-label": text.player });
   bar.id = `reader-player-${Math.random().toString(36).slice(2, 8)}`;
   bar.hidden = true;
@@ -36,7 +36,7 @@ export function buildBar(text, { rates, settings, lang }) {
     heading: el("p", "reader-player__heading"),
     progress: el("p", "reader-player__progress"),
     message: el("p", "reader-player__message"),
-    speed: speedSelect(rates, settings.rate, lang),
+    speed: speedSelect(speeds, settings.speed, lang),
     volume: el("input", "reader-player__range js-reader-volume",
       { type: "range", min: "0", max: "1", step: "0.05" }),
     highlightToggle: button("reader-player__toggle js-reader-highlight", null, text.highlight, true),
@@ -54,14 +54,14 @@ export function buildBar(text, { rates, settings, lang }) {
   return controls;
 }
 
-function speedSelect(rates, rate, lang) {
+function speedSelect(speeds, speed, lang) {
   const select = el("select", "reader-player__select js-reader-speed");
-  for (const value of rates) {
+  for (const value of speeds) {
     const option = el("option", "", { value: String(value) });
     option.textContent = `${value.toLocaleString(lang)}×`;
     select.append(option);
   }
-  select.value = String(rate);
+  select.value = String(speed);
   return select;
 }
 

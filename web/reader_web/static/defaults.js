@@ -6,9 +6,9 @@
 
 export const DEFAULTS = {
   area: "main, [role=main], article, body",
-  rates: [0.75, 1, 1.25, 1.5, 1.75, 2],
+  speeds: [0.75, 1, 1.25, 1.5, 1.75, 2], // playback multipliers
   storageKey: "reader-settings",
-  settings: { rate: 1, volume: 1, highlight: true },
+  settings: { speed: 1, volume: 1, highlight: true },
   i18n: {
     sv: {
       listen: "Lyssna",

@@ -54,15 +54,17 @@ async function errorMessage(response) {
 }
 
 /** Settings kept from an earlier visit, each checked, else the defaults. */
-export function loadSettings(key, defaults, rates) {
+export function loadSettings(key, defaults, speeds) {
   let stored = {};
   try {
     stored = JSON.parse(window.localStorage.getItem(key) || "{}") ?? {};
   } catch {
     stored = {};
   }
+  // Earlier versions stored the speed as `rate`: a returning visitor keeps the chosen speed.
+  const speed = stored.speed ?? stored.rate;
   return {
-    rate: rates.includes(stored.rate) ? stored.rate : defaults.rate,
+    speed: speeds.includes(speed) ? speed : defaults.speed,
     volume: Number.isFinite(stored.volume) ? Math.min(1, Math.max(0, stored.volume)) : defaults.volume,
     highlight: typeof stored.highlight === "boolean" ? stored.highlight : defaults.highlight,
   };
@@ -78,7 +80,7 @@ export function saveSettings(key, settings) {
 
 /** A short silent WAV made on the spot: it unlocks the audio element under any CSP with blob:. */
 function silentWavUrl() {
-  const rate = 8000;
+  const sampleRate = 8000;
   const samples = 400;
   const bytes = new DataView(new ArrayBuffer(44 + samples));
   const text = (at, value) => [...value].forEach((c, i) => bytes.setUint8(at + i, c.charCodeAt(0)));
@@ -88,8 +90,8 @@ function silentWavUrl() {
   bytes.setUint32(16, 16, true);
   bytes.setUint16(20, 1, true);
   bytes.setUint16(22, 1, true);
-  bytes.setUint32(24, rate, true);
-  bytes.setUint32(28, rate, true);
+  bytes.setUint32(24, sampleRate, true);
+  bytes.setUint32(28, sampleRate, true);
   bytes.setUint16(32, 1, true);
   bytes.setUint16(34, 8, true);
   text(36, "data");
@@ -109,7 +111,7 @@ export class SentencePlayer extends EventTarget {
     this.state = "stopped";
     this.clips = new Map();
     this.generation = 0;
-    this.rate = 1;
+    this.speed = 1;
     audio.preservesPitch = true;
     audio.addEventListener("ended", () => this.advance());
     audio.addEventListener("error", () => this.failIfCurrent());
@@ -135,10 +137,10 @@ export class SentencePlayer extends EventTarget {
     return this.sentences[this.index] ?? null;
   }
 
-  setRate(rate) {
-    this.rate = rate;
-    this.audio.defaultPlaybackRate = rate;
-    this.audio.playbackRate = rate;
+  setSpeed(speed) {
+    this.speed = speed;
+    this.audio.defaultPlaybackRate = speed;
+    this.audio.playbackRate = speed;
   }
 
   setVolume(volume) {
@@ -162,7 +164,7 @@ export class SentencePlayer extends EventTarget {
       if (generation !== this.generation) return;
       this.audio.src = url;
       this.audio.dataset.index = String(this.index);
-      this.audio.playbackRate = this.rate;
+      this.audio.playbackRate = this.speed;
     }
     this.prefetch();
     try {

@@ -29,8 +29,8 @@ export class ReaderWidget {
     // The interface speaks the page's language where it has strings for it, else English.
     this.lang = interfaceLang(pageLang);
     this.text = Object.hasOwn(i18n, this.lang) ? i18n[this.lang] : i18n.en;
-    const { storageKey, settings, rates } = ReaderWidget.defaults;
-    this.settings = loadSettings(storageKey, settings, rates);
+    const { storageKey, settings, speeds } = ReaderWidget.defaults;
+    this.settings = loadSettings(storageKey, settings, speeds);
     this.highlighter = new Highlighter();
     this.follower = new Follower({
       ignore: (target) => target instanceof Node && this.mount.contains(target),
@@ -51,8 +51,8 @@ export class ReaderWidget {
     this.mount.classList.add("reader-widget");
     this.listen = button("reader-button js-reader-listen", "listen", this.text.listen, true);
     this.status = el("p", "reader-widget__status", { role: "status" });
-    const { rates } = ReaderWidget.defaults;
-    const controls = buildBar(this.text, { rates, settings: this.settings, lang: this.lang });
+    const { speeds } = ReaderWidget.defaults;
+    const controls = buildBar(this.text, { speeds, settings: this.settings, lang: this.lang });
     // The controls the widget updates as the reading goes on; the rest are only wired.
     ({
       bar: this.bar, audio: this.audio, playButton: this.playButton, fromHere: this.fromHere,
@@ -64,7 +64,7 @@ export class ReaderWidget {
     this.listen.setAttribute("aria-controls", this.bar.id);
     this.mount.append(this.listen, this.status, this.bar);
     this.player = new SentencePlayer(this.audio, this.apiBase);
-    this.player.setRate(this.settings.rate);
+    this.player.setSpeed(this.settings.speed);
     this.player.setVolume(this.settings.volume);
     this.highlighter.setEnabled(this.settings.highlight);
     this.player.addEventListener("sentence", () => this.showSentence());
@@ -83,7 +83,7 @@ export class ReaderWidget {
     next.addEventListener("click", () => this.step(1));
     this.fromHere.addEventListener("click", () => this.startPending());
     close.addEventListener("click", () => this.close());
-    this.speed.addEventListener("change", () => this.changeSettings({ rate: Number(this.speed.value) }));
+    this.speed.addEventListener("change", () => this.changeSettings({ speed: Number(this.speed.value) }));
     this.volume.addEventListener("input", () => this.changeSettings({ volume: Number(this.volume.value) }));
     this.highlightToggle.addEventListener("click", () => this.changeSettings(
       { highlight: this.highlightToggle.getAttribute("aria-pressed") !== "true" }));
@@ -326,7 +326,7 @@ export class ReaderWidget {
 
   changeSettings(change) {
     this.settings = { ...this.settings, ...change };
-    this.player.setRate(this.settings.rate);
+    this.player.setSpeed(this.settings.speed);
     this.player.setVolume(this.settings.volume);
     this.highlighter.setEnabled(this.settings.highlight);
     this.highlightToggle.setAttribute("aria-pressed", String(this.settings.highlight));
