@@ -214,26 +214,42 @@ def with_progress(work: Callable[[Callable[[int, int], None] | None], Track]) ->
 
 @cli.command()
 @click.option("--lang", help="Only voices for this language, e.g. sv.")
-@click.option("--engine", type=click.Choice(["auto", "espeak", "pyttsx3"]))
+@click.option("--engine", type=click.Choice(["auto", "espeak", "pyttsx3", "piper"]))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def voices(ctx: click.Context, lang: str | None, engine: str | None, as_json: bool) -> None:
-    """List the voices the speech engine has."""
-    from reader.speech import list_voices
+    """List the voices of every engine: neural voices where installed, and eSpeak NG's."""
+    from reader.speech import NEURAL_HINT, list_voices
 
     config = options_from(ctx, {}, {"engine": engine})
     found = list_voices(config.speech, lang)
+    rows = [
+        {
+            "id": v.id,
+            "languages": list(v.languages),
+            "engine": v.engine,
+            "quality": v.quality or "-",
+            "sample_rate": v.sample_rate,
+            "name": v.name,
+        }
+        for v in found
+    ]
     if as_json:
-        click.echo(
-            json.dumps(
-                [{"id": v.id, "name": v.name, "languages": list(v.languages)} for v in found],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    for voice in found:
-        click.echo(f"{voice.id:<16} {','.join(voice.languages):<20} {voice.name}")
+    header = ("ID", "LANGUAGES", "ENGINE", "QUALITY", "RATE", "NAME")
+    table = [header] + [
+        (r["id"], ",".join(r["languages"]), r["engine"], r["quality"], str(r["sample_rate"] or "-"),
+         r["name"])
+        for r in rows
+    ]  # fmt: skip
+    widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
+    for row in table:
+        click.echo(
+            "".join(cell.ljust(w + 2) for cell, w in zip(row, widths, strict=False)) + row[-1]
+        )
+    if config.speech.engine == "auto" and not any(v.engine == "piper" for v in found):
+        click.echo(NEURAL_HINT, err=True)
 
 
 @cli.command()

@@ -128,6 +128,8 @@ class Voice:
     name: str
     languages: tuple[str, ...]
     engine: str = ""
+    quality: str = ""  # a neural voice's quality ("medium"); "" for eSpeak NG
+    sample_rate: int = 0  # Hz; 0 = the engine's own rate
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

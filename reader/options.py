@@ -13,7 +13,7 @@ WORDS_PER_MINUTE_MAX = 450
 # A language without a voice: "page" = speak with the page's voice | "skip" = leave it out.
 MISSING_VOICE_POLICIES = ("page", "skip")
 # Engine names `SpeechOptions.engine` takes; "auto" is the first real one.
-ENGINE_CHOICES = ("auto", "espeak", "pyttsx3")
+ENGINE_CHOICES = ("auto", "espeak", "pyttsx3", "piper")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,3 +40,4 @@ class SpeechOptions:
     voices: tuple[tuple[str, str], ...] = ()  # (language, voice id) overrides
     missing_voice: str = "page"  # one of MISSING_VOICE_POLICIES
     lexicon_dir: Path | None = None  # site owner's pronunciation lexicons (<lang>.tsv)
+    voices_dir: Path | None = None  # site owner's neural voices (NAME.onnx + NAME.onnx.json)

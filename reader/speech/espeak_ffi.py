@@ -19,6 +19,8 @@ PARAM_RATE = 1
 PARAM_VOLUME = 2
 # Synth flags: UTF-8 text; positions in events then count characters, 1-based.
 CHARS_UTF8 = 1
+# espeak_TextToPhonemes mode: phonemes as IPA characters (bit 1), no separators.
+PHONEMES_IPA = 0x02
 POS_CHARACTER = 1
 EE_OK = 0
 # Length in ms of the buffers handed to the callback: fewer, larger calls are cheaper.
@@ -109,7 +111,22 @@ def declare(dll: ctypes.CDLL) -> ctypes.CDLL:
     dll.espeak_ListVoices.restype = c.POINTER(c.POINTER(VoiceStruct))
     dll.espeak_Info.argtypes = [c.c_void_p]
     dll.espeak_Info.restype = c.c_char_p
+    dll.espeak_TextToPhonemes.argtypes = [c.POINTER(c.c_void_p), c.c_int, c.c_int]
+    dll.espeak_TextToPhonemes.restype = c.c_char_p
     return dll
+
+
+def text_to_phonemes(dll: ctypes.CDLL, text: str) -> str:
+    """IPA phonemes of a text in the selected voice, clause by clause joined with spaces."""
+    data = ctypes.create_string_buffer(text.encode("utf-8") + b"\0")
+    pointer = ctypes.c_void_p(ctypes.addressof(data))
+    clauses = []
+    # Each call phonemizes one clause and moves the pointer on; NULL after the last one.
+    while pointer.value:
+        raw = dll.espeak_TextToPhonemes(ctypes.byref(pointer), CHARS_UTF8, PHONEMES_IPA)
+        if raw:
+            clauses.append(raw.decode("utf-8", "replace").strip())
+    return " ".join(clause for clause in clauses if clause)
 
 
 def word_events(events: Any) -> list[WordEvent]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from reader.errors import SpeechError
 from reader.model import Utterance, Voice
 from reader.options import MISSING_VOICE_POLICIES, SpeechOptions
+from reader.speech.piper_voice import ENGINE_NAME as NEURAL
 
 # BCP 47 language (lower case) → eSpeak NG voice identifier, for the site languages and
 # where eSpeak's own language priorities would pick a less expected variant. Plain "en" gets
@@ -75,9 +76,15 @@ def speaks(voice: Voice, lang: str) -> bool:
 
 
 def find_voice(requested: str, voices: Iterable[Voice]) -> Voice | None:
-    """A voice by id (any case), by name, or failing those, by its first language."""
+    """A voice by id (any case), by name, or failing those, by its first language.
+
+    "espeak:en-us" looks among eSpeak NG's voices only ("piper:NAME" is a neural voice's id)."""
     wanted = requested.strip().lower()
     listed = tuple(voices)
+    engine, colon, rest = wanted.partition(":")
+    if colon and engine == "espeak":
+        wanted = rest
+        listed = tuple(v for v in listed if v.engine in ("espeak", "pyttsx3"))
     keys = (
         lambda v: v.id.lower(),
         lambda v: v.name.lower(),
@@ -104,6 +111,11 @@ def voice_for(
             if voice is None:
                 raise SpeechError(f"voice {chosen[tag]!r} set for {tag} is not installed")
             return voice
+    # A neural voice that speaks the language beats eSpeak NG's: listeners follow it longer.
+    for tag in chain:
+        neural = [v for v in listed if v.engine == NEURAL and tag in v.languages]
+        if neural:
+            return neural[0]
     for tag in chain:
         if tag in VOICE_TABLE and (voice := find_voice(VOICE_TABLE[tag], listed)):
             return voice

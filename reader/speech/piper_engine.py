@@ -1,0 +1,213 @@
+"""The neural engine: Piper-format VITS voices run on onnxruntime.
+
+Phonemes come from the libespeak-ng the project already loads (IPA for the voice's eSpeak NG
+voice) and become model inputs through the voice's own `phoneme_id_map`, as the format
+specifies: BOS, then each phoneme followed by the pad id, then EOS. The model gives audio
+only, so word marks are spread over a clip by each word's share of phonemes and marked
+estimated (docs/voices.md).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import unicodedata
+from typing import Any
+
+import numpy as np
+import onnxruntime
+
+from reader.errors import SpeechError
+from reader.model import Clip, Voice, WordMark
+from reader.options import WORDS_PER_MINUTE
+from reader.speech.clips import check_request, has_speech
+from reader.speech.piper_voice import ENGINE_NAME, PiperVoice
+
+BOS, EOS, PAD = "^", "$", "_"
+# A clause and the punctuation that ends it: the model was trained with it in the phonemes.
+CLAUSE = re.compile(r"([^,.;:!?]+)([,.;:!?]*)")
+WORD = re.compile(r"\S+")
+# Punctuation counts as this many phonemes of time when words are spread over a clip.
+PAUSE_WEIGHT = 2.0
+
+
+class PiperEngine:
+    """Speaks with Piper-format voices; a model is loaded on first use and kept."""
+
+    name = ENGINE_NAME
+
+    def __init__(self, voices: tuple[PiperVoice, ...], threads: int = 0) -> None:
+        self._voices = {voice.id.lower(): voice for voice in voices}
+        self._closed = False
+        self._sessions: dict[str, Any] = {}
+        self._threads = threads or max(1, os.cpu_count() or 1)
+        self._lock = threading.Lock()
+        self.version = f"piper (onnxruntime {onnxruntime.__version__})"
+
+    def voices(self) -> tuple[Voice, ...]:
+        """The installed neural voices."""
+        return tuple(
+            Voice(
+                id=v.id,
+                name=v.name,
+                languages=_languages(v.language),
+                engine=ENGINE_NAME,
+                quality=v.quality,
+                sample_rate=v.sample_rate,
+            )
+            for v in self._voices.values()
+        )
+
+    def digests(self) -> str:
+        """Digests of every model: a new or changed voice gives new cache keys."""
+        return ",".join(f"{v.name}={v.digest()}" for v in self._voices.values())
+
+    def synthesize(
+        self, text: str, voice: str, words_per_minute: int, volume: float = 1.0
+    ) -> Clip:
+        """Speak one utterance with a neural voice id ("piper:NAME")."""
+        check_request(text, words_per_minute, volume)
+        if self._closed:
+            raise SpeechError("the speech engine is closed")
+        chosen = self._voices.get(voice.lower())
+        if chosen is None:
+            raise SpeechError(f"neural voice {voice!r} is not installed")
+        if not has_speech(text):
+            return Clip(pcm=b"", sample_rate=chosen.sample_rate, voice=chosen.id)
+        words = [(start, end, phonemes(text[start:end], chosen)) for start, end in word_spans(text)]
+        ids = phoneme_ids(phonemes(text, chosen), chosen)
+        audio = self._infer(chosen, ids, WORDS_PER_MINUTE / words_per_minute)
+        pcm = (np.clip(audio * volume, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+        duration = len(pcm) / 2 / chosen.sample_rate
+        return Clip(
+            pcm=pcm,
+            sample_rate=chosen.sample_rate,
+            words=spread(words, duration),
+            words_estimated=True,
+            voice=chosen.id,
+        )
+
+    def load(self, voice: str) -> None:
+        """Load a voice's model now (a worker does this before its first request)."""
+        self._session(self._voices[voice.lower()])
+
+    def _session(self, voice: PiperVoice) -> Any:
+        with self._lock:
+            if voice.id not in self._sessions:
+                options = onnxruntime.SessionOptions()
+                options.intra_op_num_threads = self._threads
+                options.inter_op_num_threads = 1
+                try:
+                    self._sessions[voice.id] = onnxruntime.InferenceSession(
+                        str(voice.model), options, providers=["CPUExecutionProvider"]
+                    )
+                except Exception as exc:  # onnxruntime raises its own error types
+                    raise SpeechError(f"voice {voice.name}: cannot load the model ({exc})") from exc
+            return self._sessions[voice.id]
+
+    def _infer(self, voice: PiperVoice, ids: list[int], length: float) -> Any:
+        session = self._session(voice)
+        inputs: dict[str, Any] = {
+            "input": np.array([ids], dtype=np.int64),
+            "input_lengths": np.array([len(ids)], dtype=np.int64),
+            "scales": np.array(
+                [voice.noise_scale, voice.length_scale * length, voice.noise_w], dtype=np.float32
+            ),
+        }
+        if voice.speaker is not None:
+            inputs["sid"] = np.array([voice.speaker], dtype=np.int64)
+        try:
+            output = session.run(None, inputs)[0]
+        except Exception as exc:
+            raise SpeechError(f"voice {voice.name}: synthesis failed ({exc})") from exc
+        return np.asarray(output, dtype=np.float32).reshape(-1)
+
+    def close(self) -> None:
+        """Drop the loaded models; the engine refuses work from now on."""
+        with self._lock:
+            self._closed = True
+            self._sessions.clear()
+
+
+def phonemes(text: str, voice: PiperVoice) -> str:
+    """IPA phonemes with the clause punctuation kept, as Piper voices were trained."""
+    from reader.speech.espeak_engine import phonemize
+
+    spoken = []
+    for clause, punctuation in CLAUSE.findall(text):
+        said = phonemize(clause, _espeak_voice(voice)) if clause.strip() else ""
+        spoken.append(said + punctuation[:1])
+    return unicodedata.normalize("NFD", " ".join(s for s in spoken if s))
+
+
+def phoneme_ids(spoken: str, voice: PiperVoice) -> list[int]:
+    """Model input ids: BOS, each known phoneme followed by the pad, EOS."""
+    table = voice.phoneme_ids
+    pad = table.get(PAD, (0,))
+    ids = [*table[BOS], *pad]
+    for phoneme in spoken:
+        if phoneme in table:
+            ids.extend(table[phoneme])
+            ids.extend(pad)
+    ids.extend(table[EOS])
+    return ids
+
+
+def word_spans(text: str) -> list[tuple[int, int]]:
+    """Written words: runs of non-space characters, without the punctuation around a word."""
+    spans = []
+    for match in WORD.finditer(text):
+        start, end = match.span()
+        if any(ch.isalnum() for ch in match.group()):
+            while not text[start].isalnum():
+                start += 1
+            while not text[end - 1].isalnum():
+                end -= 1
+        spans.append((start, end))
+    return spans
+
+
+def spread(words: list[tuple[int, int, str]], duration: float) -> tuple[WordMark, ...]:
+    """Word marks over a clip in proportion to each word's phonemes (punctuation: a pause)."""
+    weights = [
+        sum(1.0 if ch.isalpha() else PAUSE_WEIGHT for ch in said if not ch.isspace()) or 1.0
+        for _, _, said in words
+    ]
+    total = sum(weights)
+    if not words or duration <= 0:
+        return ()
+    marks = []
+    done = 0.0
+    for (start, end, _), weight in zip(words, weights, strict=True):
+        marks.append(
+            WordMark(
+                start=start,
+                end=end,
+                t_start=duration * done / total,
+                t_end=duration * (done + weight) / total,
+            )
+        )
+        done += weight
+    return tuple(marks)
+
+
+_espeak_ids: dict[str, str] = {}
+
+
+def _espeak_voice(voice: PiperVoice) -> str:
+    """The eSpeak NG voice identifier for the voice's `espeak.voice` name ("en-us")."""
+    if voice.espeak_voice not in _espeak_ids:
+        from reader.speech.espeak_engine import EspeakEngine
+        from reader.speech.voices import voice_for
+
+        found = voice_for(voice.espeak_voice, EspeakEngine().voices())
+        if found is None:
+            raise SpeechError(f"voice {voice.name}: eSpeak NG has no {voice.espeak_voice!r}")
+        _espeak_ids[voice.espeak_voice] = found.id
+    return _espeak_ids[voice.espeak_voice]
+
+
+def _languages(tag: str) -> tuple[str, ...]:
+    primary = tag.split("-")[0]
+    return (tag,) if tag == primary else (tag, primary)
