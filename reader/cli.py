@@ -223,31 +223,27 @@ def voices(ctx: click.Context, lang: str | None, engine: str | None, as_json: bo
 
     config = options_from(ctx, {}, {"engine": engine})
     found = list_voices(config.speech, lang)
-    rows = [
-        {
-            "id": v.id,
-            "languages": list(v.languages),
-            "engine": v.engine,
-            "quality": v.quality or "-",
-            "sample_rate": v.sample_rate,
-            "name": v.name,
-        }
-        for v in found
-    ]
     if as_json:
+        rows = [
+            {
+                "id": v.id,
+                "languages": list(v.languages),
+                "engine": v.engine,
+                "quality": v.quality,
+                "sample_rate": v.sample_rate,
+                "name": v.name,
+            }
+            for v in found
+        ]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    header = ("ID", "LANGUAGES", "ENGINE", "QUALITY", "RATE", "NAME")
-    table = [header] + [
-        (r["id"], ",".join(r["languages"]), r["engine"], r["quality"], str(r["sample_rate"] or "-"),
-         r["name"])
-        for r in rows
-    ]  # fmt: skip
-    widths = [max(len(row[i]) for row in table) for i in range(len(header) - 1)]
+    table = [("ID", "LANGUAGES", "ENGINE", "QUALITY", "RATE", "NAME")] + [
+        (v.id, ",".join(v.languages), v.engine, v.quality or "-", str(v.sample_rate or "-"), v.name)
+        for v in found
+    ]
+    widths = [max(len(row[i]) for row in table) for i in range(5)]
     for row in table:
-        click.echo(
-            "".join(cell.ljust(w + 2) for cell, w in zip(row, widths, strict=False)) + row[-1]
-        )
+        click.echo("".join(cell.ljust(w + 2) for cell, w in zip(row, widths, strict=False)) + row[5])
     if config.speech.engine == "auto" and not any(v.engine == "piper" for v in found):
         click.echo(NEURAL_HINT, err=True)
 
