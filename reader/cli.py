@@ -219,7 +219,7 @@ def with_progress(work: Callable[[Callable[[int, int], None] | None], Track]) ->
 @click.pass_context
 def voices(ctx: click.Context, lang: str | None, engine: str | None, as_json: bool) -> None:
     """List the voices of every engine: neural voices where installed, and eSpeak NG's."""
-    from reader.speech import NEURAL_HINT, list_voices
+    from reader.speech import NEURAL_HINT, list_voices, neural_engine
 
     config = options_from(ctx, {}, {"engine": engine})
     found = list_voices(config.speech, lang)
@@ -243,8 +243,9 @@ def voices(ctx: click.Context, lang: str | None, engine: str | None, as_json: bo
     ]
     widths = [max(len(row[i]) for row in table) for i in range(5)]
     for row in table:
-        click.echo("".join(cell.ljust(w + 2) for cell, w in zip(row, widths, strict=False)) + row[5])
-    if config.speech.engine == "auto" and not any(v.engine == "piper" for v in found):
+        cells = (cell.ljust(width + 2) for cell, width in zip(row, widths, strict=False))
+        click.echo("".join(cells) + row[5])
+    if config.speech.engine == "auto" and neural_engine(config.speech, 1, False) is None:
         click.echo(NEURAL_HINT, err=True)
 
 
