@@ -9,11 +9,12 @@ import pytest
 from reader.errors import SpeechError
 from reader.model import Page, Utterance, Voice
 from reader.options import SpeechOptions
-from reader.speech import ENGINES, Engine, list_voices, open_engine, plan_voices, voice_plan
+from reader.speech import Engine, list_voices, open_engine, plan_voices, voice_plan
 from reader.speech.voices import fallback_chain, find_voice, speaks, voice_for
 
 
-@pytest.fixture(scope="module", params=ENGINES)
+# The eSpeak NG engines; how neural voices are chosen is tests/speech/test_neural.py's.
+@pytest.fixture(scope="module", params=("espeak", "pyttsx3"))
 def engine(request: pytest.FixtureRequest) -> Iterator[Engine]:
     opened = open_engine(SpeechOptions(engine=request.param))
     yield opened
