@@ -63,9 +63,7 @@ class PiperEngine:
         """Digests of every model: a new or changed voice gives new cache keys."""
         return ",".join(f"{v.name}={v.digest()}" for v in self._voices.values())
 
-    def synthesize(
-        self, text: str, voice: str, words_per_minute: int, volume: float = 1.0
-    ) -> Clip:
+    def synthesize(self, text: str, voice: str, words_per_minute: int, volume: float = 1.0) -> Clip:
         """Speak one utterance with a neural voice id ("piper:NAME")."""
         check_request(text, words_per_minute, volume)
         if self._closed:

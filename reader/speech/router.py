@@ -27,9 +27,7 @@ class VoiceRouter:
         """Neural voices first (they are preferred where they speak a language), then eSpeak's."""
         return self._neural.voices() + self._espeak.voices()
 
-    def synthesize(
-        self, text: str, voice: str, words_per_minute: int, volume: float = 1.0
-    ) -> Clip:
+    def synthesize(self, text: str, voice: str, words_per_minute: int, volume: float = 1.0) -> Clip:
         """Speak with whichever engine owns the voice."""
         engine = self._neural if voice.startswith(f"{NEURAL}:") else self._espeak
         return engine.synthesize(text, voice, words_per_minute, volume)
