@@ -4,14 +4,19 @@ Scores the blocks' text against the hand-reviewed main content of each page as t
 benchmark does (lowercase word tokens, bag-of-words precision, recall and F1, averaged
 over pages), per page type and overall, and times the extraction in CPU seconds.
 
-    python bench/extraction.py [--data DIR] [--limit N] [--type TYPE] [--worst N] [--page ID]
-                               [--repeat N]
+The pages are split for tuning, deterministically and per page type: about 60% are the
+tune part, rules are adjusted by looking at them only; the rest are held back, to check
+that what was tuned holds on pages the tuning never looked at. Both tables are printed.
+
+    python bench/extraction.py [--data DIR] [--split tune|held|all] [--limit N] [--type TYPE]
+                               [--worst N] [--page ID] [--repeat N]
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import hashlib
 import json
 import re
 import sys
@@ -31,6 +36,13 @@ from reader.options import ReadOptions  # noqa: E402
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "extraction-dev"
 TOKEN = re.compile(r"\w+")
 META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
+TUNE_SHARE = 0.6  # of each page type's pages, chosen by a hash of the page id
+SPLITS = ("tune", "held")
+PART_TITLES = {
+    "tune": "tune part (rules are tuned on these pages)",
+    "held": "held-back part (never looked at while tuning)",
+    "all": "all pages",
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,12 +99,30 @@ def language_stage() -> Callable[[Page], Page] | None:
     return lambda page: assign_languages(page, options)
 
 
-def pages(data: Path, kind: str | None, limit: int | None) -> list[tuple[str, str]]:
+def pages(
+    data: Path, kind: str | None, limit: int | None, split: str = "all"
+) -> list[tuple[str, str]]:
     rows = [line.split("\t") for line in (data / "pages.tsv").read_text().splitlines()[1:]]
     chosen = [
         (page, page_kind.strip()) for page, page_kind in rows if kind in (None, page_kind.strip())
     ]
+    if split != "all":
+        parts = split_pages(chosen)
+        chosen = [row for row in chosen if parts[row[0]] == split]
     return chosen[:limit] if limit else chosen
+
+
+def split_pages(rows: list[tuple[str, str]]) -> dict[str, str]:
+    """Each page's part, "tune" or "held": per page type, the first 60% by a hash of the id."""
+    by_kind: dict[str, list[str]] = defaultdict(list)
+    for page, kind in rows:
+        by_kind[kind].append(page)
+    parts = {}
+    for group in by_kind.values():
+        group.sort(key=lambda page: hashlib.sha256(page.encode()).hexdigest())
+        tuned = round(TUNE_SHARE * len(group))
+        parts |= {page: SPLITS[i >= tuned] for i, page in enumerate(group)}
+    return parts
 
 
 def run(data: Path, chosen: list[tuple[str, str]]) -> list[Score]:
@@ -146,7 +176,7 @@ def speeds(data: Path, chosen: list[tuple[str, str]], repeat: int) -> list[tuple
     return found
 
 
-def report(scores: list[Score], speed: list[tuple[str, float]]) -> None:
+def report(scores: list[Score]) -> None:
     by_kind: dict[str, list[Score]] = defaultdict(list)
     for score in scores:
         by_kind[score.kind].append(score)
@@ -154,9 +184,6 @@ def report(scores: list[Score], speed: list[tuple[str, float]]) -> None:
     for kind, group in sorted(by_kind.items(), key=lambda item: -len(item[1])):
         print(_row(kind, group))
     print(_row("overall", scores))
-    print()
-    for name, rate in speed:
-        print(f"{name}: {rate:.1f} pages per CPU-second")
 
 
 def _row(name: str, group: list[Score]) -> str:
@@ -180,18 +207,34 @@ def show_page(data: Path, page: str) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DATA, help="corpus directory")
+    parser.add_argument(
+        "--split", choices=("tune", "held", "all"), help="score one part only (default: both)"
+    )
     parser.add_argument("--limit", type=int, help="score only the first N pages")
     parser.add_argument("--type", dest="kind", help="score only pages of this type")
     parser.add_argument("--worst", type=int, default=0, help="list the N pages with the lowest F1")
     parser.add_argument("--page", help="show what is extracted from one page and how it differs")
-    parser.add_argument("--repeat", type=int, default=3, help="timing runs; the best counts")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="timing runs; the best counts (0: no timing)"
+    )
     args = parser.parse_args()
     if args.page:
         show_page(args.data, args.page)
         return
+    if not (args.data / "pages.tsv").exists():
+        print(f"needs the extraction-dev corpus (pages.tsv and html/) in {args.data}")
+        return
+    parts = [args.split] if args.split else list(SPLITS)
+    scores: list[Score] = []
+    for part in parts:
+        part_scores = run(args.data, pages(args.data, args.kind, args.limit, part))
+        print(PART_TITLES[part])
+        report(part_scores)
+        print()
+        scores += part_scores
     chosen = pages(args.data, args.kind, args.limit)
-    scores = run(args.data, chosen)
-    report(scores, speeds(args.data, chosen, args.repeat))
+    for name, rate in speeds(args.data, chosen, args.repeat) if args.repeat else ():
+        print(f"{name}: {rate:.1f} pages per CPU-second (all {len(chosen)} pages)")
     if args.worst:
         print(f"\n{'page':<8}{'type':<15}{'precision':>10}{'recall':>8}{'F1':>7}")
         for s in sorted(scores, key=lambda s: s.f1)[: args.worst]:

@@ -30,6 +30,7 @@ from reader.extract.locate import Locator
 from reader.extract.measure import Measures, measure
 from reader.extract.rules import SCRIPTED_TAGS, SKIP_TAGS, element_lang, normalise_lang
 from reader.extract.scoring import CONTENT_SHARE, content_elements
+from reader.extract.sections import boilerplate_sections
 from reader.extract.text import SPACE, BlockBuilder
 from reader.model import Block, Document, Page
 
@@ -229,7 +230,8 @@ def _skipper(area: Area, measures: Measures) -> Callable[[etree._Element], bool]
     skipped = measures.skipped
     if area.authored:
         return lambda el: el in skipped or is_navigation(el)
-    return (skipped | measures.furniture).__contains__
+    left_out = skipped | measures.furniture | boilerplate_sections(area.elements, measures)
+    return left_out.__contains__
 
 
 def _inherited_lang(el: etree._Element) -> str:

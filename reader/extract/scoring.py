@@ -33,6 +33,10 @@ OVERLAY_HINTS = frozenset(
     {"cookie", "cookies", "consent", "gdpr", "modal", "popup", "login", "signup", "ad", "ads",
      "advert", "advertisement", "sponsor", "sponsored", "outbrain", "taboola"}
 )  # fmt: skip
+# Short advert words also end generated or negated names ("hide-read-more-ad",
+# "column356_b8ce28-ad"): they count only where they lead a name, or end a two-part one
+# ("top-ad").
+AD_WORDS = frozenset({"ad", "ads"})
 WORD_SEPARATORS = str.maketrans("-_", "  ")
 CACHED_CLASSES = 200
 
@@ -43,8 +47,12 @@ BOILERPLATE_ROLES = frozenset(
      "tablist", "alert"}
 )  # fmt: skip
 BOILERPLATE_TAGS = frozenset({"nav", "aside", "form", "menu"})
+HEADING_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+WRAPPER_TAGS = frozenset({"form"})
 OVERLAY_ROLES = frozenset({"dialog", "alertdialog", "contentinfo"})
 OVERLAY_TAGS = frozenset({"footer"})
+# The page itself: its classes describe the whole page, never a part to leave out.
+PAGE_TAGS = frozenset({"html", "body"})
 # How furniture is named: NAMED is dropped unless it holds long prose, OVERLAY always.
 NAMED, OVERLAY, POSITIVE = 1, 2, 4
 HINT_FLAGS = (
@@ -93,21 +101,36 @@ def _hint_flags(classes: str) -> int:
 
 def _words_flags(value: str) -> int:
     flags = 0
-    for word in HINT_WORDS.intersection(value.lower().translate(WORD_SEPARATORS).split()):
+    found = HINT_WORDS.intersection(value.lower().translate(WORD_SEPARATORS).split())
+    if not AD_WORDS.isdisjoint(found) and not _names_advert(value):
+        found -= AD_WORDS
+    for word in found:
         flags |= HINT_FLAGS[word]
     return flags
+
+
+def _names_advert(value: str) -> bool:
+    for name in value.lower().split():
+        parts = name.translate(WORD_SEPARATORS).split()
+        if parts and (parts[0] in AD_WORDS or (len(parts) == 2 and parts[1] in AD_WORDS)):
+            return True
+    return False
 
 
 def is_furniture(
     el: etree._Element, tag: str, named: int, size: int, links: int, anchors: int, commas: int
 ) -> bool:
     """Whether an element holding `size` characters is navigation, a footer or a link list."""
+    if tag in PAGE_TAGS:
+        return False  # `<body class="has-navigation">` names the page's state, not furniture
     if named == OVERLAY or tag in OVERLAY_TAGS:
         return True
+    if tag in WRAPPER_TAGS and not named and size > BIG_TEXT:
+        return False  # ASP.NET wraps the whole page in one form, listings included
     if named or tag in BOILERPLATE_TAGS:
         return not (size > BIG_TEXT and links < 0.3 * size)
-    if tag == "header" and next(el.iter("h1"), None) is None:
-        return True  # a site header; an article's header holds its h1
+    if tag == "header" and next(el.iter(*HEADING_TAGS), None) is None:
+        return True  # a site header; an article's or a section's header holds its heading
     if links <= LINK_LIST_DENSITY * size or tag not in LINK_LIST_TAGS:
         return False
     # Menus link short labels; listings link titles and product names, which are content.

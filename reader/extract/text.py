@@ -27,6 +27,14 @@ INVISIBLE = re.compile("[\u200b\u00ad\ufeff]")
 # name ("Logo", "Hero image", "IMG_2034.jpg" are labels, not descriptions).
 MIN_ALT_WORDS = 3
 FILE_NAME_ALT = re.compile(r"\.(jpe?g|png|gif|webp|svg|bmp|tiff?|avif)$", re.I)
+# Alt texts that name a picture's role instead of describing it: logos, icons, avatars
+# ("The New York Times logo", "check mark icon", "Jane Doe profile picture"), in the
+# languages the sites we serve use.
+LABEL_ALT = re.compile(
+    r"\b(logo|logos|logotyp|logotype|logotipo|icon|icons|ikon|ikoni|icône|icono|icona|"
+    r"avatar|profile (picture|image|photo)|profilbild|headshot)\b",
+    re.I,
+)
 # A block that is one short link ("Read more", "Reply") is a control, not content; longer
 # linked text (a teaser title) is read.
 LINK_LABEL_WORDS = 3
@@ -280,4 +288,4 @@ def is_meaningful_alt(alt: str) -> bool:
     """Whether an alt text describes something (not a file name, not "Logo")."""
     if alt.count(" ") < MIN_ALT_WORDS - 1 or not any(c.isalpha() for c in alt):
         return False
-    return FILE_NAME_ALT.search(alt) is None
+    return FILE_NAME_ALT.search(alt) is None and LABEL_ALT.search(alt) is None
