@@ -81,6 +81,10 @@ def chapters(track: Track) -> tuple[Section, ...]:
 def meta_for(track: Track, *, number: str = "", album: str = "") -> Meta:
     """The tags of a whole-page file."""
     url = track.page.url if track.page else ""
+    # A page read from a file would put a local path (the user's folders) into a file that
+    # may be shared: only a web address is a source worth naming.
+    if urlsplit(url).scheme not in ("http", "https"):
+        url = ""
     site = site_name(url)
     return Meta(
         title=track.title,

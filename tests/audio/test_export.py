@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import mutagen
@@ -304,3 +305,13 @@ def test_real_page_exports_with_a_chapter_per_heading(tmp_path: Path) -> None:
     assert [str(c.sub_frames["TIT2"]) for c in chapters] == headings
     starts = [c.start_time for c in chapters]
     assert starts == sorted(set(starts)) and starts[0] == 0
+
+
+@pytest.mark.parametrize("url", ["file:///home/anna/Documents/page.html", "/home/anna/page.html"])
+def test_a_local_path_never_goes_into_the_tags(tmp_path: Path, url: str) -> None:
+    track = assemble(replace(PAGE, url=url), make_pairs(), SpeechOptions())
+    mp3 = ID3(export(track, tmp_path / "page.mp3"))
+    assert mp3.getall("TXXX:source") == [] and mp3.getall("WXXX:source") == []
+    assert "anna" not in repr(mp3) and str(mp3["TIT2"]) == "International cooperation"
+    ogg = mutagen.File(export(track, tmp_path / "page.ogg")).tags
+    assert "SOURCE" not in ogg and not any("anna" in v for _, v in ogg.items())
