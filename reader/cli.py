@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import click
+from click.utils import PacifyFlushWrapper
 
 from reader.config import Config, load_config, parse_voices, with_settings
 from reader.errors import ReaderError, UsageError
@@ -275,6 +276,13 @@ def split_flags(flags: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     return read, flags
 
 
+def _quiet_pipe() -> None:
+    """The reader of our output went away: end quietly, with nothing left to flush."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+    sys.exit(0)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the CLI: one line on stderr and a distinct exit code for every failure."""
     report = logging.StreamHandler(sys.stderr)
@@ -300,8 +308,12 @@ def main(argv: list[str] | None = None) -> None:
         click.echo("reader: interrupted", err=True)
         sys.exit(EXIT_INTERRUPTED)
     except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(0)
+        _quiet_pipe()
+    except SystemExit:
+        # click ends a closed pipe with exit 1; output cut short by `head` is not a failure.
+        if isinstance(sys.stdout, PacifyFlushWrapper):
+            _quiet_pipe()
+        raise
     except Exception as exc:  # noqa: BLE001 - the one place that turns any failure into a line
         if os.environ.get("READER_DEBUG"):
             raise

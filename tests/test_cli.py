@@ -105,3 +105,23 @@ def test_speak_reads_every_block_to_a_null_device() -> None:
 def test_every_command_has_help(command: str) -> None:
     result = reader(command, "--help")
     assert result.returncode == 0 and "Usage:" in result.stdout
+
+
+def test_a_pipe_closed_early_ends_quietly(tmp_path: Path) -> None:
+    # `reader blocks page | head -1`: far more output than the pipe holds, read one line.
+    paragraphs = "".join(
+        f"<p>Paragraph {i} of a long page about the town.</p>" for i in range(6000)
+    )
+    page = tmp_path / "long.html"
+    page.write_text(f"<html lang='en'><body><main>{paragraphs}</main></body></html>", "utf-8")
+    for _ in range(3):
+        process = subprocess.Popen(
+            [sys.executable, "-m", "reader", "blocks", str(page)],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        )  # fmt: skip
+        assert process.stdout is not None and process.stderr is not None
+        assert process.stdout.readline().split()[0] == b"0"
+        process.stdout.close()
+        error = process.stderr.read()
+        process.stderr.close()
+        assert process.wait(timeout=60) == 0 and error == b""
