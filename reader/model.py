@@ -78,6 +78,10 @@ class Block:
             "lang_source": self.lang_source,
             "confidence": round(self.confidence, 3),
             "locator": self.locator,
+            "spans": [
+                {"start": s.start, "end": s.end, "lang": s.lang, "text": self.text[s.start : s.end]}
+                for s in self.spans
+            ],
         }
 
 

@@ -49,6 +49,17 @@ def test_blocks_json_has_the_documented_fields() -> None:
     assert [b["index"] for b in data["blocks"]] == list(range(len(data["blocks"])))
 
 
+def test_blocks_json_has_the_inline_language_spans() -> None:
+    result = reader("blocks", "--json", str(SAMPLES / "inline-lang-norwegian.html"))
+    block = json.loads(result.stdout)["blocks"][1]
+    assert block["lang"] == "en"
+    assert [(s["lang"], s["text"]) for s in block["spans"]] == [
+        ("sv", "Gränslöst samarbete"),
+        ("no", "Grenseløst samarbeid"),
+    ]
+    assert all(block["text"][s["start"] : s["end"]] == s["text"] for s in block["spans"])
+
+
 def test_blocks_reads_stdin() -> None:
     html = b"<html lang='sv'><body><main><p>Hej och v\xc3\xa4lkommen till kommunen.</p></main>"
     result = reader("blocks", "-", stdin=html)
