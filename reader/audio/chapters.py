@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 import mutagen
 from mutagen.id3 import CHAP, CTOC, ID3, TALB, TIT2, TLAN, TPE1, TRCK, TXXX, WXXX, CTOCFlags
 
+from reader.langtag import primary
 from reader.model import Track
 
 # A chapter or section starts this long before its heading is heard (within the pause before
@@ -168,5 +169,5 @@ def clock(seconds: float) -> str:
 
 
 def _iso639_2(lang: str) -> str:
-    base = lang.split("-")[0].lower()
-    return ISO639_2.get(base, base)
+    code = primary(lang)
+    return ISO639_2.get(code, code)

@@ -24,11 +24,12 @@ from dataclasses import replace
 
 from lxml import etree
 
+from reader import langtag
 from reader.errors import NoContentError
 from reader.extract.area import Area, author_areas, is_navigation
 from reader.extract.locate import Locator
 from reader.extract.measure import Measures, measure
-from reader.extract.rules import SCRIPTED_TAGS, SKIP_TAGS, element_lang, normalise_lang
+from reader.extract.rules import SCRIPTED_TAGS, SKIP_TAGS, element_lang
 from reader.extract.scoring import CONTENT_SHARE, content_elements
 from reader.extract.sections import boilerplate_sections
 from reader.extract.text import SPACE, BlockBuilder
@@ -252,7 +253,7 @@ def _meta_language(root: etree._Element) -> str:
 
 
 def _first_tag(value: str) -> str:
-    return normalise_lang(value.split(",")[0].split(";")[0])
+    return langtag.normalise(value.split(",")[0].split(";")[0])
 
 
 def _title(root: etree._Element, blocks: list[Block]) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from reader import langtag
 from reader.extract.rules import (
     HIDING_ATTRIBUTES,
     SCRIPTED_TAGS,
@@ -18,7 +19,6 @@ from reader.extract.rules import (
     XML_LANG,
     hidden_by_attributes,
     is_skipped_class,
-    normalise_lang,
 )
 from reader.extract.scoring import furniture_name, is_furniture
 
@@ -150,7 +150,7 @@ def _inspect(
 def _note_attributes(el: etree._Element, names: list[str], found: Measures) -> str:
     """Record `lang`, heading role and reading areas; return the lowercased role."""
     lang = el.get("lang") or el.get("xml:lang") or el.get(XML_LANG)
-    tag = normalise_lang(lang) if lang else ""
+    tag = langtag.normalise(lang) if lang else ""
     if tag:
         found.langs[el] = tag
     if READER_AREA in names:

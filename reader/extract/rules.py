@@ -11,6 +11,8 @@ from functools import lru_cache
 
 from lxml import etree
 
+from reader import langtag
+
 # Never read: code, styling, non-text media, widgets and form controls (a listener cannot
 # use them, and their labels read out of context: "Sök", "Godkänn alla kakor").
 SKIP_TAGS = frozenset(
@@ -58,11 +60,6 @@ BLOCK_TAGS = frozenset(
     }
 )  # fmt: skip
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-# A language tag as BCP 47 spells it: letters, then subtags of letters and digits, at most
-# 35 characters (RFC 5646 §4.4.1). Anything else in a `lang` attribute ("{{ lang }}", a
-# megabyte of junk, "../x") declares no language: it would otherwise reach voice tables,
-# lexicon file names and per-language caches as it is.
-LANG_TAG = re.compile(r"(?=.{1,35}\Z)[a-z]{1,8}(?:-[a-z0-9]{1,8})*")
 # Attribute values longer than this are not cached: pages repeat short class lists, and a
 # long one kept in a cache would stay in a server's memory after its page is gone.
 CACHED_VALUE = 200
@@ -119,10 +116,4 @@ def is_block_tag(tag: str) -> bool:
 def element_lang(el: etree._Element) -> str:
     """The language the element itself declares, normalised; "" when none."""
     value = el.get("lang") or el.get("xml:lang") or el.get(XML_LANG) or ""
-    return normalise_lang(value)
-
-
-def normalise_lang(value: str) -> str:
-    """A BCP 47 tag in lowercase with hyphens (`sv`, `en-gb`); "" for an empty or malformed one."""
-    tag = value.strip().replace("_", "-").lower()
-    return tag if LANG_TAG.fullmatch(tag) else ""
+    return langtag.normalise(value)

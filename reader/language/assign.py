@@ -22,6 +22,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from reader.langtag import normalise, primary
 from reader.language.detect import Evidence, Guess, read_evidence
 from reader.model import Block, Page
 from reader.options import ReadOptions
@@ -54,7 +55,7 @@ class PageLanguage:
 
 def assign_languages(page: Page, options: ReadOptions) -> Page:
     """The page with a language, its source and a confidence on every block."""
-    declared = _normal(options.lang or page.declared_lang or page.lang)
+    declared = normalise(options.lang or page.declared_lang or page.lang)
     candidates = _candidates(options.languages, declared)
     evidence = {
         block.index: read_evidence(block.text, candidates)
@@ -66,17 +67,9 @@ def assign_languages(page: Page, options: ReadOptions) -> Page:
     return replace(page, lang=fallback.tag, blocks=blocks)
 
 
-def _normal(tag: str) -> str:
-    return tag.strip().replace("_", "-").lower()
-
-
-def _primary(tag: str) -> str:
-    return tag.split("-", 1)[0]
-
-
 def _candidates(languages: tuple[str, ...], declared: str) -> tuple[str, ...]:
-    tags = [_normal(tag) for tag in languages if tag.strip()]
-    if declared and _primary(declared) not in {_primary(t) for t in tags}:
+    tags: list[str] = [normalise(tag) for tag in languages if tag.strip()]
+    if declared and primary(declared) not in {primary(t) for t in tags}:
         tags.append(declared)
     return tuple(dict.fromkeys(tags))
 
@@ -95,11 +88,11 @@ def _page_language(
         # Nothing declared and no long block: the short blocks together are all there is,
         # once they hold a few words' worth of letters ("x" or "&#x;" tells nothing).
         dominant = _dominant(evidence, blocks, 1, SHORT_BLOCK_CONFIDENCE, SHORT_PAGE_LETTERS)
-    if dominant and (not declared or _primary(dominant.lang) != _primary(declared)):
+    if dominant and (not declared or primary(dominant.lang) != primary(declared)):
         return PageLanguage(tag=dominant.lang, source="page", confidence=dominant.confidence)
     if declared:
         return PageLanguage(tag=declared, source="page", confidence=1.0)
-    return PageLanguage(tag=_normal(options.default_lang), source="default", confidence=0.0)
+    return PageLanguage(tag=normalise(options.default_lang), source="default", confidence=0.0)
 
 
 def _dominant(
@@ -133,7 +126,7 @@ def _dominant(
 def _assign(block: Block, evidence: Evidence | None, page: PageLanguage) -> Block:
     if block.declared_lang:
         return replace(
-            block, lang=_normal(block.declared_lang), lang_source="attribute", confidence=1.0
+            block, lang=normalise(block.declared_lang), lang_source="attribute", confidence=1.0
         )
     if evidence is None:
         return replace(block, lang=page.tag, lang_source=page.source, confidence=page.confidence)
@@ -144,12 +137,12 @@ def _assign(block: Block, evidence: Evidence | None, page: PageLanguage) -> Bloc
             block, lang=text_only.lang, lang_source="detected", confidence=text_only.confidence
         )
     guess = evidence.guess({_candidate_for(page.tag, evidence): PAGE_PRIOR})
-    lang = page.tag if _primary(guess.lang) == _primary(page.tag) else guess.lang
+    lang = page.tag if primary(guess.lang) == primary(page.tag) else guess.lang
     # When the prior, not the text, decided, the block follows the page.
     source = "detected" if guess.lang == text_only.lang else page.source
     return replace(block, lang=lang, lang_source=source, confidence=guess.confidence)
 
 
 def _candidate_for(tag: str, evidence: Evidence) -> str:
-    primary = _primary(tag)
-    return next((c for c in evidence.candidates if _primary(c) == primary), tag)
+    code = primary(tag)
+    return next((c for c in evidence.candidates if primary(c) == code), tag)

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from reader.langtag import primary
 from reader.language.profiles import log_likelihoods, profile_name, trigram_keys
 from reader.language.words import (
     COMMON_WORDS,
@@ -150,7 +151,7 @@ def _scores(text: str, keys: list[str], pool: tuple[str, ...]) -> dict[str, floa
     for tag in pool:
         vocabulary = _common_words(tag)
         hits = sum(1 for w in words if w in vocabulary)
-        telling = spellings.get(tag.split("-")[0], 0)
+        telling = spellings.get(primary(tag), 0)
         fit = likelihoods[profiles[tag]] if profiles[tag] else UNMODELLED_FIT * len(keys)
         scores[tag] = fit + COMMON_WORD_WEIGHT * hits + SPELLING_WEIGHT * telling
     return scores
@@ -158,4 +159,4 @@ def _scores(text: str, keys: list[str], pool: tuple[str, ...]) -> dict[str, floa
 
 @lru_cache(maxsize=LANGUAGE_CACHE)
 def _common_words(tag: str) -> frozenset[str]:
-    return COMMON_WORDS.get(tag.split("-")[0], frozenset())
+    return COMMON_WORDS.get(primary(tag), frozenset())

@@ -15,6 +15,7 @@ from functools import cache, lru_cache
 from importlib import resources
 
 from reader.errors import ReaderError
+from reader.langtag import primary
 
 # langdetect has one Norwegian profile ("no", mostly Bokmål) and two Chinese ones.
 PROFILE_ALIASES = {"nb": "no", "nn": "no", "no": "no", "zh": "zh-cn"}
@@ -33,8 +34,8 @@ LANGUAGE_CACHE = 256
 @lru_cache(maxsize=LANGUAGE_CACHE)
 def profile_name(tag: str) -> str:
     """The langdetect profile for a language tag, or "" when langdetect has none."""
-    primary = tag.lower().split("-")[0]
-    name = PROFILE_ALIASES.get(primary, primary)
+    code = primary(tag)
+    name = PROFILE_ALIASES.get(code, code)
     if name == "zh-cn" or name in _profile_names():
         return name
     return ""

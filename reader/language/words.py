@@ -12,6 +12,8 @@ import unicodedata
 from collections import Counter
 from functools import cache, lru_cache
 
+from reader.langtag import primary
+
 # Languages written in a script other than Latin, by the first word of Unicode's char names.
 SCRIPT_OF_LANGUAGE = {
     "ar": "ARABIC", "fa": "ARABIC", "ur": "ARABIC", "ps": "ARABIC", "ckb": "ARABIC",
@@ -214,7 +216,7 @@ def dominant_script(text: str) -> str:
 
 def language_script(tag: str) -> str:
     """The script a language is written in, by its primary subtag."""
-    return SCRIPT_OF_LANGUAGE.get(tag.split("-")[0], "LATIN")
+    return SCRIPT_OF_LANGUAGE.get(primary(tag), "LATIN")
 
 
 def spelling_counts(words: list[str]) -> dict[str, int]:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from reader.errors import SpeechError
+from reader.langtag import fallback, normalise
 from reader.model import Utterance, Voice
 from reader.options import MISSING_VOICE_POLICIES, SpeechOptions
 from reader.speech.piper_voice import ENGINE_NAME as NEURAL
@@ -28,10 +29,6 @@ VOICE_TABLE = {
     "ar": "sem/ar",
     "fa": "ira/fa",
 }
-# After dropping subtags, a language falls back to its macrolanguage: Bokmål is Norwegian.
-# Nynorsk is deliberately absent: eSpeak NG has no Nynorsk voice, and reading Nynorsk with
-# the Bokmål voice would be a silent misreading; it follows the missing-voice policy.
-MACROLANGUAGES = {"nb": "no"}
 # The voice of last resort when the page's own language has none either: every eSpeak NG
 # build has English, and a listener hears the text rather than an error.
 LAST_RESORT = "en"
@@ -55,21 +52,9 @@ class VoicePlan:
     missing: tuple[MissingVoice, ...] = ()
 
 
-def fallback_chain(lang: str) -> tuple[str, ...]:
-    """Tags to try for a language, most specific first: nb-NO → nb-no, nb, no."""
-    tag = lang.strip().replace("_", "-").lower()
-    if not tag:
-        return ()
-    parts = tag.split("-")
-    chain = ["-".join(parts[:n]) for n in range(len(parts), 0, -1)]
-    if parts[0] in MACROLANGUAGES:
-        chain.append(MACROLANGUAGES[parts[0]])
-    return tuple(dict.fromkeys(chain))
-
-
 def speaks(voice: Voice, lang: str) -> bool:
     """Whether a voice lists the language, a regional variant of it, or its fallbacks."""
-    chain = fallback_chain(lang)
+    chain = fallback(lang)
     if not chain:
         return False
     return any(tag in chain or tag.startswith(f"{chain[-1]}-") for tag in voice.languages)
@@ -102,9 +87,9 @@ def voice_for(
 ) -> Voice | None:
     """The voice for a BCP 47 language: overrides, then the table, then eSpeak's languages."""
     listed = tuple(voices)
-    chain = fallback_chain(lang)
+    chain = fallback(lang)
     # An override for "en" also covers "en-GB": the site owner's choice beats the table.
-    chosen = dict((tag.strip().lower(), voice) for tag, voice in overrides)
+    chosen = dict((normalise(tag), voice) for tag, voice in overrides)
     for tag in chain:
         if tag in chosen:
             voice = find_voice(chosen[tag], listed)

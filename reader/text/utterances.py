@@ -10,9 +10,10 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
 from itertools import accumulate
 
+from reader.langtag import rules_language
 from reader.model import Block, LangSpan, Page, Utterance
 from reader.options import SpeechOptions
-from reader.text.normalize import base_language, normalize
+from reader.text.normalize import normalize
 from reader.text.sentences import split_sentences
 from reader.text.spoken import Spoken
 
@@ -93,7 +94,7 @@ def _segments(
     # sentences would otherwise read every span for every sentence.
     for span in spans.within(start, end):
         lo, hi = max(span.start, position), min(span.end, end)
-        if lo >= hi or base_language(span.lang) == base_language(lang):
+        if lo >= hi or rules_language(span.lang) == rules_language(lang):
             continue
         pieces += [(position, lo, lang), (lo, hi, span.lang)]
         position = hi

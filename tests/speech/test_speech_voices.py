@@ -10,7 +10,7 @@ from reader.errors import SpeechError
 from reader.model import Page, Utterance, Voice
 from reader.options import SpeechOptions
 from reader.speech import Engine, list_voices, open_engine, plan_voices, voice_plan
-from reader.speech.voices import fallback_chain, find_voice, speaks, voice_for
+from reader.speech.voices import find_voice, speaks, voice_for
 
 
 # The eSpeak NG engines; how neural voices are chosen is tests/speech/test_neural.py's.
@@ -31,13 +31,6 @@ def utterance(index: int, lang: str, text: str = "Hej") -> Utterance:
 
 
 PAGE = Page(url="", title="Internationellt samarbete", lang="sv", blocks=())
-
-
-def test_fallback_goes_from_region_to_language_to_macrolanguage() -> None:
-    assert fallback_chain("nb-NO") == ("nb-no", "nb", "no")
-    assert fallback_chain("sv_SE") == ("sv-se", "sv")
-    assert fallback_chain("nn") == ("nn",)
-    assert fallback_chain("") == ()
 
 
 @pytest.mark.parametrize(

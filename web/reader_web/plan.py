@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import html
 import json
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -19,9 +18,6 @@ from reader.model import Block, Page, Utterance
 from reader.options import SpeechOptions
 from reader_web.service import EngineInfo
 from reader_web.worker import ClipJob, Part, clip_key
-
-# What a `lang` value may look like before it goes into markup (BCP 47, loosely).
-LANG_PATTERN = re.compile(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{1,8})*")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -40,12 +36,6 @@ def page_key(*parts: Any) -> str:
     """Content address of a page plan (32 hex digits)."""
     blob = json.dumps(parts, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
-
-
-def clean_lang(value: Any) -> str:
-    """A language tag from a request, or "" when it is missing or malformed."""
-    text = value.strip() if isinstance(value, str) else ""
-    return text if LANG_PATTERN.fullmatch(text) else ""
 
 
 def wrap_fragment(fragment: str, lang: str, title: str) -> bytes:

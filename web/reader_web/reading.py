@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
+from reader import langtag
 from reader.errors import BlockedSourceError, SourceError, UsageError
 from reader.model import Page
 from reader.options import ReadOptions, SpeechOptions
@@ -21,7 +22,6 @@ from reader_web.cache import ClipCache
 from reader_web.download import page_mp3
 from reader_web.plan import (
     build_plan,
-    clean_lang,
     fill_timing,
     job_from_list,
     page_key,
@@ -83,7 +83,7 @@ class Reader:
             raise UsageError("the JSON body needs 'html': the reading area's HTML")
         if not isinstance(url, str) or not isinstance(title, str):
             raise UsageError("'url' and 'title' must be strings")
-        lang = clean_lang(body.get("lang"))
+        lang = langtag.normalise(body.get("lang"))
         info = self.service.engine_info()
         key = page_key(
             "html", info.id, self._speech_id(), self._languages(), url, lang, title, fragment

@@ -12,6 +12,7 @@ from functools import lru_cache
 from importlib import import_module
 from pathlib import Path
 
+from reader.langtag import rules_language
 from reader.text.lexicon import apply_lexicon, load_lexicon
 from reader.text.normalize.common import CLEANUP, symbol_rules, text_rules, web_rules
 from reader.text.spoken import Language, Rule, Spoken, apply_rules, identity, tidy
@@ -23,21 +24,12 @@ LANGUAGES_KEPT = 64
 # Languages with their own rules, each in reader/text/normalize/<code>.py: a page only pays for
 # compiling the rules of the languages it is read in.
 LANGUAGES = ("sv", "en", "nb", "fi", "de")
-# Tags whose rules are those of a close relative: "no" is written Bokmål far more often than
-# Nynorsk, and Nynorsk shares its abbreviations and numbers closely enough.
-ALIASES = {"no": "nb", "nn": "nb"}
-
-
-def base_language(lang: str) -> str:
-    """The primary language subtag, lower case: "sv-SE" -> "sv", "no" -> "nb"."""
-    primary = lang.replace("_", "-").split("-")[0].lower() or "und"
-    return ALIASES.get(primary, primary)
 
 
 @lru_cache(maxsize=LANGUAGES_KEPT)
 def language_for(lang: str) -> Language:
     """Normalisation tables for a BCP 47 tag; languages without tables get an empty set."""
-    code = base_language(lang)
+    code = rules_language(lang)
     if code not in LANGUAGES:
         return Language(code=code)
     language: Language = import_module(f"reader.text.normalize.{code}").LANGUAGE
@@ -46,9 +38,9 @@ def language_for(lang: str) -> Language:
 
 def normalize(text: str, lang: str, *, offset: int = 0, lexicon_dir: Path | None = None) -> Spoken:
     """Text to speak for `text` (which starts at `offset` in its block), in language `lang`."""
-    spoken = apply_rules(identity(text, offset), _rules(base_language(lang)))
+    spoken = apply_rules(identity(text, offset), _rules(rules_language(lang)))
     spoken = tidy(spoken)
-    spoken = apply_lexicon(spoken, load_lexicon(base_language(lang), lexicon_dir), text, offset)
+    spoken = apply_lexicon(spoken, load_lexicon(rules_language(lang), lexicon_dir), text, offset)
     return tidy(spoken)
 
 
