@@ -14,10 +14,12 @@ from typing import Any
 import click
 from click.utils import PacifyFlushWrapper
 
-from reader.config import Config, load_config, parse_voices, with_settings
+from reader import langtag
+from reader.config import Config, load_config
 from reader.errors import ReaderError, UsageError
 from reader.model import Track
-from reader.options import WORDS_PER_MINUTE
+from reader.options import ENGINE_CHOICES, MISSING_VOICE_POLICIES, WORDS_PER_MINUTE
+from reader.settings import WEB_SETTINGS, apply
 
 EXIT_INTERRUPTED = 130
 EXIT_INTERNAL = 70
@@ -33,15 +35,24 @@ def _terminate(signum: int, frame: object) -> None:
     raise Terminated
 
 
-def options_from(ctx: click.Context, read: dict[str, Any], speech: dict[str, Any]) -> Config:
+def flag(name: str) -> str:
+    """The flag that sets a setting, for error messages."""
+    return "--voice" if name == "voices" else "--" + name.replace("_", "-")
+
+
+def options_from(ctx: click.Context, flags: dict[str, Any]) -> Config:
     """Config file settings overridden by the flags given on the command line."""
     config: Config = ctx.obj
-    voices = speech.pop("voices", ())
-    speech_opts = with_settings(config.speech, speech)
+    values = dict(flags)
+    if values.get("languages") is not None:
+        values["languages"] = [tag for tag in values["languages"].split(",") if tag.strip()]
+    # Voices given as flags add to the config file's, one language at a time.
+    voices = apply(Config(), {"voices": values.pop("voices", None) or None}, flag).speech.voices
+    config = apply(config, values, flag)
     if voices:
-        overrides = dict(speech_opts.voices) | dict(parse_voices(voices))
-        speech_opts = with_settings(speech_opts, {"voices": tuple(overrides.items())})
-    return Config(read=with_settings(config.read, read), speech=speech_opts, web=config.web)
+        overrides = tuple((dict(config.speech.voices) | dict(voices)).items())
+        config = apply(config, {"voices": overrides}, flag)
+    return config
 
 
 def read_flags(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -69,10 +80,10 @@ def speech_flags(func: Callable[..., Any]) -> Callable[..., Any]:
                 metavar="LANG=VOICE",
                 help="Voice for a language, e.g. sv=sv; repeatable.",
             ),
-            click.option("--engine", type=click.Choice(["auto", "espeak", "pyttsx3"])),
+            click.option("--engine", type=click.Choice(ENGINE_CHOICES)),
             click.option(
                 "--missing-voice",
-                type=click.Choice(["page", "skip"]),
+                type=click.Choice(MISSING_VOICE_POLICIES),
                 help="A language without a voice: read with the page's voice (English if it has "
                 "none either) or skip.",
             ),
@@ -107,7 +118,7 @@ def blocks(
     """Show the blocks that would be read aloud, in order, with their language."""
     from reader.pipeline import read_page
 
-    config = options_from(ctx, {"languages": languages, "lang": lang}, {})
+    config = options_from(ctx, {"languages": languages, "lang": lang})
     page = read_page(source, config.read)
     if as_json:
         click.echo(json.dumps(page.to_dict(), ensure_ascii=False, indent=2))
@@ -133,7 +144,7 @@ def speak(ctx: click.Context, source: str, device: str, **flags: Any) -> None:
     from reader.audio.play import speak_page
     from reader.pipeline import read_page
 
-    config = options_from(ctx, *split_flags(flags))
+    config = options_from(ctx, flags)
     page = read_page(source, config.read)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     speak_page(
@@ -187,7 +198,7 @@ def export(
     from reader.pipeline import export_page, read_page
 
     exporting.check_format(output)
-    config = options_from(ctx, *split_flags(flags))
+    config = options_from(ctx, flags)
     page = read_page(source, config.read)
     track = with_progress(lambda progress: export_page(page, output, config.speech, None, progress))
     if captions:
@@ -215,15 +226,19 @@ def with_progress(work: Callable[[Callable[[int, int], None] | None], Track]) ->
 
 @cli.command()
 @click.option("--lang", help="Only voices for this language, e.g. sv.")
-@click.option("--engine", type=click.Choice(["auto", "espeak", "pyttsx3", "piper"]))
+@click.option("--engine", type=click.Choice(ENGINE_CHOICES))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @click.pass_context
 def voices(ctx: click.Context, lang: str | None, engine: str | None, as_json: bool) -> None:
     """List the voices of every engine: neural voices where installed, and eSpeak NG's."""
     from reader.speech import NEURAL_HINT, list_voices, neural_engine
 
-    config = options_from(ctx, {}, {"engine": engine})
-    found = list_voices(config.speech, lang)
+    config = options_from(ctx, {"engine": engine})
+    tag = langtag.parse(lang, "--lang") if lang is not None else None
+    found = list_voices(config.speech, tag)
+    if tag and not found:
+        click.echo(f"reader: no installed voice speaks {tag}", err=True)
+        return
     if as_json:
         rows = [
             {
@@ -238,7 +253,7 @@ def voices(ctx: click.Context, lang: str | None, engine: str | None, as_json: bo
         ]
         click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
-    table = [("ID", "LANGUAGES", "ENGINE", "QUALITY", "RATE", "NAME")] + [
+    table = [("ID", "LANGUAGES", "ENGINE", "QUALITY", "SAMPLE RATE", "NAME")] + [
         (v.id, ",".join(v.languages), v.engine, v.quality or "-", str(v.sample_rate or "-"), v.name)
         for v in found
     ]
@@ -254,26 +269,16 @@ def voices(ctx: click.Context, lang: str | None, engine: str | None, as_json: bo
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option(
-    "--workers",
-    default=2,
-    show_default=True,
-    type=click.IntRange(1, 32),
-    help="Speech synthesis processes.",
+    "--workers", type=int, help="Speech synthesis processes (default 2, or [web] workers)."
 )
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int | None) -> None:
     """Serve the Listen button, its API and the sample page."""
     from reader_web import serve as run_server
 
-    config: Config = ctx.obj
+    config = apply(ctx.obj, {"workers": workers}, flag, WEB_SETTINGS)
     click.echo(f"reader: serving on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    run_server(host, port, workers, config)
-
-
-def split_flags(flags: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    """Separate page-reading flags from speech flags."""
-    read: dict[str, Any] = {k: flags.pop(k) for k in ("languages", "lang") if k in flags}
-    return read, flags
+    run_server(host, port, config=config)
 
 
 def _quiet_pipe() -> None:

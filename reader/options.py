@@ -41,3 +41,22 @@ class SpeechOptions:
     missing_voice: str = "page"  # one of MISSING_VOICE_POLICIES
     lexicon_dir: Path | None = None  # site owner's pronunciation lexicons (<lang>.tsv)
     voices_dir: Path | None = None  # site owner's neural voices (NAME.onnx + NAME.onnx.json)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class WebOptions:
+    """How the web service runs: its cache, its processes, what it fetches and accepts."""
+
+    allowed_hosts: tuple[str, ...] = ()  # hosts GET /api/read?url= may fetch (none by default)
+    allow_private: bool = False  # only tests serving a page from 127.0.0.1 turn it on
+    cache_dir: Path | None = None  # None = $XDG_CACHE_HOME/reader/web
+    cache_max_bytes: int = 500 * 1024 * 1024
+    workers: int = 2  # speech synthesis processes
+    max_body: int = 2 * 1024 * 1024  # bytes of a POST body
+    # Characters of readable text a page may have: planning costs ~25 ms per KB and every
+    # sentence is queued, so one huge post must not hold a core for minutes. 100,000
+    # characters are about 90 minutes of speech; a municipal page has a few thousand.
+    max_text: int = 100_000
+    job_timeout: float = 20.0  # seconds one clip's synthesis may take
+    fetch_timeout: float | None = None  # seconds for a page fetch; None = ReadOptions.timeout
+    sample_page: Path | None = None  # None = the sample page shipped with the app

@@ -83,7 +83,50 @@ def test_unfetchable_url_exits_2() -> None:
 def test_usage_errors_exit_1() -> None:
     assert_one_line_error(reader("blocks"), 1, "SOURCE")
     assert_one_line_error(reader("blocks", "--nope", str(OSTERSUND)), 1, "--nope")
-    assert_one_line_error(reader("speak", "--rate", "5", str(OSTERSUND)), 1, "rate")
+    assert_one_line_error(
+        reader("speak", "--rate", "5", str(OSTERSUND)), 1, "words per minute from 80 to 450"
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("blocks", "--languages", "xx,yy"), "--languages: unknown language code 'xx'"),
+        (("blocks", "--lang", "<script>"), "--lang: expected a language code"),
+        (("speak", "--voice", "sv"), "--voice: expected voices as LANG=VOICE"),
+        (("export", "-o", "page.mp3", "--voice", "xx=sv"), "--voice: unknown language code"),
+        (("speak", "--volume", "3"), "--volume: expected a number from 0 to 1, not 3.0"),
+    ],
+)
+def test_bad_flags_are_named_in_one_line(args: tuple[str, ...], message: str) -> None:
+    assert_one_line_error(reader(*args, str(OSTERSUND)), 1, message)
+
+
+def test_voices_refuses_an_unknown_language_and_says_when_none_speaks_one() -> None:
+    assert_one_line_error(reader("voices", "--lang", "xx"), 1, "--lang: unknown language code")
+    result = reader("voices", "--lang", "fit")  # Meänkieli: a language, but no voice for it
+    assert result.returncode == 0 and result.stdout == ""
+    assert result.stderr.strip() == "reader: no installed voice speaks fit"
+    swedish = reader("voices", "--lang", "SV_se")
+    assert swedish.returncode == 0
+    assert any(line.startswith("gmq/sv ") for line in swedish.stdout.splitlines())
+
+
+@pytest.mark.parametrize(
+    ("toml", "message"),
+    [
+        ('rate = "fast"\n', "rate: expected a whole number of words per minute"),
+        ('languages = "sv"\n', "languages: expected a list of language codes"),
+        ('[web]\nallowed_host = ["www.ostersund.se"]\n', "[web] allowed_host: unknown setting"),
+    ],
+)
+def test_a_bad_config_file_is_one_line_naming_file_and_key(
+    tmp_path: Path, toml: str, message: str
+) -> None:
+    config = tmp_path / "reader.toml"
+    config.write_text(toml, encoding="utf-8")
+    result = reader("--config", str(config), "blocks", str(OSTERSUND))
+    assert_one_line_error(result, 1, f"reader: config file {config}: {message}")
 
 
 def test_export_refuses_an_unknown_format_before_any_work(tmp_path: Path) -> None:

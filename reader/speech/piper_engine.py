@@ -19,6 +19,7 @@ import numpy as np
 import onnxruntime
 
 from reader.errors import SpeechError
+from reader.langtag import primary
 from reader.model import Clip, Voice, WordMark
 from reader.options import WORDS_PER_MINUTE
 from reader.speech.clips import check_request, has_speech
@@ -207,5 +208,5 @@ def _espeak_voice(voice: PiperVoice) -> str:
 
 
 def _languages(tag: str) -> tuple[str, ...]:
-    primary = tag.split("-")[0]
-    return (tag,) if tag == primary else (tag, primary)
+    code = primary(tag)
+    return (tag,) if tag == code else (tag, code)

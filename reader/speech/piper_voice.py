@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from reader import langtag
 from reader.errors import SpeechError
 
 ENGINE_NAME = "piper"
@@ -85,10 +86,13 @@ def _voice(model: Path, config: dict[str, Any]) -> PiperVoice:
     language = config.get("language", {}).get("code") or config["espeak"]["voice"]
     inference = config.get("inference", {})
     speakers = int(config.get("num_speakers", 1))
+    tag = langtag.normalise(str(language))
+    if not tag:
+        raise ValueError(f"language {language!r} is not a language tag")
     return PiperVoice(
         name=model.name.removesuffix(".onnx"),
         model=model,
-        language=str(language).replace("_", "-").lower(),
+        language=tag,
         espeak_voice=str(config["espeak"]["voice"]),
         sample_rate=int(config["audio"]["sample_rate"]),
         quality=str(config["audio"].get("quality", "")),

@@ -24,7 +24,7 @@ from mutagen.mp3 import MP3
 
 from reader.config import load_config
 from reader_web import create_app
-from reader_web.app import cache_of, service_of
+from reader_web.app import cache_of, service_of, settings_of
 
 AUDIO_URL = re.compile(r"/api/audio/[0-9a-f]{32}\.mp3")
 KINDS = (
@@ -359,8 +359,8 @@ def test_the_cli_config_file_reaches_the_app(tmp_path: Any) -> None:
     )
     app = create_app(load_config(config_file))
     try:
-        assert app.config["READER_ALLOWED_HOSTS"] == ["www.ostersund.se"]
-        assert app.config["READER_LANGUAGES"] == ["sv", "en"]
+        assert settings_of(app).web.allowed_hosts == ("www.ostersund.se",)
+        assert settings_of(app).read.languages == ("sv", "en")
         assert service_of(app).options.words_per_minute == 200
         assert cache_of(app).directory == tmp_path / "cache"
     finally:

@@ -6,16 +6,17 @@ import logging
 import os
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 import waitress
+from flask import Config as FlaskConfig
 from flask import Flask
 from waitress.server import BaseWSGIServer
 
 from reader.errors import UsageError
-from reader.options import DEFAULT_LANGUAGES, WORDS_PER_MINUTE, SpeechOptions
+from reader.settings import SETTINGS, WEB_SETTINGS, Config, apply
 from reader_web.cache import ClipCache
 from reader_web.reading import Reader
 from reader_web.service import SpeechService
@@ -34,96 +35,67 @@ SERVER_THREADS = 16
 MAX_HEADER_BYTES = 64 * 1024
 
 
-def _default_cache_dir() -> str:
+def _default_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return str(Path(base) / "reader" / "web")
+    return Path(base) / "reader" / "web"
 
 
-def default_settings() -> dict[str, Any]:
-    """Every setting the app reads, with its default (the web contract's list)."""
-    sample = next((p for p in SAMPLE_CANDIDATES if p.is_file()), SAMPLE_CANDIDATES[0])
-    return {
-        "READER_CACHE_DIR": _default_cache_dir(),
-        "READER_CACHE_MAX_BYTES": 500 * 1024 * 1024,
-        "READER_WORKERS": 2,
-        "READER_ALLOWED_HOSTS": [],
-        "READER_ALLOW_PRIVATE": False,  # only tests serving a page from 127.0.0.1 turn it on
-        "READER_MAX_BODY": 2 * 1024 * 1024,
-        # Characters of readable text a page may have: planning costs ~25 ms per KB and every
-        # sentence is queued, so one huge post must not hold a core for minutes. 100,000
-        # characters are about 90 minutes of speech; a municipal page has a few thousand.
-        "READER_MAX_TEXT": 100_000,
-        "READER_LANGUAGES": list(DEFAULT_LANGUAGES),
-        "READER_RATE": WORDS_PER_MINUTE,
-        "READER_VOLUME": 1.0,
-        "READER_VOICES": (),
-        "READER_MISSING_VOICE": "page",
-        "READER_LEXICON_DIR": None,
-        "READER_ENGINE": "auto",
-        "READER_SAMPLE_PAGE": str(sample),
-        "READER_JOB_TIMEOUT": 20.0,
-        "READER_FETCH_TIMEOUT": 10.0,
-    }
+def _setting_name(key: str) -> str:
+    return f"READER_{key.upper()}"
 
 
-def settings_from(config: Any) -> dict[str, Any]:
-    """Flask settings from a mapping of READER_* keys or from the CLI's `reader.config.Config`."""
-    if config is None:
-        return {}
+def app_settings(config: Mapping[str, Any] | Config | None = None) -> Config:
+    """The option records of an app, from the CLI's Config or a mapping of READER_* settings.
+
+    Every READER_* key is a setting of reader.settings (`READER_LANGUAGES`, `READER_WORKERS`):
+    checked by name and type like a config file's, so a bad one stops the app from starting.
+    """
     if isinstance(config, Mapping):
-        return dict(config)
-    read, speech = config.read, config.speech
-    settings: dict[str, Any] = {
-        "READER_LANGUAGES": list(read.languages),
-        "READER_RATE": speech.words_per_minute,
-        "READER_VOLUME": speech.volume,
-        "READER_VOICES": tuple(speech.voices),
-        "READER_MISSING_VOICE": speech.missing_voice,
-        "READER_LEXICON_DIR": speech.lexicon_dir,
-        "READER_ENGINE": speech.engine,
-    }
-    for key, value in dict(config.web).items():
-        settings[f"READER_{key.upper()}"] = value
-    return settings
-
-
-def speech_options(settings: Mapping[str, Any]) -> SpeechOptions:
-    """The speech options every synthesis of this app uses."""
-    lexicon = settings["READER_LEXICON_DIR"]
-    return SpeechOptions(
-        words_per_minute=int(settings["READER_RATE"]),
-        volume=float(settings["READER_VOLUME"]),
-        engine=str(settings["READER_ENGINE"]),
-        voices=tuple(tuple(pair) for pair in settings["READER_VOICES"]),  # type: ignore[misc]
-        missing_voice=str(settings["READER_MISSING_VOICE"]),
-        lexicon_dir=Path(lexicon) if lexicon else None,
+        flask_config = FlaskConfig(WEB_DIR)
+        flask_config.update(config)
+        values = flask_config.get_namespace("READER_")
+        config = apply(Config(), values, _setting_name, SETTINGS | WEB_SETTINGS)
+    config = config or Config()
+    web = config.web
+    sample = next((p for p in SAMPLE_CANDIDATES if p.is_file()), SAMPLE_CANDIDATES[0])
+    return replace(
+        config,
+        web=replace(
+            web,
+            cache_dir=web.cache_dir or _default_cache_dir(),
+            sample_page=web.sample_page or sample,
+            fetch_timeout=web.fetch_timeout or config.read.timeout,
+        ),
     )
 
 
-def create_app(config: Mapping[str, Any] | Any | None = None) -> Flask:
+def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     """Build the app: settings, the clip cache, the synthesis pool and the one blueprint."""
     from reader_web import api, pages, security  # noqa: F401  (pages adds its routes to api.bp)
 
+    settings = app_settings(config)
     app = Flask(__name__, static_folder=None)
-    app.config.update(default_settings())
-    app.config.update(settings_from(config))
-    app.config["MAX_CONTENT_LENGTH"] = int(app.config["READER_MAX_BODY"])
+    if isinstance(config, Mapping):
+        app.config.update(config)
+    web = settings.web
+    app.config["MAX_CONTENT_LENGTH"] = web.max_body
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    cache = ClipCache(
-        Path(app.config["READER_CACHE_DIR"]), int(app.config["READER_CACHE_MAX_BYTES"])
-    )
+    cache = ClipCache(web.cache_dir or _default_cache_dir(), web.cache_max_bytes)
     service = SpeechService(
-        cache,
-        speech_options(app.config),
-        workers=int(app.config["READER_WORKERS"]),
-        job_timeout=float(app.config["READER_JOB_TIMEOUT"]),
+        cache, settings.speech, workers=web.workers, job_timeout=web.job_timeout
     )
+    app.extensions["reader.settings"] = settings
     app.extensions["reader.cache"] = cache
     app.extensions["reader.service"] = service
-    app.extensions["reader.reader"] = Reader(app.config, cache, service)
+    app.extensions["reader.reader"] = Reader(settings, cache, service)
     app.register_blueprint(api.bp)
     security.install(app)
     return app
+
+
+def settings_of(app: Flask) -> Config:
+    """The checked settings of an app made by `create_app`."""
+    return app.extensions["reader.settings"]  # type: ignore[no-any-return]
 
 
 def service_of(app: Flask) -> SpeechService:
@@ -148,11 +120,13 @@ def limits(app: Flask) -> dict[str, int]:
 
 
 def serve(
-    host: str, port: int, workers: int, config: Mapping[str, Any] | Any | None = None
+    host: str,
+    port: int,
+    workers: int | None = None,
+    config: Mapping[str, Any] | Config | None = None,
 ) -> None:
     """Run the app on waitress until interrupted (`reader serve`)."""
-    settings = settings_from(config)
-    settings["READER_WORKERS"] = workers
+    settings = apply(app_settings(config), {"workers": workers}, _setting_name, WEB_SETTINGS)
     app = create_app(settings)
     try:
         server = waitress.create_server(

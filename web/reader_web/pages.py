@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from flask import Response, abort, current_app, render_template, request
+from flask import Response, abort, render_template, request
 
 from reader.errors import ReaderError
 from reader_web.api import bp, reader
@@ -29,7 +29,9 @@ READING_AREA = "#content"
 @bp.get("/")
 def index() -> Response:
     """The sample municipal page with our Listen button where ReadSpeaker's was."""
-    path = Path(current_app.config["READER_SAMPLE_PAGE"])
+    path = reader().settings.web.sample_page
+    if path is None:
+        abort(404)
     try:
         stat = path.stat()
     except OSError:

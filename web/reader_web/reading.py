@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -18,6 +18,7 @@ from reader import langtag
 from reader.errors import BlockedSourceError, SourceError, UsageError
 from reader.model import Page
 from reader.options import ReadOptions, SpeechOptions
+from reader.settings import Config
 from reader_web.cache import ClipCache
 from reader_web.download import page_mp3
 from reader_web.plan import (
@@ -50,9 +51,7 @@ class _Plan:
 class Reader:
     """Plans pages and renders downloads for one app (its settings, cache and service)."""
 
-    def __init__(
-        self, settings: Mapping[str, Any], cache: ClipCache, service: SpeechService
-    ) -> None:
+    def __init__(self, settings: Config, cache: ClipCache, service: SpeechService) -> None:
         self.settings = settings
         self.cache = cache
         self.service = service
@@ -66,12 +65,13 @@ class Reader:
 
     def read_options(self, lang: str = "") -> ReadOptions:
         """Page-reading options from the settings."""
-        return ReadOptions(
-            languages=tuple(self.settings["READER_LANGUAGES"]),
+        web = self.settings.web
+        return replace(
+            self.settings.read,
             lang=lang,
-            timeout=float(self.settings["READER_FETCH_TIMEOUT"]),
-            allowed_hosts=tuple(h.lower() for h in self.settings["READER_ALLOWED_HOSTS"]),
-            allow_private=bool(self.settings["READER_ALLOW_PRIVATE"]),
+            timeout=web.fetch_timeout or self.settings.read.timeout,
+            allowed_hosts=web.allowed_hosts,
+            allow_private=web.allow_private,
         )
 
     def read_posted(self, body: Any) -> dict[str, Any]:
@@ -138,8 +138,7 @@ class Reader:
             raise UsageError("the 'url' parameter is not a valid URL") from exc
         if parts.scheme not in URL_SCHEMES or not host:
             raise UsageError("the 'url' parameter must be an http or https URL")
-        allowed = {h.lower() for h in self.settings["READER_ALLOWED_HOSTS"]}
-        if host not in allowed:
+        if host not in self.settings.web.allowed_hosts:
             raise BlockedSourceError(f"host {host} is not in the allowed hosts of this server")
 
     def plan(self, key: str) -> dict[str, Any] | None:
@@ -165,7 +164,7 @@ class Reader:
     def _plan(self, key: str, page: Page, url: str) -> _Plan:
         from reader.pipeline import plan_speech
 
-        limit = int(self.settings["READER_MAX_TEXT"])
+        limit = self.settings.web.max_text
         length = sum(len(block.text) for block in page.blocks)
         if length > limit:
             raise TooMuchText(
@@ -242,7 +241,7 @@ class Reader:
         ]
 
     def _languages(self) -> list[str]:
-        return list(self.settings["READER_LANGUAGES"])
+        return list(self.settings.read.languages)
 
 
 def _timed(sentence: dict[str, Any], metas: dict[str, dict[str, Any]]) -> dict[str, Any]:
