@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import signal
 import sys
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import click
-from click.utils import PacifyFlushWrapper
 
 from reader import langtag
 from reader.config import Config, load_config
@@ -161,9 +163,16 @@ def speak(ctx: click.Context, source: str, device: str, **flags: Any) -> None:
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, path_type=Path),
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
     required=True,
-    help="Audio file: .mp3, .ogg, .flac or .wav (the format follows the extension).",
+    help="Audio file: .mp3, .ogg, .flac or .wav (the format follows the extension); "
+    "'-' writes the audio to standard output.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["mp3", "ogg", "flac", "wav"]),
+    help="Audio format, whatever the extension (default for '-o -': mp3).",
 )
 @click.option(
     "--captions",
@@ -188,6 +197,7 @@ def export(
     ctx: click.Context,
     source: str,
     output: Path,
+    fmt: str | None,
     captions: Path | None,
     timeline: Path | None,
     split_dir: Path | None,
@@ -197,18 +207,57 @@ def export(
     from reader.audio import export as exporting
     from reader.pipeline import export_page, read_page
 
-    exporting.check_format(output)
+    to_stdout = str(output) == "-"
+    fmt = exporting.check_format(output, fmt or ("mp3" if to_stdout else None))
+    check_outputs(
+        source,
+        {"-o": None if to_stdout else output, "--captions": captions, "--timeline": timeline,
+         "--split": split_dir},
+    )  # fmt: skip
     config = options_from(ctx, flags)
     page = read_page(source, config.read)
-    track = with_progress(lambda progress: export_page(page, output, config.speech, None, progress))
+    with audio_target(output, fmt) as target:
+        track = with_progress(
+            lambda progress: export_page(page, target, config.speech, None, progress, fmt=fmt)
+        )
+    written = ["standard output" if to_stdout else str(output)]
     if captions:
-        exporting.write_captions(track, captions)
+        written.append(str(exporting.write_captions(track, captions)))
     if timeline:
-        exporting.write_timeline(track, timeline)
+        written.append(str(exporting.write_timeline(track, timeline)))
     if split_dir:
-        exporting.export_split(track, split_dir, output.suffix.lstrip(".").lower())
-    if sys.stdout.isatty():
-        click.echo(f"wrote {output} ({track.duration:.0f} s)")
+        files = exporting.export_split(track, split_dir, fmt)
+        written.append(f"{len(files) - 1} section files and {files[-1]}")
+    click.echo(f"reader: wrote {track.duration:.0f} s of audio to {', '.join(written)}", err=True)
+
+
+def check_outputs(source: str, outputs: dict[str, Path | None]) -> None:
+    """Refuse, before any work, outputs that would overwrite the page or one another."""
+    seen: dict[Path, str] = {}
+    given = Path(source).resolve() if source not in ("-", "") and "://" not in source else None
+    for flag, path in outputs.items():
+        if path is None:
+            continue
+        resolved = path.resolve()
+        if resolved == given:
+            raise UsageError(f"{flag} {path} is the page being read: choose another path")
+        if resolved in seen:
+            raise UsageError(f"{seen[resolved]} and {flag} name the same path {path}")
+        seen[resolved] = flag
+
+
+@contextmanager
+def audio_target(output: Path, fmt: str) -> Iterator[Path]:
+    """The path to export to: the output itself, or for '-' a temporary file sent to stdout."""
+    if str(output) != "-":
+        yield output
+        return
+    with tempfile.TemporaryDirectory(prefix="reader-export-") as folder:
+        temporary = Path(folder) / f"page.{fmt}"
+        yield temporary
+        with temporary.open("rb") as audio:
+            shutil.copyfileobj(audio, sys.stdout.buffer)
+        sys.stdout.buffer.flush()
 
 
 def with_progress(work: Callable[[Callable[[int, int], None] | None], Track]) -> Track:
@@ -315,8 +364,9 @@ def main(argv: list[str] | None = None) -> None:
     except BrokenPipeError:
         _quiet_pipe()
     except SystemExit:
-        # click ends a closed pipe with exit 1; output cut short by `head` is not a failure.
-        if isinstance(sys.stdout, PacifyFlushWrapper):
+        # click ends a closed pipe with exit 1 after wrapping stdout in its (private, renamed
+        # across versions) PacifyFlushWrapper; output cut short by `head` is not a failure.
+        if type(sys.stdout).__name__.endswith("PacifyFlushWrapper"):
             _quiet_pipe()
         raise
     except Exception as exc:  # noqa: BLE001 - the one place that turns any failure into a line

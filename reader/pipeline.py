@@ -95,10 +95,14 @@ def export_page(
     options: SpeechOptions | None = None,
     engine: Engine | None = None,
     progress: Progress | None = None,
+    *,
+    fmt: str | None = None,
 ) -> Track:
-    """Speak a page straight into an audio file (encoding overlaps synthesis)."""
+    """Speak a page straight into an audio file (encoding overlaps synthesis); the format
+    follows the extension unless `fmt` names one."""
     from reader.audio.export import export_stream
 
     options = options or SpeechOptions()
     with engine_for(options, engine) as active:
-        return export_stream(page, spoken_pairs(page, active, options, progress), options, path)
+        pairs = spoken_pairs(page, active, options, progress)
+        return export_stream(page, pairs, options, path, fmt=fmt)

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import mutagen
 import pytest
 from support import OSTERSUND, SAMPLES
 
@@ -133,6 +134,53 @@ def test_export_refuses_an_unknown_format_before_any_work(tmp_path: Path) -> Non
     out = tmp_path / "page.xyz"
     assert_one_line_error(reader("export", str(OSTERSUND), "-o", str(out)), 1, ".mp3")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("flags", "message"),
+    [
+        (["-o", "x.mp3", "--split", "x.mp3"], "-o and --split name the same path"),
+        (["-o", "x.mp3", "--captions", "./x.mp3"], "-o and --captions name the same path"),
+        (
+            ["-o", "x.wav", "--timeline", "t.json", "--captions", "t.json"],
+            "--captions and --timeline",
+        ),
+    ],
+)
+def test_export_refuses_clashing_outputs_before_any_work(
+    tmp_path: Path, flags: list[str], message: str
+) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "reader", "export", str(OSTERSUND), *flags],
+        capture_output=True, text=True, timeout=60, cwd=tmp_path,
+    )  # fmt: skip
+    assert_one_line_error(result, 1, message)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_export_to_standard_output_and_one_line_naming_every_file(tmp_path: Path) -> None:
+    page = str(SAMPLES / "en-marked-sv.html")
+    streamed = subprocess.run(
+        [sys.executable, "-m", "reader", "export", page, "-o", "-", "--format", "ogg"],
+        capture_output=True, timeout=300, cwd=tmp_path,
+    )  # fmt: skip
+    assert streamed.returncode == 0, streamed.stderr
+    (tmp_path / "piped.ogg").write_bytes(streamed.stdout)
+    assert mutagen.File(tmp_path / "piped.ogg").info.length > 30
+    assert streamed.stderr.decode().strip().endswith("s of audio to standard output")
+    assert list(tmp_path.iterdir()) == [tmp_path / "piped.ogg"]
+
+    out, vtt, sections = tmp_path / "page.mp3", tmp_path / "page.vtt", tmp_path / "sections"
+    result = reader(
+        "export", page, "-o", str(out), "--captions", str(vtt), "--split", str(sections)
+    )
+    assert result.returncode == 0, result.stderr
+    (line,) = result.stderr.strip().splitlines()
+    playlist = next(sections.glob("*.m3u"))
+    sections_written = len(list(sections.glob("*.mp3")))
+    assert line.startswith("reader: wrote ") and f"{out}, {vtt}, " in line
+    assert line.endswith(f"{sections_written} section files and {playlist}")
+    assert result.stdout == ""
 
 
 def test_speak_without_a_sound_system_says_so_and_suggests_export() -> None:
