@@ -126,3 +126,20 @@ def test_without_onnxruntime_every_command_still_speaks(tmp_path: Path) -> None:
     )  # fmt: skip
     assert exported.returncode == 0, exported.stderr
     assert soundfile.info(str(out)).duration > 4.0
+
+
+def test_reader_voices_lists_the_folders_voice_first_with_engine_quality_and_rate(
+    tmp_path: Path, neural_voices: Path
+) -> None:
+    config = tmp_path / "reader.toml"
+    config.write_text(f'voices_dir = "{neural_voices}"\n', encoding="utf-8")
+    env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}  # READER_NEURAL unset
+    listed = subprocess.run(
+        [sys.executable, "-m", "reader", "--config", str(config), "voices", "--lang", "sv"],
+        capture_output=True, text=True, timeout=120, env=env, check=False,
+    )  # fmt: skip
+    assert listed.returncode == 0, listed.stderr
+    header, first, *rest = listed.stdout.splitlines()
+    assert header.split() == ["ID", "LANGUAGES", "ENGINE", "QUALITY", "RATE", "NAME"]
+    assert first.split()[:5] == [NEURAL_SV, "sv-se,sv", "piper", "medium", "22050"]
+    assert any(line.split()[:3] == ["gmq/sv", "sv", "espeak"] for line in rest)
