@@ -24,7 +24,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from reader import ReadOptions, read_page  # noqa: E402
-from reader.options import SpeechOptions  # noqa: E402
+from reader.options import WORDS_PER_MINUTE, SpeechOptions  # noqa: E402
 from reader.text import to_utterances  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -58,14 +58,14 @@ def main() -> None:
     _, load_wall2, _ = timed(engine.load, VOICE)  # type: ignore[attr-defined]
     print(f"model load: {load_wall + load_wall2:.2f} s")
     synthesize = engine.synthesize  # type: ignore[attr-defined]
-    synthesize(HEADING, VOICE, 175)  # first call warms the session's buffers
+    synthesize(HEADING, VOICE, WORDS_PER_MINUTE)  # first call warms the session's buffers
 
     page = read_page(SAMPLE, ReadOptions())
     texts = [u.text for u in to_utterances(page, SpeechOptions()) if u.lang.startswith("en")]
     audio = wall = cpu = 0.0
     clips = []
     for text in texts:
-        clip, w, c = timed(synthesize, text, VOICE, 175)
+        clip, w, c = timed(synthesize, text, VOICE, WORDS_PER_MINUTE)
         clips.append((text, clip))
         audio += clip.duration  # type: ignore[attr-defined]
         wall += w
@@ -73,7 +73,7 @@ def main() -> None:
     print(f"English sample: {len(texts)} sentences, {audio:.1f} s of audio")
     print(f"synthesis: {audio / wall:.1f}x real time (wall), {audio / cpu:.1f}x per CPU second")
     for label, text in (("heading", HEADING), (f"{len(SENTENCE)}-character sentence", SENTENCE)):
-        runs = [timed(synthesize, text, VOICE, 175)[1] for _ in range(5)]
+        runs = [timed(synthesize, text, VOICE, WORDS_PER_MINUTE)[1] for _ in range(5)]
         print(f"first audio of a {label}: {statistics.median(runs) * 1000:.0f} ms (median of 5)")
     if not args.no_drift:
         drift(clips)

@@ -389,6 +389,14 @@ def test_page_text_is_read_as_text_and_never_run(page: Page, live_server: str) -
     assert page.evaluate("() => [window.pwned, window.runs]") == [None, 1]
 
 
+def test_a_speed_stored_by_an_earlier_version_is_kept(page: Page, live_server: str) -> None:
+    page.goto(f"{live_server}/")
+    page.evaluate("() => localStorage.setItem('reader-settings', JSON.stringify({rate: 1.25}))")
+    open_player(page, live_server)
+    assert page.get_by_label("Speed").input_value() == "1.25"
+    assert page.evaluate(f"() => {AUDIO}.playbackRate") == 1.25
+
+
 def test_settings_persist_without_cookies_or_foreign_requests(
     page: Page, context: BrowserContext, live_server: str
 ) -> None:
