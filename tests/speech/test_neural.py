@@ -140,6 +140,6 @@ def test_reader_voices_lists_the_folders_voice_first_with_engine_quality_and_rat
     )  # fmt: skip
     assert listed.returncode == 0, listed.stderr
     header, first, *rest = listed.stdout.splitlines()
-    assert header.split() == ["ID", "LANGUAGES", "ENGINE", "QUALITY", "RATE", "NAME"]
+    assert header.split() == ["ID", "LANGUAGES", "ENGINE", "QUALITY", "SAMPLE", "RATE", "NAME"]
     assert first.split()[:5] == [NEURAL_SV, "sv-se,sv", "piper", "medium", "22050"]
     assert any(line.split()[:3] == ["gmq/sv", "sv", "espeak"] for line in rest)
