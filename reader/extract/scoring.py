@@ -24,10 +24,11 @@ POSITIVE_HINTS = frozenset(
 # text with few links: some sites wrap the whole page in a "comments" or "nav" container).
 REMOVE_HINTS = frozenset(
     {"nav", "navbar", "navigation", "menu", "footer", "breadcrumb", "breadcrumbs", "crumbs",
-     "sidebar", "share", "sharing", "social", "comment", "comments", "related", "promo",
-     "pagination", "pager", "skiplink", "toolbar", "rss", "disqus", "recommended",
-     "newsletter", "subscribe"}
+     "sidebar", "share", "sharing", "social", "related", "promo", "pagination", "pager",
+     "skiplink", "toolbar", "rss", "recommended", "newsletter", "subscribe"}
 )  # fmt: skip
+# Readers' comments: furniture too, kept only when they hold the whole page's text.
+DISCUSSION_HINTS = frozenset({"comment", "comments", "disqus"})
 # Overlays and adverts: never the content, however long (a privacy policy in a modal).
 OVERLAY_HINTS = frozenset(
     {"cookie", "cookies", "consent", "gdpr", "modal", "popup", "login", "signup", "ad", "ads",
@@ -53,10 +54,12 @@ OVERLAY_ROLES = frozenset({"dialog", "alertdialog", "contentinfo"})
 OVERLAY_TAGS = frozenset({"footer"})
 # The page itself: its classes describe the whole page, never a part to leave out.
 PAGE_TAGS = frozenset({"html", "body"})
-# How furniture is named: NAMED is dropped unless it holds long prose, OVERLAY always.
-NAMED, OVERLAY, POSITIVE = 1, 2, 4
+# How furniture is named: NAMED is dropped unless it holds long prose, DISCUSSION unless it
+# holds very long prose, OVERLAY always.
+NAMED, OVERLAY, POSITIVE, DISCUSSION = 1, 2, 4, 8
 HINT_FLAGS = (
     dict.fromkeys(REMOVE_HINTS, NAMED)
+    | dict.fromkeys(DISCUSSION_HINTS, DISCUSSION)
     | dict.fromkeys(OVERLAY_HINTS, OVERLAY)
     | dict.fromkeys(POSITIVE_HINTS, POSITIVE)
 )
@@ -73,13 +76,15 @@ CONTAINER_TAGS = frozenset(
 )  # fmt: skip
 # The content is the deepest container holding this share of the page's prose.
 CONTENT_SHARE = 0.7
-# A container named like furniture is kept when it holds a long text with few links:
-# some sites wrap the whole page in a "comments" or "nav" container, ASP.NET in a form.
+# A container named like furniture is kept when it holds a long text with few links: a
+# product's description in a "sidebar", a restaurant's "menu"; some sites wrap the whole
+# page in a "comments" or "nav" container, ASP.NET in a form.
+LONG_TEXT = 1000
 BIG_TEXT = 1500
 
 
 def furniture_name(classes: str | None, ident: str | None, role: str, modal: bool) -> int:
-    """How an element's class, id and role name it: OVERLAY, NAMED or 0 (not furniture)."""
+    """How an element's class, id and role name it: OVERLAY, DISCUSSION, NAMED or 0."""
     if modal or role in OVERLAY_ROLES:
         return OVERLAY
     flags = 0
@@ -91,6 +96,8 @@ def furniture_name(classes: str | None, ident: str | None, role: str, modal: boo
         return 0  # "newsletter-post", "post-and-ads-container" hold the text
     if flags & OVERLAY:
         return OVERLAY
+    if flags & DISCUSSION:
+        return DISCUSSION
     return NAMED if flags & NAMED or role in BOILERPLATE_ROLES else 0
 
 
@@ -128,7 +135,8 @@ def is_furniture(
     if tag in WRAPPER_TAGS and not named and size > BIG_TEXT:
         return False  # ASP.NET wraps the whole page in one form, listings included
     if named or tag in BOILERPLATE_TAGS:
-        return not (size > BIG_TEXT and links < 0.3 * size)
+        limit = LONG_TEXT if named == NAMED else BIG_TEXT
+        return not (size > limit and links < 0.3 * size)
     if tag == "header" and next(el.iter(*HEADING_TAGS), None) is None:
         return True  # a site header; an article's or a section's header holds its heading
     if links <= LINK_LIST_DENSITY * size or tag not in LINK_LIST_TAGS:

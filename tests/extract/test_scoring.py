@@ -74,3 +74,15 @@ def test_logo_and_icon_alt_texts_are_not_read() -> None:
         "</main>"
     )
     assert texts == [PROSE, "Children reading in the library garden"]
+
+
+def test_a_long_text_in_a_sidebar_named_container_is_read_and_comments_are_not() -> None:
+    description = " ".join(
+        f"Sentence {i} of the product description, with details." for i in range(20)
+    )
+    comments = " ".join(f"Comment {i} from a reader who liked the post a lot." for i in range(20))
+    texts = read_html(
+        f'<body><main><h1>Oil diffuser</h1><div class="sticky sidebar__inner"><p>{description}'
+        f'</p></div><div class="comments"><p>{comments}</p></div></main></body>'
+    )
+    assert texts == ["Oil diffuser", description]
