@@ -20,10 +20,11 @@ from urllib.parse import quote
 
 import pytest
 from faultserver import FaultServer, TestNetwork, fault_server
+from liveserver import LiveServer, start_server
 from support import Scenario
 
 from reader_web import create_app
-from reader_web.app import LiveServer, service_of, start_server
+from reader_web.app import service_of
 
 TIMEOUT = 1.0  # the configured fetch timeout, seconds
 # What may pass between the deadline and the answer (decompressing, writing the message).

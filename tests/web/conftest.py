@@ -13,10 +13,11 @@ import pytest
 from bs4 import BeautifulSoup
 from flask import Flask
 from flask.testing import FlaskClient
+from liveserver import start_server
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from reader_web import create_app
-from reader_web.app import service_of, start_server
+from reader_web.app import service_of
 
 ROOT = Path(__file__).resolve().parents[2]
 OSTERSUND = ROOT / "samples" / "ostersund-international-cooperation.html"

@@ -12,9 +12,10 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
+from liveserver import start_server
 from mutagen.mp3 import MP3
 
-from reader_web.app import cache_of, service_of, start_server
+from reader_web.app import cache_of, service_of
 
 LISTENERS = 30
 # Seconds every listener has to get the plan and every clip: a deadlock shows as a timeout.

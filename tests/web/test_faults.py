@@ -23,10 +23,11 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from liveserver import LiveServer, start_server
 from mutagen.mp3 import MP3
 from support import mount
 
-from reader_web.app import LiveServer, cache_of, service_of, start_server
+from reader_web.app import cache_of, service_of
 from reader_web.cache import TEMP_PREFIX, ClipCache, unwrap
 
 ONE_SENTENCE = '<div data-reader-node="0"><p data-reader-node="1">{}</p></div>'

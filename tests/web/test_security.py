@@ -22,10 +22,11 @@ from bs4 import BeautifulSoup
 from faultserver import PUBLIC_IP, FaultServer, TestNetwork, fault_server
 from flask import Flask
 from flask.testing import FlaskClient
+from liveserver import LiveServer, start_server
 from support import Scenario
 
 from reader_web import create_app
-from reader_web.app import LiveServer, service_of, start_server
+from reader_web.app import service_of
 from reader_web.security import CONTENT_SECURITY_POLICY
 
 ALLOWED = "site.example"

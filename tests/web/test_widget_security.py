@@ -13,11 +13,12 @@ from urllib.parse import quote
 
 import pytest
 from faultserver import PUBLIC_IP, TestNetwork, fault_server
+from liveserver import start_server
 from playwright.sync_api import BrowserContext, Page
 from support import Scenario
 
 from reader_web import create_app
-from reader_web.app import service_of, start_server
+from reader_web.app import service_of
 from reader_web.security import CONTENT_SECURITY_POLICY
 
 AUDIO_WAIT_MS = 30_000

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import logging
 import os
-import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 import waitress
 from flask import Config as FlaskConfig
 from flask import Flask
-from waitress.server import BaseWSGIServer
 
 from reader.errors import UsageError
 from reader.settings import SETTINGS, WEB_SETTINGS, Config, apply
@@ -141,39 +138,3 @@ def serve(
         server.run()
     finally:
         service.close()
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class LiveServer:
-    """A waitress server running in a background thread (tests and benchmarks)."""
-
-    url: str
-    server: BaseWSGIServer
-    thread: threading.Thread
-
-    def stop(self) -> None:
-        """Close every connection, stop the loop and the request threads."""
-        server: Any = self.server
-        server.logger.setLevel(logging.CRITICAL)
-
-        # Closing every dispatcher in waitress's map ends its loop. Done in the loop's own
-        # thread (a trigger thunk): closed from here, a socket the loop is selecting on
-        # ends the loop thread with EBADF now and then.
-        def close_all() -> None:
-            for dispatcher in list(server._map.values()):
-                dispatcher.handle_close()
-
-        server.trigger.pull_trigger(close_all)
-        self.thread.join(timeout=10)
-        server.task_dispatcher.shutdown()
-
-
-def start_server(app: Flask, host: str = "127.0.0.1", port: int = 0) -> LiveServer:
-    """Start waitress on `host:port` (0 = a free port) in a thread; returns its base URL."""
-    server = waitress.create_server(
-        app, host=host, port=port, threads=SERVER_THREADS, **limits(app)
-    )
-    bound_port = server.effective_port  # type: ignore[union-attr]
-    thread = threading.Thread(target=server.run, name="reader-waitress", daemon=True)
-    thread.start()
-    return LiveServer(url=f"http://{host}:{bound_port}", server=server, thread=thread)  # type: ignore[arg-type]
