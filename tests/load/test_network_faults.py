@@ -24,7 +24,7 @@ from liveserver import LiveServer, start_server
 from support import Scenario
 
 from reader_web import create_app
-from reader_web.app import service_of
+from reader_web.extensions import service_of
 
 TIMEOUT = 1.0  # the configured fetch timeout, seconds
 # What may pass between the deadline and the answer (decompressing, writing the message).

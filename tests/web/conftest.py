@@ -17,7 +17,7 @@ from liveserver import start_server
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
 
 from reader_web import create_app
-from reader_web.app import service_of
+from reader_web.extensions import service_of
 
 ROOT = Path(__file__).resolve().parents[2]
 OSTERSUND = ROOT / "samples" / "ostersund-international-cooperation.html"

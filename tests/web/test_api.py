@@ -24,7 +24,7 @@ from mutagen.mp3 import MP3
 
 from reader.config import load_config
 from reader_web import create_app
-from reader_web.app import cache_of, service_of, settings_of
+from reader_web.extensions import cache_of, service_of, settings_of
 
 AUDIO_URL = re.compile(r"/api/audio/[0-9a-f]{32}\.mp3")
 KINDS = (

@@ -15,7 +15,7 @@ from flask import Flask
 from liveserver import start_server
 from mutagen.mp3 import MP3
 
-from reader_web.app import cache_of, service_of
+from reader_web.extensions import cache_of, service_of
 
 LISTENERS = 30
 # Seconds every listener has to get the plan and every clip: a deadlock shows as a timeout.

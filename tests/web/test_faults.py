@@ -27,8 +27,8 @@ from liveserver import LiveServer, start_server
 from mutagen.mp3 import MP3
 from support import mount
 
-from reader_web.app import cache_of, service_of
 from reader_web.cache import TEMP_PREFIX, ClipCache, unwrap
+from reader_web.extensions import cache_of, service_of
 
 ONE_SENTENCE = '<div data-reader-node="0"><p data-reader-node="1">{}</p></div>'
 CLAUSE = "and the office works with influencing the process of decision-making in the EU"

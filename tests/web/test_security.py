@@ -26,7 +26,7 @@ from liveserver import LiveServer, start_server
 from support import Scenario
 
 from reader_web import create_app
-from reader_web.app import service_of
+from reader_web.extensions import reader_of, service_of
 from reader_web.security import CONTENT_SECURITY_POLICY
 
 ALLOWED = "site.example"
@@ -486,37 +486,37 @@ def route_requests(net: Net, plan: dict[str, Any]) -> dict[str, list[tuple[str, 
     clip = plan["blocks"][0]["sentences"][0]
     site = f"{net.site_url}/page"
     return {
-        "reader.index": [("GET", "/", None)],
-        "reader.read_page_view": [
+        "pages.index": [("GET", "/", None)],
+        "pages.read_page_view": [
             ("GET", "/read", None),
             ("GET", f"/read?url={quote(site, safe='')}", None),
             ("GET", "/read?url=http://127.0.0.1/", None),
         ],
-        "reader.widget_file": [
+        "widget.widget_file": [
             ("GET", "/widget.js", None),
             ("GET", "/widget.css", None),
             ("GET", "/nothing.js", None),
         ],
-        "reader.read_posted": [
+        "api.read_posted": [
             ("POST", "/api/read", {"html": "<p>Öppet i dag.</p>", "lang": "sv"}),
             ("POST", "/api/read", {"html": ""}),
             ("OPTIONS", "/api/read", None),
         ],
-        "reader.read_url": [
+        "api.read_url": [
             ("GET", f"/api/read?url={quote(site, safe='')}", None),
             ("GET", "/api/read?url=http://127.0.0.1/", None),
         ],
-        "reader.audio": [
+        "api.audio": [
             ("GET", clip["audio"], None),
             ("GET", clip["timing"], None),
             ("GET", f"/api/audio/{KEY}.mp3", None),
         ],
-        "reader.page_audio": [
+        "api.page_audio": [
             ("GET", plan["download"], None),
             ("GET", f"/api/page/{KEY}.mp3", None),
         ],
-        "reader.voices": [("GET", "/api/voices", None)],
-        "reader.health": [("GET", "/healthz", None), ("POST", "/healthz", None)],
+        "api.voices": [("GET", "/api/voices", None)],
+        "api.health": [("GET", "/healthz", None), ("POST", "/healthz", None)],
     }
 
 
@@ -551,7 +551,7 @@ def test_an_unexpected_error_is_a_plain_page_with_the_headers(
     def broken(url: Any) -> dict[str, Any]:
         raise RuntimeError("secret detail /etc/passwd")
 
-    monkeypatch.setattr(fresh.app.extensions["reader.reader"], "read_url", broken)
+    monkeypatch.setattr(reader_of(fresh.app), "read_url", broken)
     for path in ("/read?url=http://site.example/", "/api/read?url=http://site.example/"):
         response = fresh.client.get(path)
         assert response.status_code == 500

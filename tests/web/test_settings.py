@@ -13,7 +13,7 @@ from flask import Flask
 from reader.errors import UsageError
 from reader.options import ReadOptions, SpeechOptions, WebOptions
 from reader_web import create_app
-from reader_web.app import service_of, settings_of
+from reader_web.extensions import service_of, settings_of
 
 
 @pytest.mark.parametrize(

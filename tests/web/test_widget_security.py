@@ -18,7 +18,7 @@ from playwright.sync_api import BrowserContext, Page
 from support import Scenario
 
 from reader_web import create_app
-from reader_web.app import service_of
+from reader_web.extensions import service_of
 from reader_web.security import CONTENT_SECURITY_POLICY
 
 AUDIO_WAIT_MS = 30_000

@@ -1,20 +1,18 @@
-"""The blueprint: the JSON and audio API (the pages module adds the HTML routes to it)."""
+"""The API blueprint: page plans as JSON, clips and page downloads as audio, health."""
 
 from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, current_app, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request
 
 from reader.audio.encode import encode_bytes
 from reader.audio.export import slug
 from reader.errors import UsageError
-from reader_web.cache import ClipCache
-from reader_web.reading import Reader
-from reader_web.service import SpeechService
+from reader_web.extensions import cache_of, reader_of, service_of
 from reader_web.worker import clip_from_wav
 
-bp = Blueprint("reader", __name__)
+bp = Blueprint("api", __name__)
 
 # A clip or page file name: the key is checked before anything touches the disk.
 CLIP_NAME = re.compile(r"(?P<key>[0-9a-f]{32})\.(?P<ext>mp3|ogg|wav|json)")
@@ -29,19 +27,6 @@ MIMETYPES = {
 IMMUTABLE = "public, max-age=31536000, immutable"
 
 
-def reader() -> Reader:
-    """The app's page reader."""
-    return current_app.extensions["reader.reader"]  # type: ignore[no-any-return]
-
-
-def cache() -> ClipCache:
-    return current_app.extensions["reader.cache"]  # type: ignore[no-any-return]
-
-
-def service() -> SpeechService:
-    return current_app.extensions["reader.service"]  # type: ignore[no-any-return]
-
-
 @bp.post("/api/read")
 def read_posted() -> Response:
     """Plan the posted reading area and queue its clips; returns without waiting for audio."""
@@ -50,13 +35,13 @@ def read_posted() -> Response:
     body = request.get_json(silent=True)
     if body is None:
         raise UsageError("the request body is not valid JSON")
-    return jsonify(reader().read_posted(body))
+    return jsonify(reader_of().read_posted(body))
 
 
 @bp.get("/api/read")
 def read_url() -> Response:
     """Plan a page of an allowed host, fetched by the server."""
-    return jsonify(reader().read_url(request.args.get("url", "")))
+    return jsonify(reader_of().read_url(request.args.get("url", "")))
 
 
 @bp.get("/api/audio/<name>")
@@ -66,7 +51,7 @@ def audio(name: str) -> Response:
     if match is None:
         abort(404)
     key, ext = match["key"], match["ext"]
-    data = cache().read(key, ext)
+    data = cache_of().read(key, ext)
     if data is None:
         data = _make(key, ext)
     return _immutable(data, MIMETYPES[ext], f"{key}.{ext}")
@@ -79,8 +64,8 @@ def page_audio(name: str) -> Response:
     if match is None:
         abort(404)
     key = match["key"]
-    plan = reader().plan(key)
-    data = reader().page_audio(key) if plan is not None else None
+    plan = reader_of().plan(key)
+    data = reader_of().page_audio(key) if plan is not None else None
     if data is None or plan is None:
         abort(404)
     response = _immutable(data, "audio/mpeg", f"{key}.page.mp3")
@@ -92,7 +77,7 @@ def page_audio(name: str) -> Response:
 @bp.get("/api/voices")
 def voices() -> Response:
     """The voices of the synthesis engine."""
-    info = service().engine_info()
+    info = service_of().engine_info()
     return jsonify(
         voices=[{"id": v.id, "name": v.name, "languages": list(v.languages)} for v in info.voices]
     )
@@ -101,25 +86,25 @@ def voices() -> Response:
 @bp.get("/healthz")
 def health() -> Response:
     """Liveness and the synthesis pool's counters."""
-    return jsonify(status="ok", speech=service().snapshot(), cache_bytes=cache().total_bytes)
+    return jsonify(status="ok", speech=service_of().snapshot(), cache_bytes=cache_of().total_bytes)
 
 
 def _make(key: str, ext: str) -> bytes:
     """Synthesize a clip the server knows how to make (404 otherwise), then read it."""
-    wav = cache().read(key, "wav") if ext == "ogg" else None
+    wav = cache_of().read(key, "wav") if ext == "ogg" else None
     if wav is not None:
         return _encode_ogg(key, wav)
-    job = service().known(key)
+    job = service_of().known(key)
     if job is None:
         abort(404)
-    _, data = service().made(job, "wav" if ext == "ogg" else ext)
+    _, data = service_of().made(job, "wav" if ext == "ogg" else ext)
     return _encode_ogg(key, data) if ext == "ogg" else data
 
 
 def _encode_ogg(key: str, wav: bytes) -> bytes:
     clip = clip_from_wav(wav)
     data = encode_bytes("ogg", clip.pcm, clip.sample_rate)
-    cache().offer(key, "ogg", data)  # a full or read-only disk keeps it in memory instead
+    cache_of().offer(key, "ogg", data)  # a full or read-only disk keeps it in memory instead
     return data
 
 

@@ -14,6 +14,7 @@ from flask import Flask
 
 from reader.errors import UsageError
 from reader.settings import SETTINGS, WEB_SETTINGS, Config, apply
+from reader_web import api, extensions, pages, security, widget
 from reader_web.cache import ClipCache
 from reader_web.reading import Reader
 from reader_web.service import SpeechService
@@ -67,9 +68,7 @@ def app_settings(config: Mapping[str, Any] | Config | None = None) -> Config:
 
 
 def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
-    """Build the app: settings, the clip cache, the synthesis pool and the one blueprint."""
-    from reader_web import api, pages, security  # noqa: F401  (pages adds its routes to api.bp)
-
+    """Build the app: settings, the clip cache, the synthesis pool, a blueprint per feature."""
     settings = app_settings(config)
     app = Flask(__name__, static_folder=None)
     if isinstance(config, Mapping):
@@ -81,28 +80,12 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     service = SpeechService(
         cache, settings.speech, workers=web.workers, job_timeout=web.job_timeout
     )
-    app.extensions["reader.settings"] = settings
-    app.extensions["reader.cache"] = cache
-    app.extensions["reader.service"] = service
-    app.extensions["reader.reader"] = Reader(settings, cache, service)
-    app.register_blueprint(api.bp)
+    extensions.install(app, settings, cache, service, Reader(settings, cache, service))
+    app.register_blueprint(pages.bp)  # the sample page and the no-script reader
+    app.register_blueprint(api.bp)  # the JSON and audio API the widget calls
+    app.register_blueprint(widget.bp)  # the widget's own files, for any site to load
     security.install(app)
     return app
-
-
-def settings_of(app: Flask) -> Config:
-    """The checked settings of an app made by `create_app`."""
-    return app.extensions["reader.settings"]  # type: ignore[no-any-return]
-
-
-def service_of(app: Flask) -> SpeechService:
-    """The synthesis pool of an app made by `create_app`."""
-    return app.extensions["reader.service"]  # type: ignore[no-any-return]
-
-
-def cache_of(app: Flask) -> ClipCache:
-    """The clip cache of an app made by `create_app`."""
-    return app.extensions["reader.cache"]  # type: ignore[no-any-return]
 
 
 def limits(app: Flask) -> dict[str, int]:
@@ -131,10 +114,10 @@ def serve(
         )
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
-    service = service_of(app)
+    service = extensions.service_of(app)
     service.start()  # the first visitor should not wait for the engines to load
     try:
-        app.extensions["reader.reader"].warm_up()
+        extensions.reader_of(app).warm_up()
         server.run()
     finally:
         service.close()

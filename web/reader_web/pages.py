@@ -1,35 +1,28 @@
-"""The HTML routes: the sample page with the widget, the no-script reader, the widget files."""
+"""The pages blueprint: the sample page with the widget, and the reader that needs no script."""
 
 from __future__ import annotations
 
 import functools
-import hashlib
-import re
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from flask import Response, abort, render_template, request
+from flask import Blueprint, Response, abort, render_template, request
 
 from reader.errors import ReaderError
-from reader_web.api import bp, reader
+from reader_web.extensions import reader_of, settings_of
 from reader_web.security import status_of
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
-# The widget's files: `widget.js` imports its sibling modules by relative URL, so they are
-# served beside it at the root. Names are checked before the disk is touched.
-WIDGET_FILE = re.compile(r"[a-z][a-z0-9-]*\.(?P<ext>js|css)")
-WIDGET_TYPES = {"js": "text/javascript", "css": "text/css"}
-# The widget changes with releases; embedding sites revalidate it every few minutes.
-WIDGET_MAX_AGE = 300
 # Where the widget goes when the sample has no ReadSpeaker button to replace.
 READSPEAKER_BUTTON = "#readspeaker_button1"
 READING_AREA = "#content"
+
+bp = Blueprint("pages", __name__)
 
 
 @bp.get("/")
 def index() -> Response:
     """The sample municipal page with our Listen button where ReadSpeaker's was."""
-    path = reader().settings.web.sample_page
+    path = settings_of().web.sample_page
     if path is None:
         abort(404)
     try:
@@ -45,31 +38,13 @@ def read_page_view() -> tuple[str, int] | str:
     """An allowed page's blocks and its audio, usable without JavaScript."""
     url = request.args.get("url", "").strip()
     if not url:
-        return render_template("reader/read.html", plan=None, url="", error="")
+        return render_template("pages/read.html", plan=None, url="", error="")
     try:
-        plan = reader().read_url(url)
+        plan = reader_of().read_url(url)
     except ReaderError as exc:
         status = status_of(exc)
-        return render_template("reader/read.html", plan=None, url=url, error=str(exc)), status
-    return render_template("reader/read.html", plan=plan, url=url, error="")
-
-
-@bp.get("/<name>")
-def widget_file(name: str) -> Response:
-    """The embeddable widget: its ES modules and its stylesheet, for any site to load."""
-    match = WIDGET_FILE.fullmatch(name)
-    if match is None:
-        abort(404)
-    try:
-        data = (STATIC_DIR / name).read_bytes()
-    except OSError:
-        abort(404)
-    response = Response(data, mimetype=WIDGET_TYPES[match["ext"]])
-    response.set_etag(hashlib.sha256(data).hexdigest()[:32])
-    response.cache_control.public = True
-    response.cache_control.max_age = WIDGET_MAX_AGE
-    response.make_conditional(request)
-    return response
+        return render_template("pages/read.html", plan=None, url=url, error=str(exc)), status
+    return render_template("pages/read.html", plan=plan, url=url, error="")
 
 
 @functools.lru_cache(maxsize=4)

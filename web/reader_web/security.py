@@ -43,7 +43,7 @@ ERROR_STATUS: tuple[tuple[type[ReaderError], int], ...] = (
 # What other sites load from their own pages: the API and the widget's files (module scripts
 # and their imports are fetched in CORS mode).
 CROSS_ORIGIN_PREFIX = "/api/"
-CROSS_ORIGIN_ENDPOINTS = frozenset({"reader.widget_file"})
+CROSS_ORIGIN_ENDPOINTS = frozenset({"widget.widget_file"})
 
 log = logging.getLogger("reader.web")
 
@@ -84,7 +84,7 @@ def error_response(message: str, status: int) -> tuple[Response | str, int]:
     line = " ".join(message.split()) or "error"
     if request.path.startswith("/api/"):
         return jsonify(error=line), status
-    return render_template("reader/error.html", message=line, status=status), status
+    return render_template("error.html", message=line, status=status), status
 
 
 def _reader_error(error: ReaderError) -> tuple[Response | str, int]:
