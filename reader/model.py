@@ -9,7 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-# Block kinds, as a listener would name them.
+# Block kinds, as a listener would name them; a Block of any other kind is refused, since
+# the widget, the no-script page and the pauses between blocks know only these.
 BLOCK_KINDS = frozenset(
     {
         "heading",
@@ -67,6 +68,10 @@ class Block:
     lang: str = ""
     lang_source: str = ""
     confidence: float = 0.0
+
+    def __post_init__(self) -> None:
+        if self.kind not in BLOCK_KINDS:
+            raise ValueError(f"unknown block kind {self.kind!r}")
 
     def to_dict(self) -> dict[str, Any]:
         return {

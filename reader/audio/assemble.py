@@ -12,9 +12,8 @@ from reader.model import Block, Clip, Cue, Page, Timeline, Track, Utterance, Wor
 from reader.options import SpeechOptions
 
 # eSpeak NG pads every clip with ~0.3 s of digital silence: trimmed to this margin so the
-# pauses above are what the listener hears. Samples quieter than the threshold (about
-# -54 dBFS) count as silence; the margin keeps soft onsets and decays of speech.
-SILENCE_THRESHOLD = 64
+# pauses between clips (pauses.py) are what the listener hears. Samples within ±64 (about
+# -54 dBFS) count as silence (QUIET_RUN below); the margin keeps soft onsets and decays.
 TRIM_MARGIN = 0.03
 DEFAULT_SAMPLE_RATE = 22050  # eSpeak NG's sample rate; used for a page with nothing to say
 # A run of quiet 16-bit little-endian samples (-64..64), and the same read backwards: the

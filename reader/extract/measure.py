@@ -63,7 +63,9 @@ class Measures:
 def measure(root: etree._Element, *, hidden: bool = True) -> Measures:
     """Measure every element under root, leaving skipped subtrees out of the totals.
 
-    `hidden=False` measures hidden text too (see `is_skipped`). One loop without helper
+    `hidden=False` measures hidden text too: only the author's "do not read" markup and
+    code are skipped, the reading of a page whose text is all hidden until its scripts run.
+    One loop without helper
     calls on the common path: it runs for every element of the page, and is most of the
     extraction's time.
     """

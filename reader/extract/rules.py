@@ -65,23 +65,6 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 CACHED_VALUE = 200
 
 
-def is_skipped(el: etree._Element, *, hidden: bool = True) -> bool:
-    """Whether the author or the markup says this element is not to be read.
-
-    With `hidden=False` only the author's "do not read" markup and code count: that is the
-    reading of a page whose text is all hidden until its scripts run.
-    """
-    tag = el.tag
-    if tag in SKIP_TAGS or not isinstance(tag, str):
-        return hidden or tag not in SCRIPTED_TAGS
-    names = el.keys()
-    if not names:
-        return False
-    if hidden_by_attributes(el, names, hidden):
-        return True
-    return "class" in names and is_skipped_class(el.get("class", ""))
-
-
 def hidden_by_attributes(el: etree._Element, names: list[str], hidden: bool) -> bool:
     """Whether attributes other than `class` hide the element or mark it not to be read."""
     if HIDING_ATTRIBUTES.isdisjoint(names):

@@ -150,10 +150,6 @@ class ClipCache:
                 self._spilled_total -= len(self._spilled.pop((key, ext), b""))
         return True
 
-    def put_json(self, key: str, value: Any, ext: str = "json") -> Path:
-        """Write a JSON entry atomically."""
-        return self.put(key, ext, json.dumps(value, ensure_ascii=False).encode("utf-8"))
-
     @property
     def total_bytes(self) -> int:
         """Bytes the cache holds on disk now."""
