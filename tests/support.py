@@ -6,9 +6,12 @@ one `import conftest` finds depends on the order pytest collected them in.
 
 from __future__ import annotations
 
+import socketserver
 import subprocess
+import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -44,3 +47,16 @@ class Scenario:
 def mount(*args: str) -> None:
     """`mount` with these arguments (the tests run as root, as CI does)."""
     subprocess.run(["mount", *args], check=True, capture_output=True, timeout=30)
+
+
+@contextmanager
+def serving(server: socketserver.TCPServer) -> Iterator[int]:
+    """Run a standard-library server in a thread; yields its port, then stops and closes it."""
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield int(server.server_address[1])
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()

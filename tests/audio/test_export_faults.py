@@ -9,7 +9,8 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,15 +41,32 @@ def long_page(tmp_path: Path) -> Path:
     return page
 
 
-def start_export(source: Path, output: Path) -> subprocess.Popen[str]:
-    """`reader export` in its own process group, as a terminal runs a foreground command."""
-    return subprocess.Popen(
+@contextmanager
+def exporting(source: Path, output: Path) -> Iterator[subprocess.Popen[str]]:
+    """`reader export` in its own process group, as a terminal runs a foreground command;
+    the group is killed on the way out if the command is still running."""
+    process = subprocess.Popen(
         [sys.executable, "-m", "reader", "export", str(source), "-o", str(output)],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
     )
+    try:
+        yield process
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+
+
+def assert_only_the_old_file(scenario: Any, pgid: int, out: Path, target: Path) -> None:
+    """No process of the export is left, and the output folder holds the old file as it was."""
+    assert group_gone(pgid)
+    scenario.recovered()
+    assert [p.name for p in out.iterdir()] == [target.name]
+    assert target.read_bytes() == OLD_FILE
+    scenario.lost("none")
 
 
 def writing(directory: Path, name: str) -> bool:
@@ -93,8 +111,7 @@ def test_a_signal_during_export_leaves_the_old_file_and_nothing_else(
     out.mkdir()
     target = out / "page.mp3"
     target.write_bytes(OLD_FILE)
-    process = start_export(long_page, target)
-    try:
+    with exporting(long_page, target) as process:
         deadline = time.monotonic() + 60
         while not writing(out, target.name):
             assert process.poll() is None, process.communicate()
@@ -103,18 +120,10 @@ def test_a_signal_during_export_leaves_the_old_file_and_nothing_else(
         os.killpg(process.pid, sig)  # Ctrl-C reaches the whole foreground group
         scenario.inject(f"{signal.Signals(sig).name} while `reader export` writes its MP3")
         _, stderr = process.communicate(timeout=60)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
     line = one_line(stderr)
     scenario.saw(f"exit {process.returncode}: {line}")
     assert process.returncode == code and line == message
-    assert group_gone(process.pid)
-    scenario.recovered()
-    assert [p.name for p in out.iterdir()] == ["page.mp3"]
-    assert target.read_bytes() == OLD_FILE
-    scenario.lost("none")
+    assert_only_the_old_file(scenario, process.pid, out, target)
 
 
 def test_a_full_disk_during_export_is_exit_4_and_leaves_the_old_file(
@@ -124,22 +133,13 @@ def test_a_full_disk_during_export_is_exit_4_and_leaves_the_old_file(
     target = out / "page.mp3"
     target.write_bytes(OLD_FILE)  # ~4 KB; the new file needs megabytes
     scenario.inject("output directory on a 64 KB tmpfs (the MP3 needs ~2 MB)")
-    process = start_export(long_page, target)
-    try:
+    with exporting(long_page, target) as process:
         _, stderr = process.communicate(timeout=120)
-    finally:
-        if process.poll() is None:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
     line = one_line(stderr)
     scenario.saw(f"exit {process.returncode}: {line.replace(str(out), '<tmpfs>')}")
     assert process.returncode == AudioError.exit_code
     assert line == f"reader: cannot write {target}: No space left on device"
-    assert group_gone(process.pid)
-    scenario.recovered()
-    assert [p.name for p in out.iterdir()] == ["page.mp3"]
-    assert target.read_bytes() == OLD_FILE
-    scenario.lost("none")
+    assert_only_the_old_file(scenario, process.pid, out, target)
 
 
 def test_a_full_disk_leaves_no_file_where_there_was_none(

@@ -7,7 +7,6 @@ import io
 import ssl
 import subprocess
 import sys
-import threading
 import time
 import zlib
 from collections.abc import Iterator
@@ -15,7 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from support import SAMPLES
+from support import SAMPLES, serving
 
 from reader.errors import BlockedSourceError, SourceError
 from reader.load.source import load
@@ -129,13 +128,8 @@ class Server(ThreadingHTTPServer):
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    httpd = Server(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_address[1]}"
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    with serving(Server(("127.0.0.1", 0), Handler)) as port:
+        yield f"http://127.0.0.1:{port}"
 
 
 @pytest.fixture(scope="module")
@@ -154,12 +148,8 @@ def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, 
     context.load_cert_chain(cert, key)
     httpd = Server(("127.0.0.1", 0), Handler)
     httpd.socket = context.wrap_socket(httpd.socket, server_side=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"https://localhost:{httpd.server_address[1]}", cert
-    httpd.shutdown()
-    httpd.server_close()
-    thread.join()
+    with serving(httpd) as port:
+        yield f"https://localhost:{port}", cert
 
 
 def assert_swedish(html: str) -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from liveserver import start_server
 from playwright.sync_api import Browser, BrowserContext, sync_playwright
+from support import serving
 
 from reader_web import create_app
 from reader_web.extensions import service_of
@@ -127,13 +127,8 @@ def local_site(tmp_path: Path) -> Iterator[str]:
     (tmp_path / "site").mkdir()
     (tmp_path / "site" / "hours.html").write_text(LOCAL_PAGE, encoding="utf-8")
     handler = functools.partial(_SiteHandler, directory=str(tmp_path / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/hours.html"
-    server.shutdown()
-    server.server_close()
-    thread.join()
+    with serving(http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)) as port:
+        yield f"http://127.0.0.1:{port}/hours.html"
 
 
 # Debian's Chromium, driven by Playwright. No autoplay flag on purpose: playback must start

@@ -83,6 +83,14 @@ def read_url(net: Net, url: str) -> tuple[int, dict[str, Any]]:
     return response.status_code, response.get_json()
 
 
+def refused(net: Net, scenario: Scenario, what: str, url: str) -> tuple[int, dict[str, Any]]:
+    """Ask the app to read `url` as a fault scenario; the status and JSON error it answered."""
+    scenario.inject(what)
+    status, body = read_url(net, url)
+    scenario.saw(f"{status} JSON error: {body['error']}")
+    return status, body
+
+
 def assert_nothing_private_reached(net: Net) -> None:
     assert net.internal.hits == []
     assert set(net.network.connections) <= {PUBLIC_IP}
@@ -131,9 +139,7 @@ def test_no_form_of_a_private_address_gets_past_the_allow_list(
     fresh: Net, form: str, scenario: Scenario
 ) -> None:
     url = LOOPBACK_FORMS[form].format(port=fresh.internal.port)
-    scenario.inject(f"GET /api/read?url= {form}: {url}")
-    status, body = read_url(fresh, url)
-    scenario.saw(f"{status} JSON error: {body['error']}")
+    status, body = refused(fresh, scenario, f"GET /api/read?url= {form}: {url}", url)
     assert status == 403
     assert_nothing_private_reached(fresh)
     assert fresh.site.hits == []
@@ -146,9 +152,7 @@ def test_urls_that_are_not_http_are_refused_as_bad_requests(
     fresh: Net, form: str, scenario: Scenario
 ) -> None:
     url = NOT_HTTP_FORMS[form].format(port=fresh.internal.port)
-    scenario.inject(f"GET /api/read?url= {form}: {url}")
-    status, body = read_url(fresh, url)
-    scenario.saw(f"{status} JSON error: {body['error']}")
+    status, body = refused(fresh, scenario, f"GET /api/read?url= {form}: {url}", url)
     assert status == 400 and "http or https" in body["error"]
     assert_nothing_private_reached(fresh)
     scenario.recovered()
@@ -161,9 +165,7 @@ def test_a_redirect_from_the_allowed_site_to_a_private_address_is_refused(
 ) -> None:
     target = {**LOOPBACK_FORMS, **NOT_HTTP_FORMS}[form].format(port=fresh.internal.port)
     url = f"{fresh.site_url}/redirect?to={quote(target, safe='')}"
-    scenario.inject(f"allowed site redirects to {form}: {target}")
-    status, body = read_url(fresh, url)
-    scenario.saw(f"{status} JSON error: {body['error']}")
+    status, body = refused(fresh, scenario, f"allowed site redirects to {form}: {target}", url)
     assert status == 403
     assert [hit.path for hit in fresh.site.hits] == ["/redirect"]
     assert_nothing_private_reached(fresh)
@@ -204,9 +206,12 @@ def test_an_allowed_name_that_resolves_inside_is_refused(
 ) -> None:
     address = PRIVATE_ANSWERS[answer]
     fresh.network.name(ALLOWED, address)
-    scenario.inject(f"DNS answers {ALLOWED} with {answer} ({address})")
-    status, body = read_url(fresh, f"{fresh.site_url}/page")
-    scenario.saw(f"{status} JSON error: {body['error']}")
+    status, body = refused(
+        fresh,
+        scenario,
+        f"DNS answers {ALLOWED} with {answer} ({address})",
+        f"{fresh.site_url}/page",
+    )
     assert status == 403 and f"private address ({address})" in body["error"]
     assert fresh.network.connections == []
     scenario.recovered()
@@ -230,9 +235,12 @@ def test_dns_rebinding_cannot_move_the_fetch_to_loopback(fresh: Net, scenario: S
 def test_dns_rebinding_between_redirect_hops_is_caught(fresh: Net, scenario: Scenario) -> None:
     fresh.network.rebinding(ALLOWED, [PUBLIC_IP], ["127.0.0.1"])
     again = quote(f"{fresh.site_url}/page", safe="")
-    scenario.inject("DNS rebinding between hops: public for the first, 127.0.0.1 for the next")
-    status, body = read_url(fresh, f"{fresh.site_url}/redirect?to={again}")
-    scenario.saw(f"{status} JSON error: {body['error']}")
+    status, body = refused(
+        fresh,
+        scenario,
+        "DNS rebinding between hops: public for the first, 127.0.0.1 for the next",
+        f"{fresh.site_url}/redirect?to={again}",
+    )
     assert status == 403 and "private address (127.0.0.1)" in body["error"]
     assert fresh.network.connections == [PUBLIC_IP]
     assert_nothing_private_reached(fresh)
@@ -242,9 +250,12 @@ def test_dns_rebinding_between_redirect_hops_is_caught(fresh: Net, scenario: Sce
 
 def test_a_mixed_dns_answer_is_refused_whole(fresh: Net, scenario: Scenario) -> None:
     fresh.network.name(ALLOWED, PUBLIC_IP, "127.0.0.1")
-    scenario.inject(f"DNS answers {ALLOWED} with {PUBLIC_IP} and 127.0.0.1 together")
-    status, body = read_url(fresh, f"{fresh.site_url}/page")
-    scenario.saw(f"{status} JSON error: {body['error']}")
+    status, body = refused(
+        fresh,
+        scenario,
+        f"DNS answers {ALLOWED} with {PUBLIC_IP} and 127.0.0.1 together",
+        f"{fresh.site_url}/page",
+    )
     assert status == 403 and "private address (127.0.0.1)" in body["error"]
     assert fresh.network.connections == []
     scenario.recovered()
