@@ -118,8 +118,8 @@ def main(argv: list[str]) -> int:
     extra = [arg for arg in argv if arg != "--wide"]
     collector = Collector()
     os.chdir(ROOT)
-    # Run as `python bench/reliability.py`, this folder comes first on the path, and its
-    # web.py would shadow the `web` package the tests import.
+    # Run as `python bench/reliability.py`, this folder comes first on the path, where its
+    # scripts (web.py, speech.py, ...) could shadow a module of the same name.
     here = Path(__file__).resolve().parent
     sys.path[:] = [str(ROOT)] + [p for p in sys.path if Path(p or ".").resolve() != here]
     code = pytest.main(["-m", "scenario", "-q", "-p", "no:cacheprovider", *extra], [collector])

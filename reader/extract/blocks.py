@@ -1,4 +1,6 @@
-"""Extraction: the readable blocks of a page, in reading order (design §2).
+"""Extraction: the readable blocks of a page, in reading order.
+
+Its place among the stages: docs/architecture.md, "Extract".
 
     Document ──parse──▶ tree ──measure──▶ reading area ──walk──▶ Page(blocks)
 

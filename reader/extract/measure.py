@@ -22,7 +22,8 @@ from reader.extract.rules import (
 )
 from reader.extract.scoring import furniture_name, is_furniture
 
-READER_AREA = "data-reader-area"  # the author's reading area (design §2)
+# The author's reading area (docs/architecture.md, "Extract").
+READER_AREA = "data-reader-area"
 # Attributes worth a second look in the pass (the rest are read only for skipped/furniture).
 NOTED_ATTRIBUTES = frozenset({"lang", "xml:lang", XML_LANG, "role", READER_AREA})
 

@@ -1,4 +1,6 @@
-"""Language per block (design §3): what the author declared, else what the text says.
+"""Language per block: what the author declared, else what the text says.
+
+Its place among the stages: docs/architecture.md, "Language".
 
 Evidence, strongest first:
 

@@ -1,6 +1,6 @@
 """One pyttsx3 session on its owner thread, with thin wrappers around the eSpeak driver.
 
-The wrappers, each for a trap of pyttsx3 2.99 (design §5):
+The wrappers, each for a trap of pyttsx3 2.99 (docs/architecture.md, "pyttsx3"):
 - the driver's synth callback is wrapped to keep the word events' sample positions, which
   pyttsx3 drops (its `started-word` has no time);
 - the driver's `print("Audio saved to ...")` is silenced for that message only;
@@ -75,7 +75,8 @@ class Session:
         self.version = f"pyttsx3 + espeak-ng {ffi.version(dll)} ({library.source})"
         self.voices: tuple[Voice, ...] = ffi.list_voices(dll, "pyttsx3")
         self._leave_initial_busy_state()
-        # The first utterance after init() behaves differently (design §5): spend it here.
+        # The first utterance after init() behaves differently: spend it here
+        # (docs/architecture.md, "pyttsx3").
         self.speak(WARM_UP_TEXT, ffi.current_voice(dll) or "gmw/en", WORDS_PER_MINUTE, 1.0)
 
     def _leave_initial_busy_state(self) -> None:

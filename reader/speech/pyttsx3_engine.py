@@ -1,4 +1,4 @@
-"""The pyttsx3 engine, used the one way that works (design §5).
+"""The pyttsx3 engine, used the one way that works (docs/architecture.md, "pyttsx3").
 
 pyttsx3 is one global per process and breaks when threads share it, so one owner thread
 holds `pyttsx3.init("espeak")` for the whole process; engine handles submit jobs to it and

@@ -3,7 +3,7 @@
 One file per language, `<lang>.tsv`, each line `written<TAB>spoken`; `#` starts a comment
 line. A written form with capitals matches only as written; one in lower case matches any
 case. Matches are whole words of the text as shown on the page. The defaults ship in
-`reader/lexicon/`; a site's directory (`SpeechOptions.lexicon_dir`) holds files of the same
+`reader/text/lexicons/`; a site's directory (`SpeechOptions.lexicon_dir`) holds files of the same
 names whose entries win.
 """
 

@@ -16,8 +16,7 @@ from typing import Any
 
 from reader.model import Block, Page, Utterance
 from reader.options import SpeechOptions
-from reader_web.service import EngineInfo
-from reader_web.worker import ClipJob, Part, clip_key
+from reader_web.worker import ClipJob, EngineInfo, Part, clip_key
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
