@@ -74,7 +74,8 @@ class Server:
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=self.log,
-            env={**os.environ, "PYTHONPATH": str(ROOT)},
+            # This checkout's `reader` and `reader_web`, whatever is installed.
+            env={**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "web")])},
         )
         deadline = time.monotonic() + START_TIMEOUT
         while not self._ready(workers):
