@@ -16,7 +16,7 @@ import reader.options
 import reader.pipeline
 
 # What the stages pull in: none of it may load before a stage is used.
-HEAVY = ("numpy", "lxml", "bs4", "langdetect", "soundfile", "lameenc", "pyttsx3")
+HEAVY = ("numpy", "lxml", "bs4", "langdetect", "soundfile", "lameenc", "pyttsx3", "onnxruntime")
 STAGES = ("pipeline", "load", "extract", "language", "text", "speech", "audio")
 
 
