@@ -47,7 +47,9 @@ class Installed:
 
 
 def source_files(folder: Path, pattern: str) -> set[str]:
-    return {str(p.relative_to(folder)) for p in folder.glob(pattern) if p.is_file()}
+    """Files below `folder` matching `pattern`, bytecode caches left out."""
+    found = (p for p in folder.glob(pattern) if p.is_file() and "__pycache__" not in p.parts)
+    return {str(p.relative_to(folder)) for p in found}
 
 
 def build_wheel(tmp: Path) -> Path:
@@ -114,16 +116,16 @@ def test_the_wheel_holds_every_module_and_data_file(installed: Installed) -> Non
     tops = {name.split("/")[0] for name in names}
     assert tops == {"reader", "reader_web", "reader-0.1.0.dist-info"}  # no top-level `web`
     web = ROOT / "web" / "reader_web"
+    # Every file of the two packages (modules, lexicons, language codes, the widget, the
+    # templates) and the sample pages.
     expected = (
-        {f"reader/{n}" for n in source_files(ROOT / "reader", "**/*.py")}
-        | {f"reader/text/lexicons/{n}" for n in source_files(ROOT / "reader/text/lexicons", "*")}
-        | {f"reader_web/{n}" for n in source_files(web, "**/*.py")}
-        | {f"reader_web/static/{n}" for n in source_files(web / "static", "*")}
-        | {f"reader_web/templates/{n}" for n in source_files(web / "templates", "**/*")}
+        {f"reader/{n}" for n in source_files(ROOT / "reader", "**/*")}
+        | {f"reader_web/{n}" for n in source_files(web, "**/*")}
         | {f"reader_web/samples/{n}" for n in source_files(ROOT / "samples", "*.html")}
     )
     assert {n for n in names if not n.startswith("reader-0.1.0.dist-info/")} == expected
     assert {"reader/text/lexicons/sv.tsv", "reader_web/templates/pages/read.html"} <= names
+    assert "reader_web/static/widget.css" in names
     assert f"reader_web/samples/{SAMPLE}" in names and "reader_web/static/widget.js" in names
 
 
