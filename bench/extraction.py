@@ -10,6 +10,13 @@ that what was tuned holds on pages the tuning never looked at. Both tables are p
 
     python bench/extraction.py [--data DIR] [--split tune|held|all] [--limit N] [--type TYPE]
                                [--worst N] [--page ID] [--repeat N]
+                               [--paths [--browser]]
+
+`--paths` reads every page through the CLI path and through the Listen button's path (what
+the widget posts, made by `reader_web.posted.widget_payload`, rebuilt and read by the server
+code) and counts the pages whose block texts or languages differ (floor: 0), with the bytes
+the widget posts per page, raw and gzipped. `--paths --browser` has the widget's own code
+make each post in Chromium from the saved page (its scripts off, nothing fetched).
 """
 
 from __future__ import annotations
@@ -19,16 +26,18 @@ import gzip
 import hashlib
 import json
 import re
+import statistics
 import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
+from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from reader.errors import NoContentError  # noqa: E402
+from reader.errors import NoContentError, ReaderError  # noqa: E402
 from reader.extract.blocks import extract_blocks  # noqa: E402
 from reader.model import Document, Page  # noqa: E402
 from reader.options import ReadOptions  # noqa: E402
@@ -204,6 +213,143 @@ def show_page(data: Path, page: str) -> None:
     print("excess:", " ".join(t for t, _ in (got - want).most_common(60)))
 
 
+@dataclass(frozen=True, slots=True)
+class PathResult:
+    page: str
+    same: bool
+    first_difference: str
+    posted: int
+    gzipped: int
+
+
+def read_pairs(raw: bytes) -> list[tuple[str, str]]:
+    """(text, language) of every block `reader blocks` reads from the page's bytes."""
+    from reader.pipeline import read_page
+
+    try:
+        page = read_page(raw, ReadOptions())
+    except NoContentError:
+        return []
+    return [(block.text, block.lang) for block in page.blocks]
+
+
+Payloads = Callable[[str, bytes], "dict[str, str] | None"]
+
+
+def python_payloads() -> Payloads:
+    """What the widget posts, made in Python (`reader_web.posted.widget_payload`)."""
+    from reader_web.posted import widget_payload
+
+    load = loader()
+
+    def payload(page: str, raw: bytes) -> dict[str, str] | None:
+        try:
+            return widget_payload(load(raw).html)
+        except ReaderError:
+            return None
+
+    return payload
+
+
+def compare_paths(
+    data: Path, chosen: list[tuple[str, str]], payloads: Payloads
+) -> list[PathResult]:
+    """Each page read by the CLI path and by the Listen button's path, and what it posts."""
+    from reader_web.posted import document_bytes, posted_page
+
+    results = []
+    for page, _ in chosen:
+        raw = raw_page(data, page)
+        cli = read_pairs(raw)
+        payload = payloads(page, raw)
+        if payload is None:
+            results.append(PathResult(page, not cli, "the widget path found no markup", 0, 0))
+            continue
+        posted = json.dumps(payload, ensure_ascii=False).encode("utf-8")
+        widget = read_pairs(document_bytes(posted_page(payload)))
+        pairs = enumerate(zip(cli, widget, strict=False))
+        difference = next(
+            (f"block {i}: {a!r:.80} != {b!r:.80}" for i, (a, b) in pairs if a != b),
+            f"{len(cli)} blocks != {len(widget)} blocks",
+        )
+        results.append(
+            PathResult(page, cli == widget, difference, len(posted), len(gzip.compress(posted)))
+        )
+    return results
+
+
+BROWSER_ORIGIN = "https://saved.test"
+STATIC = Path(__file__).resolve().parents[1] / "web" / "reader_web" / "static"
+# The page's own scripts stay off (they would fetch and rewrite); the widget's module may load.
+SAVED_PAGE_CSP = f"script-src {BROWSER_ORIGIN}/player.js"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def browser_payloads(stack: ExitStack) -> Payloads:
+    """What the widget posts, made by the widget's own code in Chromium from each saved page."""
+    from playwright.sync_api import Route, sync_playwright
+
+    playwright = stack.enter_context(sync_playwright())
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"], headless=True
+    )
+    stack.callback(browser.close)
+    load = loader()
+    served: dict[str, bytes] = {}
+
+    def serve(route: Route) -> None:
+        url = route.request.url
+        if url == f"{BROWSER_ORIGIN}/player.js":
+            body = (STATIC / "player.js").read_bytes()
+            route.fulfill(status=200, content_type="text/javascript", body=body)
+        elif url.startswith(f"{BROWSER_ORIGIN}/page/"):
+            charset = served["charset"].decode()
+            route.fulfill(
+                status=200,
+                content_type=f"text/html; charset={charset}",
+                headers={"Content-Security-Policy": SAVED_PAGE_CSP},
+                body=served["page"],
+            )
+        else:
+            route.abort()
+
+    def payload(page: str, raw: bytes) -> dict[str, str] | None:
+        served["page"], served["charset"] = raw, load(raw).charset.encode()
+        context = browser.new_context()
+        try:
+            tab = context.new_page()
+            tab.route("**/*", serve)
+            tab.goto(f"{BROWSER_ORIGIN}/page/{page}", wait_until="domcontentloaded")
+            posted = tab.evaluate(
+                """async () => {
+                  const { pageCopy, pagePayload } = await import('https://saved.test/player.js');
+                  return document.body ? pagePayload(pageCopy().markup, '') : null;
+                }"""
+            )
+        finally:
+            context.close()
+        return json.loads(posted) if posted else None
+
+    return payload
+
+
+def report_paths(results: list[PathResult]) -> None:
+    differ = [r for r in results if not r.same]
+    print(f"Listen path vs CLI: {len(differ)} of {len(results)} pages differ (floor: 0)")
+    for result in differ[:10]:
+        print(f"  {result.page}: {result.first_difference}")
+    for name, sizes in (
+        ("posted bytes, raw", [r.posted for r in results]),
+        ("posted bytes, gzip", [r.gzipped for r in results]),
+    ):
+        ordered = sorted(sizes)
+        p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+        print(
+            f"  {name:<20} median {statistics.median(ordered) / 1024:7.1f} KB  "
+            f"p95 {p95 / 1024:7.1f} KB  max {ordered[-1] / 1024:7.1f} KB"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", type=Path, default=DATA, help="corpus directory")
@@ -217,7 +363,21 @@ def main() -> None:
     parser.add_argument(
         "--repeat", type=int, default=3, help="timing runs; the best counts (0: no timing)"
     )
+    parser.add_argument(
+        "--paths", action="store_true", help="compare the CLI and the Listen button's path"
+    )
+    parser.add_argument(
+        "--browser", action="store_true", help="with --paths: the widget's code in Chromium"
+    )
     args = parser.parse_args()
+    if not (args.data / "pages.tsv").is_file():
+        raise SystemExit(f"bench: needs the extraction-dev corpus in {args.data} (--data DIR)")
+    if args.paths:
+        with ExitStack() as stack:
+            payloads = browser_payloads(stack) if args.browser else python_payloads()
+            chosen = pages(args.data, args.kind, args.limit)
+            report_paths(compare_paths(args.data, chosen, payloads))
+        return
     if args.page:
         show_page(args.data, args.page)
         return

@@ -51,6 +51,15 @@ def descendants(pid: int) -> list[int]:
     return found + [grand for child in found for grand in descendants(child)]
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time a process has used so far (from /proc)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mb(pid: int) -> float:
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -96,6 +105,11 @@ class Server:
         children = descendants(self.process.pid)
         return rss_mb(self.process.pid), sum(rss_mb(pid) for pid in children), len(children)
 
+    def cpu(self) -> tuple[float, float]:
+        """CPU seconds used so far by the server process and by its synthesis processes."""
+        children = descendants(self.process.pid)
+        return cpu_seconds(self.process.pid), sum(cpu_seconds(pid) for pid in children)
+
     def health(self) -> dict[str, Any]:
         _, body = request(self.port, "GET", "/healthz")
         return json.loads(body)  # type: ignore[no-any-return]
@@ -116,14 +130,19 @@ class Server:
 
 
 def request(
-    port: int, method: str, path: str, body: bytes | None = None, conn: Any = None
+    port: int,
+    method: str,
+    path: str,
+    body: bytes | None = None,
+    conn: Any = None,
+    headers: dict[str, str] | None = None,
 ) -> tuple[int, bytes]:
     """One request (on `conn` if given); status and body."""
     own = conn is None
     conn = conn or http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
     try:
-        headers = {"Content-Type": "application/json"} if body is not None else {}
-        conn.request(method, path, body=body, headers=headers)
+        sent = {"Content-Type": "application/json"} if body is not None else {}
+        conn.request(method, path, body=body, headers={**sent, **(headers or {})})
         response = conn.getresponse()
         return response.status, response.read()
     finally:

@@ -53,6 +53,9 @@ class WebOptions:
     cache_max_bytes: int = 500 * 1024 * 1024
     workers: int = 2  # speech synthesis processes
     max_body: int = 2 * 1024 * 1024  # bytes of a POST body
+    # Bytes a posted page may unpack to (the widget gzips it): real pages' bodies are 85 KB
+    # typically and 2.5 MB at most (extraction-dev); parsing 5 MB takes about a second.
+    max_markup: int = 5 * 1024 * 1024
     # Characters of readable text a page may have: planning costs ~25 ms per KB and every
     # sentence is queued, so one huge post must not hold a core for minutes. 100,000
     # characters are about 90 minutes of speech; a municipal page has a few thousand.

@@ -165,6 +165,7 @@ WEB_SETTINGS: dict[str, tuple[str, str, Check]] = {
     "cache_max_bytes": ("web", "cache_max_bytes", integer(0, 2**50, "bytes")),
     "workers": ("web", "workers", integer(1, 32, "processes")),
     "max_body": ("web", "max_body", integer(1, 2**40, "bytes")),
+    "max_markup": ("web", "max_markup", integer(1, 2**40, "bytes")),
     "max_text": ("web", "max_text", integer(1, 10**8, "characters")),
     "job_timeout": ("web", "job_timeout", number(0.001, 3600, " of seconds")),
     "fetch_timeout": ("web", "fetch_timeout", number(0.001, 3600, " of seconds")),

@@ -1,9 +1,11 @@
 """Reading areas the author named: ReadSpeaker's listen link, `data-reader-area`, `main`, `article`.
 
-An area named for reading (ReadSpeaker, `data-reader-area`) is read as the author marked
-it; only what is clearly navigation inside it is left out. `main` and `article` only say
-where the content is: page furniture inside them is still left out, and they count only
-when they hold a fair share of the page's text (a `main` around a hero banner does not).
+An area named for reading (ReadSpeaker `readid`/`readclass`, `data-reader-area` on an
+element or on the Listen button's `<script>`) is where the reading starts and ends; what the
+page marks not to be read and page furniture inside it (menus, share bars, comment sections,
+related-links lists) stay out. `main` and `article` only say where the content is, and they
+count only when they hold a fair share of the page's text (a `main` around a hero banner
+does not).
 """
 
 from __future__ import annotations
@@ -14,8 +16,14 @@ from urllib.parse import parse_qs, urlsplit
 
 from lxml import etree
 
-from reader.extract.measure import Measures
-from reader.extract.scoring import hint_words
+from reader.extract.measure import READER_AREA, Measures
+from reader.extract.scoring import (
+    BOILERPLATE_TAGS,
+    OVERLAY_TAGS,
+    furniture_name,
+    hint_words,
+)
+from reader.extract.select import select_first
 
 READSPEAKER_HOST = "readspeaker.com"
 READSPEAKER_BUTTON_CLASS = "rsbtn_play"
@@ -23,6 +31,9 @@ READSPEAKER_BUTTON_CLASS = "rsbtn_play"
 # menus, breadcrumbs, share bars and tables of contents repeat what the page links to.
 NAVIGATION_ROLES = frozenset({"navigation", "search", "menu", "menubar", "toolbar"})
 NAVIGATION_HINTS = frozenset({"breadcrumb", "breadcrumbs", "share", "sharing", "toc", "skiplink"})
+# Inside an author's area a run of links is a related-links list from this many links on;
+# one or two are links the author put in the text ("Apply online").
+AREA_LINK_LIST = 3
 # An article is the whole content when it holds most of the text of all articles; else the
 # page is a listing of teasers and each is read in turn.
 DOMINANT_ARTICLE_SHARE = 0.6
@@ -56,11 +67,42 @@ def author_areas(root: etree._Element, body: etree._Element, measures: Measures)
             yield Area(elements=tuple(articles), authored=False)
 
 
+def mark_script_area(root: etree._Element) -> None:
+    """Mark the element a Listen button's `<script data-reader-area="selector">` names.
+
+    Done before scripts are dropped: the page is then read as if the author had put
+    `data-reader-area` on that element, which is what the button in the browser reads.
+    """
+    for script in root.iter("script"):
+        selectors = (script.get(READER_AREA) or "").strip()
+        if selectors:
+            found = select_first(root, selectors)
+            if found is not None and found.tag not in ("html", "head"):
+                found.set(READER_AREA, "")
+            return
+
+
 def is_navigation(el: etree._Element) -> bool:
     """Whether an element inside an author's reading area is navigation."""
     if el.tag == "nav" or (el.get("role") or "").lower() in NAVIGATION_ROLES:
         return True
     return not NAVIGATION_HINTS.isdisjoint(hint_words(el))
+
+
+def is_area_furniture(el: etree._Element, measures: Measures) -> bool:
+    """Whether page furniture inside an author's reading area stays out of the reading."""
+    if el not in measures.furniture:
+        return False
+    if measures.anchors.get(el, 0) >= AREA_LINK_LIST:
+        return True
+    # Furniture by its name or tag (a share bar, comments, a footer) always stays out; a
+    # paragraph that is only a link or two is the author's.
+    tag = el.tag
+    if tag in BOILERPLATE_TAGS or tag in OVERLAY_TAGS or tag == "header":
+        return True
+    role = (el.get("role") or "").strip().lower()
+    modal = el.get("aria-modal") == "true"
+    return furniture_name(el.get("class"), el.get("id"), role, modal) != 0
 
 
 def _readspeaker_area(root: etree._Element) -> list[etree._Element]:

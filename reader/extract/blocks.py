@@ -28,7 +28,13 @@ from lxml import etree
 
 from reader import langtag
 from reader.errors import NoContentError
-from reader.extract.area import Area, author_areas, is_navigation
+from reader.extract.area import (
+    Area,
+    author_areas,
+    is_area_furniture,
+    is_navigation,
+    mark_script_area,
+)
 from reader.extract.locate import Locator
 from reader.extract.measure import Measures, measure
 from reader.extract.rules import SCRIPTED_TAGS, SKIP_TAGS, element_lang
@@ -64,6 +70,10 @@ MARKUP = re.compile(
     r"|<(/?)([A-Za-z][^\s/<>]*+)[^<>]*+>",
     re.S | re.I,
 )
+# Empty elements of HTML5 that libxml2's parser takes for containers: it would read the
+# `<img>` after a `<source>` in a `<picture>` as the source's content, never shown. Written
+# self-closed they stay empty, as browsers (and the Listen button's copy of the page) have them.
+EMPTY_UNKNOWN = re.compile(r"<(source|track|wbr)\b((?:[^<>/]|/(?!>))*+)>", re.I)
 VOID_TAGS = frozenset(
     {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
      "source", "track", "wbr", "keygen"}
@@ -154,6 +164,7 @@ def _title_before(
 
 def _parse(html: str) -> etree._Element:
     text = XML_DECLARATION.sub("", html, count=1)
+    text = EMPTY_UNKNOWN.sub(r"<\1\2/>", text)
     root, halted = _parse_text(text, huge=False)
     for depth in FLATTENED_DEPTHS:
         if not halted:
@@ -164,6 +175,7 @@ def _parse(html: str) -> etree._Element:
         root, halted = _parse_text(_flattened(text, depth), huge=True)
     if root is None:
         raise NoContentError(NO_CONTENT)
+    mark_script_area(root)
     # Removing every element of a tag leaves the `nth-of-type` positions of all other tags
     # as they were, so locators still resolve in the page; it spares measuring them.
     etree.strip_elements(root, *UNREAD_TAGS, with_tail=False)
@@ -232,7 +244,7 @@ def _areas(root: etree._Element, body: etree._Element, measures: Measures) -> It
 def _skipper(area: Area, measures: Measures) -> Callable[[etree._Element], bool]:
     skipped = measures.skipped
     if area.authored:
-        return lambda el: el in skipped or is_navigation(el)
+        return lambda el: el in skipped or is_navigation(el) or is_area_furniture(el, measures)
     left_out = skipped | measures.furniture | boilerplate_sections(area.elements, measures)
     return left_out.__contains__
 

@@ -10,6 +10,7 @@ from reader.audio.encode import encode_bytes
 from reader.audio.export import slug
 from reader.errors import UsageError
 from reader_web.extensions import cache_of, reader_of, service_of
+from reader_web.posted import request_json
 from reader_web.worker import clip_from_wav
 
 bp = Blueprint("api", __name__)
@@ -29,12 +30,14 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 
 @bp.post("/api/read")
 def read_posted() -> Response:
-    """Plan the posted reading area and queue its clips; returns without waiting for audio."""
+    """Plan the posted page and queue its clips; returns without waiting for audio."""
     if not request.is_json:
-        raise UsageError("send the reading area as JSON (Content-Type: application/json)")
-    body = request.get_json(silent=True)
-    if body is None:
-        raise UsageError("the request body is not valid JSON")
+        raise UsageError("send the page as JSON (Content-Type: application/json)")
+    body = request_json(
+        request.get_data(cache=False),
+        request.headers.get("Content-Encoding", ""),
+        reader_of().settings.web.max_markup,
+    )
     return jsonify(reader_of().read_posted(body))
 
 

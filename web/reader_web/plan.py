@@ -8,7 +8,6 @@ key, so the page download and a repeated request need no parsing.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -35,21 +34,6 @@ def page_key(*parts: Any) -> str:
     """Content address of a page plan (32 hex digits)."""
     blob = json.dumps(parts, ensure_ascii=False, separators=(",", ":"), default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()[:32]
-
-
-def wrap_fragment(fragment: str, lang: str, title: str) -> bytes:
-    """A reading area's HTML as a document whose body is the reading area.
-
-    Bytes with a declared charset, never a bare string, so the loader can only take it for
-    markup (a string may be taken for a file path or a URL).
-    """
-    lang_attr = f' lang="{html.escape(lang)}"' if lang else ""
-    document = (
-        f'<!DOCTYPE html><html{lang_attr}><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title></head>"
-        f"<body><div data-reader-area>{fragment}</div></body></html>"
-    )
-    return document.encode("utf-8")
 
 
 def sentences_of(

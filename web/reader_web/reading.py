@@ -14,7 +14,6 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlsplit
 
-from reader import langtag
 from reader.errors import BlockedSourceError, SourceError, UsageError
 from reader.model import Page
 from reader.options import ReadOptions, SpeechOptions
@@ -27,8 +26,8 @@ from reader_web.plan import (
     job_from_list,
     page_key,
     sentences_of,
-    wrap_fragment,
 )
+from reader_web.posted import document_bytes, posted_page
 from reader_web.recent import Recent
 from reader_web.security import TooMuchText
 from reader_web.service import SpeechService
@@ -63,45 +62,38 @@ class Reader:
     def options(self) -> SpeechOptions:
         return self.service.options
 
-    def read_options(self, lang: str = "") -> ReadOptions:
-        """Page-reading options from the settings."""
+    def read_options(self) -> ReadOptions:
+        """Page-reading options from the settings (the same for posted and fetched pages)."""
         web = self.settings.web
         return replace(
             self.settings.read,
-            lang=lang,
             timeout=web.fetch_timeout or self.settings.read.timeout,
             allowed_hosts=web.allowed_hosts,
             allow_private=web.allow_private,
         )
 
     def read_posted(self, body: Any) -> dict[str, Any]:
-        """Plan a reading area posted as HTML (`POST /api/read`)."""
-        if not isinstance(body, dict):
-            raise UsageError("the request body must be a JSON object")
-        fragment, url, title = body.get("html"), body.get("url", ""), body.get("title", "")
-        if not isinstance(fragment, str) or not fragment.strip():
-            raise UsageError("the JSON body needs 'html': the reading area's HTML")
-        if not isinstance(url, str) or not isinstance(title, str):
-            raise UsageError("'url' and 'title' must be strings")
-        lang = langtag.normalise(body.get("lang"))
+        """Plan a page posted by the widget (`POST /api/read`), read as `reader blocks` reads it."""
+        posted = posted_page(body)
         info = self.service.engine_info()
-        key = page_key(
-            "html", info.id, self._speech_id(), self._languages(), url, lang, title, fragment
-        )
+        fields = [posted.url, posted.lang, posted.title, posted.content_language, posted.area]
+        key = page_key("page", info.id, self._speech_id(), self._languages(), fields, posted.html)
         plan = self._stored(key)
         if plan is None:
             with self._single(key):  # many visitors opening one page parse it once
                 plan = self._stored(key)
                 if plan is None:
-                    page = self._read_fragment(fragment, lang, title)
-                    plan = self._plan(key, page, url)
+                    page = self._read_document(document_bytes(posted))
+                    plan = self._plan(key, page, posted.url)
         return self._queue(plan)
 
-    def _read_fragment(self, fragment: str, lang: str, title: str) -> Page:
+    def _read_document(self, document: bytes) -> Page:
         from reader.pipeline import read_page  # imported late: the stages load lazily
 
         try:
-            return read_page(wrap_fragment(fragment, lang, title), self.read_options(lang))
+            # The page's own `lang` is its declared language, never an override: a page
+            # wrongly marked `lang="sv"` is corrected by what its text says, as on the CLI.
+            return read_page(document, self.read_options())
         except BlockedSourceError:
             raise
         except SourceError as exc:  # posted markup is the client's to fix, not a fetch
@@ -126,7 +118,8 @@ class Reader:
         """Load the stages and the engines before the first visitor (imports, language data)."""
         from reader.pipeline import plan_speech
 
-        page = self._read_fragment("<p>Warming up the reader.</p>", "en", "")
+        warm = posted_page({"html": "<p>Warming up the reader.</p>", "lang": "en"})
+        page = self._read_document(document_bytes(warm))
         plan_speech(page, self.service.engine(), self.options)
 
     def check_url(self, url: str) -> None:

@@ -66,7 +66,7 @@ def add_headers(response: Response) -> Response:
         # Public, cookie-less resources: any site may embed the widget and call the API.
         response.headers["Access-Control-Allow-Origin"] = "*"
         response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
-        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Range"
+        response.headers["Access-Control-Allow-Headers"] = "Content-Type, Content-Encoding, Range"
         response.headers["Access-Control-Expose-Headers"] = (
             "Content-Length, Content-Range, Accept-Ranges, ETag"
         )

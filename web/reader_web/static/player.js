@@ -10,37 +10,95 @@ const PREFETCH = 2;
 const KEEP_BEHIND = 1;
 // The widget's own markup never goes to the server.
 const WIDGET_SELECTOR = "[data-reader-widget]";
-// Dropped from the copy sent to the server: never read, and they only add bytes.
-const UNSENT_SELECTOR = "script, style, noscript, template";
+// Left out of the copy sent to the server: never read, and they only add bytes. Extraction
+// drops each of these tags whole too (reader_web.posted.UNSENT_TAGS, checked by a test), so
+// what is read does not change, and the `nth-of-type` positions of other tags stay put.
+// `source` and `track` must go: the server's parser does not know them as empty elements and
+// would take the `<img>` after a `<source>` (as the browser writes it out) for its content.
+const UNSENT_SELECTOR = "script, style, link, svg, math, template, iframe, canvas, video, "
+  + "audio, object, embed, select, textarea, source, track";
+// Attributes left out likewise: image sources and framework data, never read.
+const UNSENT_ATTRIBUTES = new Set(["src", "srcset", "sizes"]);
+const KEPT_DATA_PREFIX = "data-reader-";
 
-/** Numbers every element of the live reading area and returns the HTML to send. */
-export function readingAreaHtml(area) {
-  let index = 0;
-  const walker = document.createTreeWalker(area, NodeFilter.SHOW_ELEMENT, {
-    acceptNode: (node) => (node.matches(WIDGET_SELECTOR) ? NodeFilter.FILTER_REJECT
-      : NodeFilter.FILTER_ACCEPT),
-  });
-  for (let node = walker.currentNode; node; node = walker.nextNode()) {
-    node.setAttribute("data-reader-node", String(index));
-    index += 1;
+function isUnsentAttribute(name) {
+  if (name.startsWith("data-")) return !name.startsWith(KEPT_DATA_PREFIX);
+  return UNSENT_ATTRIBUTES.has(name) || name.startsWith("on");
+}
+
+/**
+ * A copy of the page's body to send, and a function that finds the live element a block
+ * locator names. The server reads the whole page and finds its text itself; locators are
+ * CSS selectors into the copy it was sent, so they are resolved in that copy and led back to
+ * the live element the copy was made from. The live page is never changed.
+ */
+export function pageCopy(body = document.body) {
+  const copy = body.cloneNode(true);
+  const originals = new Map();
+  const live = document.createTreeWalker(body, NodeFilter.SHOW_ELEMENT);
+  const copied = document.createTreeWalker(copy, NodeFilter.SHOW_ELEMENT);
+  for (let node = copied.currentNode; node; node = copied.nextNode()) {
+    originals.set(node, live.currentNode);
+    live.nextNode();
   }
-  const copy = area.cloneNode(true);
   for (const unsent of copy.querySelectorAll(`${WIDGET_SELECTOR}, ${UNSENT_SELECTOR}`)) {
     unsent.remove();
   }
-  return copy.outerHTML;
+  for (const element of [copy, ...copy.querySelectorAll("*")]) {
+    for (const name of element.getAttributeNames()) {
+      if (isUnsentAttribute(name)) element.removeAttribute(name);
+    }
+  }
+  const markup = copy.outerHTML;
+  // Locators start at `body` or an id: a detached root above the copy lets `body` match.
+  const root = document.createElement("html");
+  root.append(copy);
+  const locate = (locator) => {
+    try {
+      return locator ? originals.get(root.querySelector(locator)) ?? null : null;
+    } catch {
+      return null;
+    }
+  };
+  return { markup, locate };
 }
 
-/** POSTs the reading area to the API and returns its JSON answer; throws with a message. */
-export async function requestReading(apiBase, area, lang) {
+/** The page as the widget posts it: its body's copy and what the server needs around it. */
+export function pagePayload(markup, area) {
+  const language = document.querySelector('meta[http-equiv="content-language" i]');
+  return JSON.stringify({
+    html: markup,
+    url: window.location.href,
+    lang: document.documentElement.getAttribute("lang") ?? "",
+    title: document.title,
+    content_language: language?.getAttribute("content") ?? "",
+    area,
+  });
+}
+
+/** The request body, gzipped where the browser can: a page's markup shrinks about sixfold. */
+async function packed(text) {
+  if (typeof CompressionStream !== "function") return { body: text, headers: {} };
+  const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
+  const body = await new Response(stream).arrayBuffer();
+  return { body, headers: { "Content-Encoding": "gzip" } };
+}
+
+/**
+ * POSTs the page to the API; returns its JSON answer and the locator resolver. `area` is the
+ * selector list the site owner named on the script tag ("" when none). Throws with a message.
+ */
+export async function requestReading(apiBase, area) {
+  const { markup, locate } = pageCopy();
+  const { body, headers } = await packed(pagePayload(markup, area));
   const response = await fetch(new URL("/api/read", apiBase), {
     method: "POST",
     credentials: "omit",
-    headers: { "Content-Type": "application/json" },
-    body: JSON.stringify({ html: readingAreaHtml(area), url: window.location.href, lang }),
+    headers: { "Content-Type": "application/json", ...headers },
+    body,
   });
   if (!response.ok) throw new Error(await errorMessage(response));
-  return response.json();
+  return { reading: await response.json(), locate };
 }
 
 async function errorMessage(response) {

@@ -20,9 +20,11 @@ export class ReaderWidget {
   // The one defaults object, every user-facing string included, lives in defaults.js.
   static defaults = DEFAULTS;
 
-  constructor(mount, { area, apiBase, pageLang }) {
+  constructor(mount, { namedArea, apiBase, pageLang }) {
     this.mount = mount;
-    this.area = area;
+    // The selector list the site owner named on the script tag, "" when none: only then is
+    // a part of the page the author's reading area; otherwise the server finds the text.
+    this.namedArea = namedArea;
     this.apiBase = apiBase;
     this.pageLang = pageLang;
     const { i18n } = ReaderWidget.defaults;
@@ -43,6 +45,7 @@ export class ReaderWidget {
     this.announced = null;
     this.pendingStart = null;
     this.now = null;
+    this.locate = null;
   }
 
   init() {
@@ -94,12 +97,12 @@ export class ReaderWidget {
     this.player.unlock();
     const session = ++this.session;
     // The request leaves before the bar is drawn: synthesis of the first sentence starts sooner.
-    const request = requestReading(this.apiBase, this.area, this.pageLang);
+    const request = requestReading(this.apiBase, this.namedArea);
     this.loading = true;
     this.showBar();
     let reading;
     try {
-      reading = await request;
+      ({ reading, locate: this.locate } = await request);
     } catch {
       if (session === this.session) {
         this.loading = false;
@@ -138,6 +141,7 @@ export class ReaderWidget {
     this.player.stop();
     this.player.load({ blocks: [] });
     this.blockElements = null;
+    this.locate = null;
     this.highlighter.clear();
     this.follower.detach();
     document.removeEventListener("click", this.onDocumentClick);
@@ -230,8 +234,8 @@ export class ReaderWidget {
   indexBlocks() {
     this.blockElements = new Map();
     this.player.sentences.forEach((sentence, index) => {
-      const element = resolve(sentence.block.locator);
-      if (!element || !this.area.contains(element)) return;
+      const element = this.locate(sentence.block.locator);
+      if (!element || !holdsBlock(element, sentence.block)) return;
       if (!this.blockElements.has(element)) this.blockElements.set(element, []);
       this.blockElements.get(element).push(index);
       sentence.element = element;
@@ -340,12 +344,17 @@ export class ReaderWidget {
   }
 }
 
-function resolve(locator) {
-  try {
-    return locator ? document.querySelector(locator) : null;
-  } catch {
-    return null;
-  }
+// Words of a block compared with its element's text: a locator that led elsewhere (markup
+// the server's parser nests differently) gives no highlight rather than a wrong one.
+const CHECKED_WORDS = 5;
+const WORD = /[\p{L}\p{N}]+/gu;
+
+function holdsBlock(element, block) {
+  if (!document.body.contains(element) || element.closest("[data-reader-widget]")) return false;
+  if (block.kind === "image") return element.localName === "img";
+  const words = (block.text.match(WORD) ?? []).slice(0, CHECKED_WORDS);
+  const text = element.textContent.replace(/[\u200b\u00ad\ufeff]/g, "");
+  return words.every((word) => text.includes(word));
 }
 
 function ownScript() {
@@ -393,7 +402,8 @@ function boot() {
   const pageLang = document.documentElement.lang || "en";
   ensureStylesheet();
   const apiBase = new URL(import.meta.url).origin;
-  new ReaderWidget(mount, { area, apiBase, pageLang }).init();
+  const namedArea = script?.dataset.readerArea?.trim() ?? "";
+  new ReaderWidget(mount, { namedArea, apiBase, pageLang }).init();
 }
 
 if (document.readyState === "loading") {
