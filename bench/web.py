@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from bs4 import BeautifulSoup
-from procs import HOST, REQUEST_TIMEOUT, Server, percentile, request
+from procs import ENGINE, HOST, REQUEST_TIMEOUT, Server, percentile, request
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "samples" / "ostersund-international-cooperation.html"
@@ -161,7 +161,7 @@ def real_page_runs(args: argparse.Namespace) -> None:
         return
     cold, cpu = [], []
     for _ in range(max(1, args.rounds)):
-        server = Server(args.workers)
+        server = Server(args.workers, args.engine)
         try:
             before = server.cpu()
             cold.append(click_to_first_byte(server.port, payload, GZIP))
@@ -188,6 +188,7 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA, help="extraction-dev corpus")
     parser.add_argument("--page", default=REAL_PAGE, help="the real page's id in the corpus")
     parser.add_argument("--only-real", action="store_true", help="run the real page only")
+    parser.add_argument("--engine", default=ENGINE, help="espeak (default), auto or piper")
     args = parser.parse_args()
     if args.only_real:
         real_page_runs(args)
@@ -195,15 +196,18 @@ def main() -> None:
     html = args.sample.read_text(encoding="utf-8")
     payload = payload_for(html)
 
-    print(f"reader web bench: {os.cpu_count()} CPUs, {args.workers} synthesis processes")
+    print(
+        f"reader web bench: {os.cpu_count()} CPUs, {args.workers} synthesis processes, "
+        f"engine {args.engine}"
+    )
     cold = []
     for _ in range(max(1, args.rounds)):
-        server = Server(args.workers)
+        server = Server(args.workers, args.engine)
         try:
             cold.append(click_to_first_byte(server.port, payload))
         finally:
             server.stop()
-    server = Server(args.workers)
+    server = Server(args.workers, args.engine)
     try:
         click_to_first_byte(server.port, payload)
         warm = [click_to_first_byte(server.port, payload) for _ in range(max(1, args.warm))]
@@ -215,7 +219,7 @@ def main() -> None:
     _row("click → first audio byte, warm (ms)", [t for t, _ in warm], floor=0.050)
     _row("  of which POST /api/read, warm (ms)", [p for _, p in warm])
 
-    server = Server(args.workers)
+    server = Server(args.workers, args.engine)
     try:
         payloads = [
             payload_for(html, n) if args.distinct else payload for n in range(args.listeners)

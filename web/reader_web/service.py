@@ -18,9 +18,11 @@ and write to a shared cache directory; the routes do not change.
 
 from __future__ import annotations
 
+import os
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
 from typing import Any, Literal
 
 from reader.errors import SpeechError
@@ -74,8 +76,11 @@ class SpeechService:
         with self._lock:
             if self._slots or self._closed:
                 return
+            # A neural model's threads share the cores among the workers: two workers each
+            # spinning two threads on two cores would only fight.
+            threads = max(1, (os.cpu_count() or 1) // self.workers)
             self._slots = [
-                WorkerSlot(self, number, self.options, self.job_timeout)
+                WorkerSlot(self, number, self.options, self.job_timeout, threads)
                 for number in range(self.workers)
             ]
         for slot in self._slots:
@@ -150,6 +155,7 @@ class SpeechService:
             "workers": self.workers,
             "alive": len(pids),
             "pids": pids,
+            "worker_rss_mb": [rss_mb(pid) for pid in pids],
             "queued": queued,
             "running": running,
             **self.stats.as_dict(),
@@ -214,3 +220,14 @@ class SpeechService:
         else:
             self.stats.count("failed")
             settle(pending.future, error=error or "speech synthesis failed")
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory of a process in MB (0 when it is gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except (OSError, ValueError):
+        pass
+    return 0.0

@@ -48,9 +48,15 @@ class WorkerSlot:
     """One worker process, replaced when it dies or hangs, fed by one thread."""
 
     def __init__(
-        self, owner: SlotOwner, number: int, options: SpeechOptions, job_timeout: float
+        self,
+        owner: SlotOwner,
+        number: int,
+        options: SpeechOptions,
+        job_timeout: float,
+        threads: int = 1,
     ) -> None:
         self.owner = owner
+        self.threads = threads
         self.number = number
         self.options = options
         self.job_timeout = job_timeout
@@ -128,7 +134,7 @@ class WorkerSlot:
         parent, child = context.Pipe()
         process = context.Process(
             target=run,
-            args=(child, self.options),
+            args=(child, self.options, self.threads),
             name=f"reader-speech-{self.number}",
             daemon=True,
         )

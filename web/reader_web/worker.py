@@ -159,14 +159,21 @@ def _clamp(seconds: float, duration: float) -> float:
     return round(min(max(seconds, 0.0), duration), 3)
 
 
-def run(conn: Connection, options: SpeechOptions) -> None:
-    """Process entry point: open the engine, report ready, then serve jobs until told to stop."""
+def run(conn: Connection, options: SpeechOptions, threads: int = 1) -> None:
+    """Process entry point: open the engine, report ready, then serve jobs until told to stop.
+
+    Neural models are loaded before "ready" and kept: no listener waits for a model load."""
     from reader.speech import open_engine
 
     # Ctrl-C reaches the whole process group: the parent decides, and ends its workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        engine = open_engine(options)
+        engine = open_engine(options, threads)
+        load = getattr(engine, "load", None)
+        if callable(load):
+            for voice in engine.voices():
+                if voice.engine == "piper":
+                    load(voice.id)
         version = str(getattr(engine, "version", ""))
         info = EngineInfo(name=engine.name, version=version, voices=tuple(engine.voices()))
         conn.send(("ready", 0, info))
