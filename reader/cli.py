@@ -320,14 +320,20 @@ def voices(ctx: click.Context, lang: str | None, engine: str | None, as_json: bo
 @click.option(
     "--workers", type=int, help="Speech synthesis processes (default 2, or [web] workers)."
 )
+@click.option("--quiet", is_flag=True, help="Log no requests (by default one line each on stderr).")
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int | None) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int | None, quiet: bool) -> None:
     """Serve the Listen button, its API and the sample page."""
     from reader_web import serve as run_server
 
     config = apply(ctx.obj, {"workers": workers}, flag, WEB_SETTINGS)
-    click.echo(f"reader: serving on http://{host}:{port}/ (Ctrl-C stops)", err=True)
-    run_server(host, port, config=config)
+    run_server(
+        host,
+        port,
+        config=config,
+        log_requests=not quiet,
+        on_listening=lambda url: click.echo(f"reader: serving on {url} (Ctrl-C stops)", err=True),
+    )
 
 
 def _quiet_pipe() -> None:

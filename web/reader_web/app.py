@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -15,6 +15,7 @@ from flask import Flask
 from reader.errors import UsageError
 from reader.settings import SETTINGS, WEB_SETTINGS, Config, apply
 from reader_web import api, extensions, pages, security, widget
+from reader_web.access import access_log
 from reader_web.cache import ClipCache
 from reader_web.reading import Reader
 from reader_web.service import SpeechService
@@ -104,16 +105,27 @@ def serve(
     port: int,
     workers: int | None = None,
     config: Mapping[str, Any] | Config | None = None,
+    *,
+    log_requests: bool = False,
+    on_listening: Callable[[str], None] | None = None,
 ) -> None:
-    """Run the app on waitress until interrupted (`reader serve`)."""
+    """Run the app on waitress until interrupted (`reader serve`).
+
+    The port is bound before `on_listening` is told the URL, so nothing announces a server
+    that cannot listen; `log_requests` writes one Common Log Format line per request to stderr.
+    """
     settings = apply(app_settings(config), {"workers": workers}, _setting_name, WEB_SETTINGS)
     app = create_app(settings)
+    wsgi: Any = access_log(app) if log_requests else app
     try:
         server = waitress.create_server(
-            app, host=host, port=port, threads=SERVER_THREADS, ident="reader", **limits(app)
+            wsgi, host=host, port=port, threads=SERVER_THREADS, ident="reader", **limits(app)
         )
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
+    if on_listening is not None:
+        bound_port = getattr(server, "effective_port", port)  # several sockets: as asked
+        on_listening(f"http://{host}:{bound_port}/")
     service = extensions.service_of(app)
     service.start()  # the first visitor should not wait for the engines to load
     try:
