@@ -145,17 +145,25 @@ def speak(ctx: click.Context, source: str, device: str, **flags: Any) -> None:
     """Read a page aloud through the speakers. Keys: space n p N P + - q."""
     from reader.audio.play import speak_page
     from reader.pipeline import read_page
+    from reader.terminal import StatusLine
 
     config = options_from(ctx, flags)
     page = read_page(source, config.read)
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
-    speak_page(
-        page,
-        config.speech,
-        backend=device,
-        interactive=interactive,
-        show=lambda line: click.echo(line, err=not sys.stdout.isatty()),
-    )
+    # On a terminal the status line is redrawn in place; in a pipe or log, one line per change.
+    stream = sys.stdout if sys.stdout.isatty() else sys.stderr
+    lines = StatusLine(stream, in_place=stream.isatty())
+    try:
+        speak_page(
+            page,
+            config.speech,
+            backend=device,
+            interactive=interactive,
+            show=lines.show,
+            status=lines.status,
+        )
+    finally:
+        lines.close()
 
 
 @cli.command()

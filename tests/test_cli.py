@@ -201,6 +201,15 @@ def test_speak_reads_every_block_to_a_null_device() -> None:
         "[en] The library opens at nine.",
         "[sv] Välkommen till biblioteket.",
     ]
+    # Not on a terminal: the status line is one plain line per change, no control characters.
+    status = [line for line in shown if line.startswith("block ")]
+    assert status == [
+        "block 1/3 · sentence 1/1 · 175 wpm · playing",
+        "block 2/3 · sentence 1/1 · 175 wpm · playing",
+        "block 3/3 · sentence 1/1 · 175 wpm · playing",
+        "block 3/3 · sentence 1/1 · 175 wpm · finished",
+    ]
+    assert not any(ch in result.stderr for ch in "\r\x1b")
 
 
 @pytest.mark.parametrize("command", ["blocks", "export", "speak", "voices", "serve"])

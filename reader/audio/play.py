@@ -101,9 +101,18 @@ class ClipFeed:
 class Player:
     """What is playing and where: pulls clips from the feed, pads pauses, obeys the keys."""
 
-    def __init__(self, page: Page, feed: ClipFeed, show: Callable[[str], None]) -> None:
+    def __init__(
+        self,
+        page: Page,
+        feed: ClipFeed,
+        show: Callable[[str], None],
+        status: Callable[[str], None] | None = None,
+    ) -> None:
         self.page, self.feed, self.show = page, feed, show
+        self.status = status
+        self.shown_status = ""
         self.utterances = feed.utterances
+        self.blocks_read = sorted({u.block for u in self.utterances})
         self.index = 0
         self.offset = 0  # bytes already played of the current clip
         self.gap = 0  # bytes of silence still due before the current clip
@@ -138,7 +147,9 @@ class Player:
         clip = self.feed.clip(self.index)
         if clip is None:
             return b""  # synthesis is behind: a moment of silence, never a stall
-        self.announce()
+        if self.offset == 0:
+            self.announce()
+            self.report()
         chunk = clip.pcm[self.offset : self.offset + size]
         self.offset += len(chunk)
         self.delivered.append((self.index, len(chunk)))
@@ -174,24 +185,53 @@ class Player:
             if by_block or step < 0:
                 self.shown_block = -1
             self.index, self.offset, self.gap = max(0, min(target, len(self.utterances))), 0, 0
+        self.report()
 
     def change_rate(self, step: int) -> int:
         """Speak faster (step > 0) or slower; returns the new words per minute."""
         wanted = self.feed.words_per_minute + step * WORDS_PER_MINUTE_STEP
         words_per_minute = max(WORDS_PER_MINUTE_MIN, min(WORDS_PER_MINUTE_MAX, wanted))
         self.feed.set_words_per_minute(words_per_minute)
+        self.report()
         return words_per_minute
+
+    def toggle_pause(self) -> None:
+        self.paused = not self.paused
+        self.report()
+
+    def status_line(self) -> str:
+        """Where reading is and how: `block 3/18 · sentence 2/4 · 175 wpm · playing`."""
+        if not self.utterances:
+            return "nothing to read"
+        index = min(self.index, len(self.utterances) - 1)
+        block = self.utterances[index].block
+        sentences = [i for i, u in enumerate(self.utterances) if u.block == block]
+        state = "paused" if self.paused else "playing"
+        if self.index >= len(self.utterances):
+            state = "finished"
+        return (
+            f"block {self.blocks_read.index(block) + 1}/{len(self.blocks_read)}"
+            f" · sentence {sentences.index(index) + 1}/{len(sentences)}"
+            f" · {self.feed.words_per_minute} wpm · {state}"
+        )
+
+    def report(self) -> None:
+        """Show the status line when it changed (never the same line twice)."""
+        line = self.status_line()
+        if self.status is not None and line != self.shown_status:
+            self.shown_status = line
+            self.status(line)
 
     def handle(self, key: str) -> None:
         """Act on one key press."""
         actions: dict[str, Callable[[], object]] = {
-            " ": lambda: setattr(self, "paused", not self.paused),
+            " ": self.toggle_pause,
             "n": lambda: self.seek(1),
             "p": lambda: self.seek(-1),
             "N": lambda: self.seek(1, by_block=True),
             "P": lambda: self.seek(-1, by_block=True),
-            "+": lambda: self.show(f"speed {self.change_rate(1)} words per minute"),
-            "-": lambda: self.show(f"speed {self.change_rate(-1)} words per minute"),
+            "+": lambda: self.change_rate(1),
+            "-": lambda: self.change_rate(-1),
             "q": self.done.set,
         }
         if key in actions:
@@ -235,11 +275,15 @@ def speak_page(
     backend: str = "default",
     interactive: bool = False,
     show: Callable[[str], None] = print,
+    status: Callable[[str], None] | None = None,
 ) -> Player:
-    """Read a page aloud; returns the player (what was delivered) when reading ends."""
+    """Read a page aloud; returns the player (what was delivered) when reading ends.
+
+    `show` gets each block's text as it starts, `status` the status line whenever it changes.
+    """
     device = open_device(backend, 22050)
     feed = ClipFeed(page, options)
-    player = Player(page, feed, show)
+    player = Player(page, feed, show, status)
     try:
         if interactive:
             show("keys: space pause, n/p sentence, N/P block, +/- speed, q quit")
@@ -257,6 +301,7 @@ def speak_page(
     finally:
         device.close()  # type: ignore[attr-defined]
         feed.close()
+    player.report()  # finished, or where it was when stopped
     if player.error:
         raise player.error
     return player

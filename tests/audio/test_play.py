@@ -136,3 +136,35 @@ def test_speak_page_plays_through_the_null_device_in_real_time() -> None:
 def test_no_sound_system_is_one_clear_error() -> None:
     with pytest.raises(AudioError, match="no sound device"):
         open_device("jack", 22050)
+
+
+def test_the_status_line_follows_keys_pause_and_speed() -> None:
+    page = read_page(PAGE_HTML, ReadOptions(languages=("en", "sv")))
+    feed = ClipFeed(page, SpeechOptions())
+    shown: list[str] = []
+    try:
+        player = Player(page, feed, show=lambda line: None, status=shown.append)
+        wait_for_clips(player)
+        frames = started(player)
+        frames.send(FRAMES)  # the first sentence starts
+        player.handle("n")
+        player.handle(" ")
+        player.handle("+")
+        player.handle(" ")
+        player.handle("p")
+        player.handle("N")
+        player.handle("-")
+        player.handle("-")
+    finally:
+        feed.close()
+    assert shown == [
+        "block 1/5 · sentence 1/1 · 175 wpm · playing",
+        "block 2/5 · sentence 1/2 · 175 wpm · playing",
+        "block 2/5 · sentence 1/2 · 175 wpm · paused",
+        "block 2/5 · sentence 1/2 · 200 wpm · paused",
+        "block 2/5 · sentence 1/2 · 200 wpm · playing",
+        "block 1/5 · sentence 1/1 · 200 wpm · playing",
+        "block 2/5 · sentence 1/2 · 200 wpm · playing",
+        "block 2/5 · sentence 1/2 · 175 wpm · playing",
+        "block 2/5 · sentence 1/2 · 150 wpm · playing",
+    ]
