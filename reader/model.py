@@ -1,7 +1,8 @@
 """The data that flows through the pipeline: small frozen records, no behaviour.
 
 source ──load──▶ Document ──extract_blocks──▶ Page ──assign_languages──▶ Page
-   ──to_utterances──▶ [Utterance] ──synthesize──▶ [Clip] ──assemble──▶ Track(Timeline)
+   ──to_utterances──▶ [Utterance] ──group_sentences──▶ [Sentence]
+   ──synthesize──▶ [Clip] per part ──render_sentence──▶ SentenceClip ──assemble──▶ Track(Timeline)
 """
 
 from __future__ import annotations
@@ -130,6 +131,29 @@ class Utterance:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Sentence:
+    """One sentence of a block as it is spoken: its parts, one per language, in order.
+
+    `text` is the sentence as displayed (``Block.text[start:end]``); the parts' spans and
+    character maps point into the block's text, so word timings map back to what is shown.
+    """
+
+    block: int
+    index: int
+    start: int
+    end: int
+    text: str
+    parts: tuple[Utterance, ...]
+
+    @property
+    def lang(self) -> str:
+        """The language most of the sentence is spoken in (the first one on a tie)."""
+        if not self.parts:
+            return ""
+        return max(self.parts, key=lambda u: u.end - u.start).lang
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Voice:
     """A voice an engine can speak with."""
 
@@ -185,6 +209,24 @@ class Cue:
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SentenceClip:
+    """A sentence spoken: its parts joined into mono 16-bit PCM, and its word cues.
+
+    The word cues point into the block's displayed text and are timed on the clip's own
+    clock (0 is the clip's first sample).
+    """
+
+    pcm: bytes
+    sample_rate: int
+    words: tuple[Cue, ...] = ()
+    words_estimated: bool = False
+
+    @property
+    def duration(self) -> float:
+        return len(self.pcm) / 2 / self.sample_rate
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from reader.extract import extract_blocks
 from reader.language import assign_languages
 from reader.load import load
-from reader.model import Clip, Page, Track, Utterance
+from reader.model import Page, Sentence, SentenceClip, Track, Utterance
 from reader.options import ReadOptions, SpeechOptions
 
 if TYPE_CHECKING:
@@ -38,26 +38,43 @@ def plan_speech(page: Page, engine: Engine, options: SpeechOptions) -> tuple[Utt
     return plan_voices(to_utterances(page, options), page, engine, options)
 
 
-def synthesize_all(
-    utterances: tuple[Utterance, ...], engine: Engine, options: SpeechOptions
-) -> Iterator[tuple[Utterance, Clip]]:
-    """Synthesize utterances in order, yielding each clip as soon as it is made."""
-    for utterance in utterances:
-        clip = engine.synthesize(
-            utterance.text, utterance.voice, options.words_per_minute, options.volume
-        )
-        yield utterance, clip
+def plan_sentences(page: Page, engine: Engine, options: SpeechOptions) -> tuple[Sentence, ...]:
+    """A page's sentences in reading order, each part with the voice that will speak it."""
+    from reader.audio.sentence import group_sentences
+
+    return tuple(group_sentences(page, plan_speech(page, engine, options)))
 
 
-def spoken_pairs(
+def speak_sentence(
+    sentence: Sentence,
+    engine: Engine,
+    options: SpeechOptions,
+    *,
+    words_per_minute: int | None = None,
+    pause_after: float = 0.0,
+) -> SentenceClip:
+    """Synthesize a sentence's parts and join them into its clip (see render_sentence).
+
+    `words_per_minute` overrides the options' rate (a listener changing speed);
+    `pause_after` is silence at the end, for clips that are played back to back.
+    """
+    from reader.audio.sentence import render_sentence
+
+    wpm = words_per_minute or options.words_per_minute
+    clips = [engine.synthesize(u.text, u.voice, wpm, options.volume) for u in sentence.parts]
+    return render_sentence(sentence, clips, wpm, pause_after=pause_after)
+
+
+def spoken_sentences(
     page: Page, engine: Engine, options: SpeechOptions, progress: Progress | None = None
-) -> Iterator[tuple[Utterance, Clip]]:
-    """Plan a page's speech and synthesize it in order, reporting progress as it goes."""
-    utterances = plan_speech(page, engine, options)
-    for done, pair in enumerate(synthesize_all(utterances, engine, options), 1):
+) -> Iterator[tuple[Sentence, SentenceClip]]:
+    """Plan a page's sentences and speak them in order, reporting progress as it goes."""
+    sentences = plan_sentences(page, engine, options)
+    for done, sentence in enumerate(sentences, 1):
+        clip = speak_sentence(sentence, engine, options)
         if progress:
-            progress(done, len(utterances))
-        yield pair
+            progress(done, len(sentences))
+        yield sentence, clip
 
 
 @contextmanager
@@ -82,11 +99,11 @@ def render(
     progress: Progress | None = None,
 ) -> Track:
     """Speak a whole page into one track with its timeline."""
-    from reader.audio import assemble
+    from reader.audio.assemble import assemble_sentences
 
     options = options or SpeechOptions()
     with engine_for(options, engine) as active:
-        return assemble(page, list(spoken_pairs(page, active, options, progress)), options)
+        return assemble_sentences(page, spoken_sentences(page, active, options, progress), options)
 
 
 def export_page(
@@ -100,9 +117,9 @@ def export_page(
 ) -> Track:
     """Speak a page straight into an audio file (encoding overlaps synthesis); the format
     follows the extension unless `fmt` names one."""
-    from reader.audio.export import export_stream
+    from reader.audio.export import export_sentences
 
     options = options or SpeechOptions()
     with engine_for(options, engine) as active:
-        pairs = spoken_pairs(page, active, options, progress)
-        return export_stream(page, pairs, options, path, fmt=fmt)
+        sentences = spoken_sentences(page, active, options, progress)
+        return export_sentences(page, sentences, options, path, fmt=fmt)

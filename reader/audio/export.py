@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING
 
 from reader.audio.assemble import Assembler
 from reader.audio.encode import ENCODERS, atomic_path, write_text
+from reader.audio.sentence import render_pairs
 from reader.audio.stream import StreamWriter, open_writer
 from reader.errors import AudioError, NoContentError, ReaderError, UsageError
-from reader.model import Clip, Page, Timeline, Track, Utterance
+from reader.model import Clip, Page, Sentence, SentenceClip, Timeline, Track, Utterance
 from reader.options import SpeechOptions
 
 if TYPE_CHECKING:
@@ -25,6 +26,7 @@ __all__ = [
     "FORMATS",
     "check_format",
     "export",
+    "export_sentences",
     "export_split",
     "export_stream",
     "write_captions",
@@ -58,8 +60,21 @@ def export_stream(
     *,
     fmt: str | None = None,
 ) -> Track:
-    """Assemble and write at once: each clip is encoded (in a child process, on another core)
-    as soon as it arrives, while the next ones are synthesized. Returns the track."""
+    """Assemble part clips (in reading order) and write them at once (see export_sentences)."""
+    sentences = render_pairs(page, pairs, options.words_per_minute)
+    return export_sentences(page, sentences, options, path, fmt=fmt)
+
+
+def export_sentences(
+    page: Page,
+    sentences: Iterable[tuple[Sentence, SentenceClip]],
+    options: SpeechOptions,
+    path: Path,
+    *,
+    fmt: str | None = None,
+) -> Track:
+    """Assemble and write at once: each sentence is encoded (in a child process, on another
+    core) as soon as it is spoken, while the next ones are synthesized. Returns the track."""
     path = Path(path)
     fmt = check_format(path, fmt)
     assembler = Assembler(page, options)
@@ -68,8 +83,8 @@ def export_stream(
         with atomic_path(path) as temp:
             writer: StreamWriter | None = None
             try:
-                for utterance, clip in pairs:
-                    pcm = assembler.add(utterance, clip)
+                for sentence, clip in sentences:
+                    pcm = assembler.add(sentence, clip)
                     if writer is None:
                         writer = open_writer(fmt, temp, assembler.sample_rate)
                     writer.write(pcm)

@@ -8,11 +8,12 @@ from collections.abc import Callable, Generator, Iterator
 from contextlib import contextmanager
 
 from reader.audio.pauses import pause_between
+from reader.audio.pcm import DEFAULT_SAMPLE_RATE, samples
 from reader.errors import AudioError, SpeechError
-from reader.model import Clip, Page, Utterance
+from reader.model import Page, Sentence, SentenceClip
 from reader.options import WORDS_PER_MINUTE_MAX, WORDS_PER_MINUTE_MIN, SpeechOptions
-from reader.pipeline import plan_speech
-from reader.speech import open_engine
+from reader.pipeline import plan_sentences, speak_sentence
+from reader.speech import Engine, open_engine
 
 WORDS_PER_MINUTE_STEP = 25  # per + or - key
 LOOKAHEAD = 4  # sentences synthesized ahead of the one playing
@@ -20,12 +21,12 @@ BACKENDS = {"null": "NULL", "pulseaudio": "PULSEAUDIO", "alsa": "ALSA", "jack": 
 
 
 class ClipFeed:
-    """Synthesizes utterances ahead of playback on the one thread that owns the engine."""
+    """Speaks sentences ahead of playback on the one thread that owns the engine."""
 
     def __init__(self, page: Page, options: SpeechOptions) -> None:
         self.page, self.options = page, options
-        self.utterances: tuple[Utterance, ...] = ()
-        self.clips: dict[tuple[int, int], Clip] = {}
+        self.sentences: tuple[Sentence, ...] = ()
+        self.clips: dict[tuple[int, int], SentenceClip] = {}
         self.want = 0
         self.words_per_minute = options.words_per_minute
         self.error: Exception | None = None
@@ -34,7 +35,7 @@ class ClipFeed:
         self.thread = threading.Thread(target=self.run, name="reader-synthesis", daemon=True)
         self.thread.start()
         with self.ready:
-            self.ready.wait_for(lambda: self.utterances or self.error or self.closed)
+            self.ready.wait_for(lambda: self.sentences or self.error or self.closed)
         if self.error:
             raise self.error
 
@@ -42,9 +43,9 @@ class ClipFeed:
         try:
             engine = open_engine(self.options)
             try:
-                plan = plan_speech(self.page, engine, self.options)
+                plan = plan_sentences(self.page, engine, self.options)
                 with self.ready:
-                    self.utterances = plan
+                    self.sentences = plan
                     self.ready.notify_all()
                 self.synthesize_ahead(engine)
             finally:
@@ -54,30 +55,28 @@ class ClipFeed:
                 self.error = exc if isinstance(exc, SpeechError) else SpeechError(str(exc))
                 self.ready.notify_all()
 
-    def synthesize_ahead(self, engine: object) -> None:
+    def synthesize_ahead(self, engine: Engine) -> None:
         while True:
             with self.ready:
                 self.ready.wait_for(lambda: self.closed or self.next_missing() is not None)
                 if self.closed:
                     return
                 index, words_per_minute = self.next_missing()  # type: ignore[misc]
-            utterance = self.utterances[index]
-            clip = engine.synthesize(  # type: ignore[attr-defined]
-                utterance.text, utterance.voice, words_per_minute, self.options.volume
-            )
+            sentence = self.sentences[index]
+            clip = speak_sentence(sentence, engine, self.options, words_per_minute=words_per_minute)
             with self.ready:
                 self.clips[(index, words_per_minute)] = clip
                 self.ready.notify_all()
 
     def next_missing(self) -> tuple[int, int] | None:
-        end = min(len(self.utterances), self.want + LOOKAHEAD + 1)
+        end = min(len(self.sentences), self.want + LOOKAHEAD + 1)
         for index in range(self.want, end):
             if (index, self.words_per_minute) not in self.clips:
                 return index, self.words_per_minute
         return None
 
-    def clip(self, index: int) -> Clip | None:
-        """The clip for utterance `index` at the current rate, if it is ready (never blocks)."""
+    def clip(self, index: int) -> SentenceClip | None:
+        """The clip of sentence `index` at the current rate, if it is ready (never blocks)."""
         with self.ready:
             if self.error:
                 raise self.error
@@ -111,15 +110,15 @@ class Player:
         self.page, self.feed, self.show = page, feed, show
         self.status = status
         self.shown_status = ""
-        self.utterances = feed.utterances
-        self.blocks_read = sorted({u.block for u in self.utterances})
+        self.sentences = feed.sentences
+        self.blocks_read = sorted({s.block for s in self.sentences})
         self.index = 0
         self.offset = 0  # bytes already played of the current clip
         self.gap = 0  # bytes of silence still due before the current clip
         self.paused = False
         self.done = threading.Event()
         self.shown_block = -1
-        self.delivered: list[tuple[int, int]] = []  # (utterance index, bytes) for checks
+        self.delivered: list[tuple[int, int]] = []  # (sentence index, bytes) for checks
         self.error: Exception | None = None
         self.lock = threading.Lock()
 
@@ -136,8 +135,8 @@ class Player:
             nframes = yield chunk + bytes(nframes * 2 - len(chunk))
 
     def next_chunk(self, size: int) -> bytes:
-        if self.paused or self.index >= len(self.utterances):
-            if self.index >= len(self.utterances):
+        if self.paused or self.index >= len(self.sentences):
+            if self.index >= len(self.sentences):
                 self.done.set()
             return b""
         if self.gap:
@@ -158,18 +157,18 @@ class Player:
         return chunk
 
     def announce(self) -> None:
-        block = self.utterances[self.index].block
+        block = self.sentences[self.index].block
         if block != self.shown_block and self.offset == 0:
             self.shown_block = block
             shown = self.page.blocks[block]
             self.show(f"[{shown.lang}] {shown.text}")
 
-    def move(self, index: int, sample_rate: int = 22050) -> None:
-        previous = self.utterances[self.index] if self.index < len(self.utterances) else None
+    def move(self, index: int, sample_rate: int = DEFAULT_SAMPLE_RATE) -> None:
+        previous = self.sentences[self.index] if self.index < len(self.sentences) else None
         self.index, self.offset = max(0, index), 0
-        following = self.utterances[self.index] if self.index < len(self.utterances) else None
+        following = self.sentences[self.index] if self.index < len(self.sentences) else None
         seconds = pause_between(self.page, previous, following, self.feed.words_per_minute)
-        self.gap = int(seconds * sample_rate) * 2
+        self.gap = 2 * samples(seconds, sample_rate)
 
     def seek(self, step: int, by_block: bool = False) -> None:
         """Move by sentences, or by blocks (to the first sentence of that block)."""
@@ -177,14 +176,14 @@ class Player:
             if not by_block:
                 target = self.index + step
             else:
-                current = self.utterances[min(self.index, len(self.utterances) - 1)].block
-                blocks = sorted({u.block for u in self.utterances})
+                current = self.sentences[min(self.index, len(self.sentences) - 1)].block
+                blocks = sorted({s.block for s in self.sentences})
                 pos = blocks.index(current) + step
                 block = blocks[max(0, min(pos, len(blocks) - 1))]
-                target = next(i for i, u in enumerate(self.utterances) if u.block == block)
+                target = next(i for i, s in enumerate(self.sentences) if s.block == block)
             if by_block or step < 0:
                 self.shown_block = -1
-            self.index, self.offset, self.gap = max(0, min(target, len(self.utterances))), 0, 0
+            self.index, self.offset, self.gap = max(0, min(target, len(self.sentences))), 0, 0
         self.report()
 
     def change_rate(self, step: int) -> int:
@@ -201,13 +200,13 @@ class Player:
 
     def status_line(self) -> str:
         """Where reading is and how: `block 3/18 · sentence 2/4 · 175 wpm · playing`."""
-        if not self.utterances:
+        if not self.sentences:
             return "nothing to read"
-        index = min(self.index, len(self.utterances) - 1)
-        block = self.utterances[index].block
-        sentences = [i for i, u in enumerate(self.utterances) if u.block == block]
+        index = min(self.index, len(self.sentences) - 1)
+        block = self.sentences[index].block
+        sentences = [i for i, s in enumerate(self.sentences) if s.block == block]
         state = "paused" if self.paused else "playing"
-        if self.index >= len(self.utterances):
+        if self.index >= len(self.sentences):
             state = "finished"
         return (
             f"block {self.blocks_read.index(block) + 1}/{len(self.blocks_read)}"
@@ -281,13 +280,13 @@ def speak_page(
 
     `show` gets each block's text as it starts, `status` the status line whenever it changes.
     """
-    device = open_device(backend, 22050)
+    device = open_device(backend, DEFAULT_SAMPLE_RATE)
     feed = ClipFeed(page, options)
     player = Player(page, feed, show, status)
     try:
         if interactive:
             show("keys: space pause, n/p sentence, N/P block, +/- speed, q quit")
-        generator = player.frames(22050)
+        generator = player.frames(DEFAULT_SAMPLE_RATE)
         next(generator)
         device.start(generator)  # type: ignore[attr-defined]
         if interactive:

@@ -41,7 +41,7 @@ def pull(frames: Generator[bytes, int, None], player: Player, limit: int = 4000)
 
 
 def wait_for_clips(player: Player) -> None:
-    for index in range(len(player.utterances)):
+    for index in range(len(player.sentences)):
         while player.feed.clip(index) is None:
             with player.feed.ready:
                 player.feed.ready.wait(0.05)
@@ -64,8 +64,8 @@ def order_played(player: Player) -> list[int]:
 def test_every_utterance_is_delivered_whole_and_in_order(player: Player) -> None:
     wait_for_clips(player)
     pull(started(player), player)
-    assert order_played(player) == list(range(len(player.utterances)))
-    for index in range(len(player.utterances)):
+    assert order_played(player) == list(range(len(player.sentences)))
+    for index in range(len(player.sentences)):
         delivered = sum(size for i, size in player.delivered if i == index)
         clip = player.feed.clip(index)
         assert clip is not None and delivered == len(clip.pcm)
@@ -90,7 +90,7 @@ def test_block_keys_jump_to_the_first_sentence_of_a_block(player: Player) -> Non
     frames.send(FRAMES)
     player.handle("N")
     frames.send(FRAMES)
-    blocks = [player.utterances[i].block for i in order_played(player)]
+    blocks = [player.sentences[i].block for i in order_played(player)]
     assert blocks == [0, 1, 2]
 
 

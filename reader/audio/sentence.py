@@ -1,0 +1,200 @@
+"""Sentences: a sentence's parts spoken as one clip, with its words on the shown text.
+
+Every way out (an exported file, the speakers, the web's sentence clips) speaks a page
+sentence by sentence through `render_sentence`, so a sentence sounds and is timed the same
+everywhere: each part trimmed to a short margin, the parts joined with the language-change
+pause (scaled with the speaking rate), word marks moved onto the block's displayed text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from itertools import groupby
+
+from reader.audio.pauses import part_pause
+from reader.audio.pcm import DEFAULT_SAMPLE_RATE, check_clip, resample, silence, trim
+from reader.model import Clip, Cue, Page, Sentence, SentenceClip, Utterance, WordMark
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Placed:
+    """One part's clip, placed in the sentence clip."""
+
+    utterance: Utterance
+    clip: Clip
+    t_start: float
+    t_end: float
+    lead: float  # seconds trimmed from the clip's start (word times shift by this)
+
+
+def group_sentences(page: Page, utterances: Iterable[Utterance]) -> Iterator[Sentence]:
+    """Utterances in reading order gathered into sentences (consecutive parts of one)."""
+    texts = {block.index: block.text for block in page.blocks}
+    for _, parts in groupby(utterances, key=_sentence_of):
+        yield sentence_from(texts, tuple(parts))
+
+
+def render_pairs(
+    page: Page, pairs: Iterable[tuple[Utterance, Clip]], words_per_minute: int
+) -> Iterator[tuple[Sentence, SentenceClip]]:
+    """Clips made part by part (in reading order), rendered sentence by sentence as they come."""
+    texts = {block.index: block.text for block in page.blocks}
+    for _, run in groupby(pairs, key=lambda pair: _sentence_of(pair[0])):
+        parts, clips = zip(*run, strict=True)
+        sentence = sentence_from(texts, parts)
+        yield sentence, render_sentence(sentence, clips, words_per_minute)
+
+
+def sentence_from(texts: dict[int, str], parts: Sequence[Utterance]) -> Sentence:
+    """The Sentence of one sentence's parts; `texts` holds the blocks' displayed text."""
+    parts = tuple(sorted(parts, key=lambda u: u.part))
+    start, end = min(u.start for u in parts), max(u.end for u in parts)
+    head = parts[0]
+    text = texts.get(head.block, "")[start:end]
+    return Sentence(
+        block=head.block, index=head.sentence, start=start, end=end, text=text, parts=parts
+    )
+
+
+def render_sentence(
+    sentence: Sentence, clips: Sequence[Clip], words_per_minute: int, *, pause_after: float = 0.0
+) -> SentenceClip:
+    """Join a sentence's part clips into one: each trimmed, with the part pause between.
+
+    `words_per_minute` is the speaking rate of the clips (the pause scales with it);
+    `pause_after` is silence added at the end, for clips that are played back to back.
+    """
+    for clip in clips:
+        check_clip(clip)
+    sample_rate = clips[0].sample_rate if clips else DEFAULT_SAMPLE_RATE
+    gap = silence(part_pause(words_per_minute), sample_rate)
+    chunks: list[bytes] = []
+    placed: list[_Placed] = []
+    length = 0  # samples so far
+    for utterance, clip in zip(sentence.parts, clips, strict=True):
+        pcm, lead = trim(resample(clip.pcm, clip.sample_rate, sample_rate), sample_rate)
+        if chunks:
+            chunks.append(gap)
+            length += len(gap) // 2
+        start = length / sample_rate
+        chunks.append(pcm)
+        length += len(pcm) // 2
+        placed.append(
+            _Placed(
+                utterance=utterance,
+                clip=clip,
+                t_start=start,
+                t_end=length / sample_rate,
+                lead=lead,
+            )
+        )
+    if pause_after > 0:
+        chunks.append(silence(pause_after, sample_rate))
+    return SentenceClip(
+        pcm=b"".join(chunks),
+        sample_rate=sample_rate,
+        words=_word_cues(sentence, placed),
+        words_estimated=any(clip.words_estimated for clip in clips),
+    )
+
+
+def word_cues(
+    sentence: Sentence, spans: Iterable[tuple[int, int, float, float]]
+) -> tuple[Cue, ...]:
+    """Word cues again from their spans in the block and times in the clip (a stored record)."""
+    cues = []
+    for start, end, t_start, t_end in spans:
+        part = next((u for u in sentence.parts if u.start <= start < u.end), None)
+        cues.append(
+            Cue(
+                kind="word",
+                block=sentence.block,
+                sentence=sentence.index,
+                t_start=t_start,
+                t_end=t_end,
+                start=start,
+                end=end,
+                lang=(part.lang if part else "") or sentence.lang,
+                text=sentence.text[start - sentence.start : end - sentence.start],
+            )
+        )
+    return tuple(cues)
+
+
+def _sentence_of(utterance: Utterance) -> tuple[int, int]:
+    return utterance.block, utterance.sentence
+
+
+def _word_cues(sentence: Sentence, placed: list[_Placed]) -> tuple[Cue, ...]:
+    words: list[Cue] = []
+    for part in placed:
+        for mark in part.clip.words:
+            cue = _word_cue(sentence, part, mark)
+            if cue is None:
+                continue
+            if words and (words[-1].start, words[-1].end) == (cue.start, cue.end):
+                # Several spoken words for one shown word (a phone number read in groups).
+                words[-1] = replace(words[-1], t_end=max(words[-1].t_end, cue.t_end))
+            else:
+                words.append(cue)
+    return tuple(words)
+
+
+def _word_cue(sentence: Sentence, part: _Placed, mark: WordMark) -> Cue | None:
+    """A word mark moved onto the sentence clip's clock and the block's displayed text."""
+    u = part.utterance
+    start, end = _display_span(u, mark.start, mark.end)
+    start, end = _snap_to_word(sentence, start, end, u.start, u.end)
+    shown = sentence.text[start - sentence.start : end - sentence.start]
+    if end <= start or not shown.strip():
+        return None
+    t_start = min(max(part.t_start + mark.t_start - part.lead, part.t_start), part.t_end)
+    t_end = min(max(part.t_start + mark.t_end - part.lead, t_start), part.t_end)
+    return Cue(
+        kind="word",
+        block=u.block,
+        sentence=u.sentence,
+        t_start=t_start,
+        t_end=t_end,
+        start=start,
+        end=end,
+        lang=u.lang or sentence.lang,
+        text=shown,
+    )
+
+
+def _display_span(u: Utterance, start: int, end: int) -> tuple[int, int]:
+    """Spoken character span → displayed span, through the char map (or proportionally)."""
+    n = len(u.text)
+    start, end = max(0, min(start, n)), max(0, min(end, n))
+    if len(u.char_map) == n + 1:
+        shown = u.char_map[start:end] or (u.char_map[start],)
+        return min(shown), max(shown) + (1 if end > start else 0)
+    scale = (u.end - u.start) / n if n else 0.0
+    return u.start + int(start * scale), u.start + int(round(end * scale))
+
+
+def _snap_to_word(sentence: Sentence, start: int, end: int, low: int, high: int) -> tuple[int, int]:
+    """Widen a span to whole displayed words and strip surrounding spaces and punctuation.
+
+    Offsets are the block's; `low`/`high` bound the span to its part of the sentence.
+    """
+    text, offset = sentence.text, sentence.start
+
+    def alnum(at: int) -> bool:
+        return text[at - offset].isalnum()
+
+    low, high = max(low, offset), min(high, offset + len(text))
+    start, end = max(start, low), min(end, high)
+    while start < end and not alnum(start):
+        start += 1
+    while end > start and not alnum(end - 1):
+        end -= 1
+    if start == end:
+        return start, end
+    while start > low and alnum(start - 1):
+        start -= 1
+    while end < high and alnum(end):
+        end += 1
+    return start, end
