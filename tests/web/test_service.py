@@ -14,10 +14,12 @@ from pathlib import Path
 import pytest
 
 from reader.errors import SpeechError
+from reader.model import Sentence, Utterance
 from reader.options import SpeechOptions
 from reader_web.cache import ClipCache
+from reader_web.clips import ClipJob
 from reader_web.service import SpeechService
-from reader_web.worker import ClipJob, EngineInfo, Part, clip_key
+from reader_web.worker import EngineInfo
 
 OPTIONS = SpeechOptions()
 LONG_TEXT = " ".join(
@@ -42,15 +44,30 @@ def voice(info: EngineInfo, lang: str) -> str:
     return next(v.id for v in info.voices if v.languages and v.languages[0] == lang)
 
 
-def job(service: SpeechService, text: str, lang: str = "en", offset: int = 0) -> ClipJob:
-    info = service.engine_info()
-    part = Part(
+def part(text: str, voice: str, lang: str, offset: int = 0, number: int = 0) -> Utterance:
+    """A part of a sentence whose spoken text is its shown text, `offset` into its block."""
+    return Utterance(
+        block=0,
+        sentence=0,
+        part=number,
         text=text,
-        voice=voice(info, lang),
+        start=offset,
+        end=offset + len(text),
         lang=lang,
         char_map=tuple(range(offset, offset + len(text) + 1)),
+        voice=voice,
     )
-    return ClipJob(key=clip_key(info.id, OPTIONS, (part,)), lang=lang, parts=(part,))
+
+
+def sentence_job(service: SpeechService, shown: str, *parts: Utterance) -> ClipJob:
+    start, end = parts[0].start, parts[-1].end
+    sentence = Sentence(block=0, index=0, start=start, end=end, text=shown, parts=parts)
+    return ClipJob.of(service.engine_info().id, OPTIONS, sentence)
+
+
+def job(service: SpeechService, text: str, lang: str = "en", offset: int = 0) -> ClipJob:
+    spoken = part(text, voice(service.engine_info(), lang), lang, offset)
+    return sentence_job(service, text, spoken)
 
 
 def wav_duration(data: bytes) -> float:
@@ -87,21 +104,12 @@ def test_a_sentence_in_two_languages_is_one_clip_in_order(service: SpeechService
     info = service.engine_info()
     english = "The office is run jointly by"
     swedish = "Jämtlands län"
-    parts = (
-        Part(
-            text=english,
-            voice=voice(info, "en"),
-            lang="en",
-            char_map=tuple(range(len(english) + 1)),
-        ),
-        Part(
-            text=swedish,
-            voice=voice(info, "sv"),
-            lang="sv",
-            char_map=tuple(range(29, 29 + len(swedish) + 1)),
-        ),
+    both = sentence_job(
+        service,
+        f"{english} {swedish}",
+        part(english, voice(info, "en"), "en"),
+        part(swedish, voice(info, "sv"), "sv", offset=29, number=1),
     )
-    both = ClipJob(key=clip_key(info.id, OPTIONS, parts), lang="en", parts=parts)
     meta = service.clip(both)
     alone = service.clip(job(service, english))
     assert meta["duration"] > alone["duration"] + 0.3
@@ -193,9 +201,7 @@ def test_a_job_that_keeps_failing_gives_an_error_not_a_hang(tmp_path: Path) -> N
 
 
 def test_an_engine_error_is_reported_without_retrying(service: SpeechService) -> None:
-    info = service.engine_info()
-    part = Part(text="No such voice.", voice="xx/nonexistent", lang="xx", char_map=tuple(range(15)))
-    bad = ClipJob(key=clip_key(info.id, OPTIONS, (part,)), lang="xx", parts=(part,))
+    bad = sentence_job(service, "No such voice.", part("No such voice.", "xx/nonexistent", "xx"))
     with pytest.raises(SpeechError, match="nonexistent"):
         service.clip(bad)
     snap = service.snapshot()

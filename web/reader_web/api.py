@@ -72,7 +72,7 @@ def page_audio(name: str) -> Response:
     if data is None or plan is None:
         abort(404)
     response = _immutable(data, "audio/mpeg", f"{key}.page.mp3")
-    filename = f"{slug(plan['response']['title']) or 'page'}.mp3"
+    filename = f"{slug(plan.page.title) or 'page'}.mp3"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

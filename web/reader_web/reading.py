@@ -1,7 +1,7 @@
 """Reading pages for the web: plan a page, queue its clips, assemble its download.
 
 The routes call these; they call the library only through `reader.pipeline`,
-`reader.audio.assemble.assemble` and `reader.audio.export.export`.
+`reader.audio.assemble` and `reader.audio.export`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -19,32 +19,18 @@ from reader.model import Page
 from reader.options import ReadOptions, SpeechOptions
 from reader.settings import Config
 from reader_web.cache import ClipCache
+from reader_web.clips import ClipJob, ClipTiming
 from reader_web.download import page_mp3
-from reader_web.plan import (
-    build_plan,
-    fill_timing,
-    job_from_list,
-    page_key,
-    sentences_of,
-)
+from reader_web.plan import PagePlan, page_key, plan_page
 from reader_web.posted import document_bytes, posted_page
 from reader_web.recent import Recent
 from reader_web.security import TooMuchText
 from reader_web.service import SpeechService
-from reader_web.worker import ClipJob
 
 # Page plans kept decoded in memory: a popular page is answered without touching the disk.
 PLANS_IN_MEMORY = 256
 # Schemes a page URL may have: anything else (a file path, `file:`) would read the disk.
 URL_SCHEMES = ("http", "https")
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Plan:
-    """A stored page plan and its decoded synthesis jobs (in reading order)."""
-
-    record: dict[str, Any]
-    jobs: tuple[ClipJob, ...]
 
 
 class Reader:
@@ -56,7 +42,7 @@ class Reader:
         self.service = service
         self._locks: dict[str, tuple[threading.Lock, int]] = {}
         self._locks_lock = threading.Lock()
-        self._plans: Recent[str, _Plan] = Recent(PLANS_IN_MEMORY)
+        self._plans: Recent[str, PagePlan] = Recent(PLANS_IN_MEMORY)
 
     @property
     def options(self) -> SpeechOptions:
@@ -134,10 +120,9 @@ class Reader:
         if host not in self.settings.web.allowed_hosts:
             raise BlockedSourceError(f"host {host} is not in the allowed hosts of this server")
 
-    def plan(self, key: str) -> dict[str, Any] | None:
+    def plan(self, key: str) -> PagePlan | None:
         """A stored page plan, or None."""
-        stored = self._stored(key)
-        return stored.record if stored else None
+        return self._stored(key)
 
     def page_audio(self, key: str) -> bytes | None:
         """The whole page as MP3 with chapters, assembled once from its clips."""
@@ -150,12 +135,12 @@ class Reader:
         with self._single(key):
             cached = self.cache.read(key, "page.mp3")
             if cached is None:
-                cached = page_mp3(plan.record, plan.jobs, self.service, self.options)
+                cached = page_mp3(plan, self.service, self.options)
                 self.cache.offer(key, "page.mp3", cached)
         return cached
 
-    def _plan(self, key: str, page: Page, url: str) -> _Plan:
-        from reader.pipeline import plan_speech
+    def _plan(self, key: str, page: Page, url: str) -> PagePlan:
+        from reader.pipeline import plan_sentences
 
         limit = self.settings.web.max_text
         length = sum(len(block.text) for block in page.blocks)
@@ -163,47 +148,48 @@ class Reader:
             raise TooMuchText(
                 f"the page has too much text to read aloud: {length} characters, at most {limit}"
             )
-        engine, info = self.service.engine(), self.service.engine_info()
+        engine, engine_id = self.service.engine(), self.service.engine_info().id
         if page.blocks:
             # The first sentence starts synthesizing (in a worker, on another core) while the
             # rest of the page is planned: that is what the listener hears first.
-            head = plan_speech(replace(page, blocks=page.blocks[:1]), engine, self.options)
-            for sentence in sentences_of(head, info, self.options)[:1]:
-                self.service.submit(sentence.job, 0)
-        utterances = plan_speech(page, engine, self.options)
-        sentences = sentences_of(utterances, info, self.options)
-        record = build_plan(key, page, url, sentences)
-        plan = self._keep(key, record)  # kept in memory even when the disk refuses it
-        self.cache.offer(key, "plan.json", json.dumps(record, ensure_ascii=False).encode("utf-8"))
+            head = plan_sentences(replace(page, blocks=page.blocks[:1]), engine, self.options)
+            for sentence in head[:1]:
+                self.service.submit(ClipJob.of(engine_id, self.options, sentence), 0)
+        sentences = plan_sentences(page, engine, self.options)
+        plan = self._keep(plan_page(key, page, url, sentences, engine_id, self.options))
+        # Kept in memory even when the disk refuses it.
+        stored = json.dumps(plan.to_json(), ensure_ascii=False).encode("utf-8")
+        self.cache.offer(key, "plan.json", stored)
         return plan
 
-    def _stored(self, key: str) -> _Plan | None:
+    def _stored(self, key: str) -> PagePlan | None:
         """A page plan from memory, else from the cache directory."""
         plan = self._plans.get(key)
         if plan is not None:
             return plan
         record = self.cache.read_json(key, "plan.json")
-        return None if record is None else self._keep(key, record)
+        if record is None:
+            return None
+        try:
+            plan = PagePlan.from_json(record)
+        except ValueError:  # written by another version: planned again, never misread
+            return None
+        return self._keep(plan) if plan.key == key else None
 
-    def _keep(self, key: str, record: dict[str, Any]) -> _Plan:
-        plan = _Plan(record=record, jobs=tuple(job_from_list(item) for item in record["jobs"]))
-        self._plans.put(key, plan)
+    def _keep(self, plan: PagePlan) -> PagePlan:
+        self._plans.put(plan.key, plan)
         return plan
 
-    def _queue(self, plan: _Plan) -> dict[str, Any]:
+    def _queue(self, plan: PagePlan) -> dict[str, Any]:
         """Queue every clip not yet made (in reading order); the answer has the timings known."""
-        metas: dict[str, dict[str, Any]] = {}
+        timings: dict[str, ClipTiming] = {}
         for rank, job in enumerate(plan.jobs):
             future = self.service.submit(job, rank)
             if future.done() and future.exception() is None:
-                metas[job.key] = future.result()
-        response = plan.record["response"]
-        # A fresh answer per request: the stored plan is shared between threads.
-        blocks = [
-            {**block, "sentences": [_timed(s, metas) for s in block["sentences"]]}
-            for block in response["blocks"]
-        ]
-        return {**response, "blocks": blocks}
+                timing = _timing(future.result())
+                if timing is not None:
+                    timings[job.key] = timing
+        return plan.answer(timings)
 
     @contextmanager
     def _single(self, key: str) -> Iterator[None]:
@@ -237,7 +223,10 @@ class Reader:
         return list(self.settings.read.languages)
 
 
-def _timed(sentence: dict[str, Any], metas: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    entry = dict(sentence)
-    fill_timing(entry, metas.get(entry["audio"].rsplit("/", 1)[1][:32]))
-    return entry
+def _timing(record: dict[str, Any]) -> ClipTiming | None:
+    """A made clip's timing record as the service holds it (its JSON form), or None if it
+    is not one this version writes."""
+    try:
+        return ClipTiming.from_json(record)
+    except ValueError:
+        return None
