@@ -1,7 +1,7 @@
 """Reading pages for the web: plan a page, queue its clips, assemble its download.
 
-The routes call these; they call the library only through `reader.pipeline`,
-`reader.audio.assemble` and `reader.audio.export`.
+The routes call these; they call the library through `reader.pipeline` and, for the
+download, `reader.audio` (assemble, export).
 """
 
 from __future__ import annotations
@@ -102,11 +102,11 @@ class Reader:
 
     def warm_up(self) -> None:
         """Load the stages and the engines before the first visitor (imports, language data)."""
-        from reader.pipeline import plan_speech
+        from reader.pipeline import plan_sentences
 
         warm = posted_page({"html": "<p>Warming up the reader.</p>", "lang": "en"})
         page = self._read_document(document_bytes(warm))
-        plan_speech(page, self.service.engine(), self.options)
+        plan_sentences(page, self.service.engine(), self.options)
 
     def check_url(self, url: str) -> None:
         """Refuse URLs that are not http(s) or whose host is not allowed (before any fetch)."""
