@@ -22,6 +22,8 @@ from reader.options import SpeechOptions
 FORMAT_VERSION = "4"
 
 T = TypeVar("T")
+# JSON numbers as decoded: a whole number of seconds comes back as an int.
+NUMBERS = (int, float)
 
 
 def json_field(data: Any, key: str, kind: type[T]) -> T:
@@ -119,16 +121,9 @@ class ClipTiming:
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ClipTiming:
-        words = []
-        for word in json_field(data, "words", list):
-            if not (isinstance(word, list) and len(word) == 4):
-                raise ValueError("a word timing is [start, end, t_start, t_end]")
-            start, end = (checked(at, int, "a word's offset") for at in word[:2])
-            t_start, t_end = (checked(t, float, "a word's time") for t in word[2:])
-            words.append((start, end, t_start, t_end))
         return cls(
             duration=json_field(data, "duration", float),
-            words=tuple(words),
+            words=tuple(_word(word) for word in json_field(data, "words", list)),
             lang=json_field(data, "lang", str),
             estimated=json_field(data, "estimated", bool),
             sample_rate=json_field(data, "sample_rate", int),
@@ -152,6 +147,16 @@ def clip_key(engine_id: str, options: SpeechOptions, sentence: Sentence) -> str:
     }
     blob = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
     return hashlib.sha256(blob).hexdigest()[:32]
+
+
+def _word(word: Any) -> tuple[int, int, float, float]:
+    """A word timing checked field by field (every answer reads one per word: kept cheap)."""
+    if type(word) is list and len(word) == 4:
+        start, end, t_start, t_end = word
+        if type(start) is int and type(end) is int and type(t_start) in NUMBERS:
+            if type(t_end) in NUMBERS:
+                return start, end, float(t_start), float(t_end)
+    raise ValueError("a word timing is [start, end, t_start, t_end]")
 
 
 def _part_to_json(u: Utterance) -> dict[str, Any]:
