@@ -102,7 +102,7 @@ def same(a: Timed, b: Timed, duration_offset: float = 0.0) -> None:
 def test_a_sentence_is_the_same_exported_spoken_and_served(
     app_factory: Callable[..., Flask], words_per_minute: int
 ) -> None:
-    app = app_factory(READER_RATE=words_per_minute)
+    app = app_factory(READER_WORDS_PER_MINUTE=words_per_minute)
     files, speakers, web = exported(words_per_minute), spoken(words_per_minute), served(app)
     # A served clip carries the pause after a sentence: the widget plays clips back to back.
     after = sentence_pause(words_per_minute)

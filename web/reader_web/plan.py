@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
 
-from reader.model import Block, Page, Sentence
+from reader.model import Block, LangSpan, Page, Sentence
 from reader.options import SpeechOptions
 from reader_web.clips import ClipJob, ClipTiming, json_field
 
@@ -132,4 +132,13 @@ def _block_from_json(data: Any) -> Block:
         lang_source=json_field(data, "lang_source", str),
         confidence=json_field(data, "confidence", float),
         locator=json_field(data, "locator", str),
+        spans=tuple(_span_from_json(span) for span in json_field(data, "spans", list)),
+    )
+
+
+def _span_from_json(data: Any) -> LangSpan:
+    return LangSpan(
+        start=json_field(data, "start", int),
+        end=json_field(data, "end", int),
+        lang=json_field(data, "lang", str),
     )
