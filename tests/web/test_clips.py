@@ -140,7 +140,7 @@ def test_a_timing_record_of_another_shape_is_refused_not_misread() -> None:
 
 def test_a_clip_job_survives_the_cache_and_keeps_its_address(app: Flask) -> None:
     from reader.pipeline import plan_sentences
-    from reader_web.app import service_of
+    from reader_web.extensions import service_of
 
     service = service_of(app)
     options, engine_id = service.options, service.engine_info().id

@@ -13,7 +13,7 @@ from flask import Flask
 from mutagen.mp3 import MP3
 
 from reader_web import create_app
-from reader_web.app import cache_of, service_of
+from reader_web.extensions import cache_of, service_of
 
 AREA = (
     "<h1>Opening hours</h1><p>The library opens at nine. It closes at five.</p>"
