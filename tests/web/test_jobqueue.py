@@ -7,6 +7,7 @@ import threading
 import pytest
 
 from reader.errors import SpeechError
+from reader.model import Sentence
 from reader_web.jobqueue import JobQueue
 from reader_web.recent import Recent
 from reader_web.stats import Counters
@@ -14,7 +15,8 @@ from reader_web.worker import ClipJob
 
 
 def job(key: str) -> ClipJob:
-    return ClipJob(key=key * 32, lang="sv", parts=())
+    sentence = Sentence(block=0, index=0, start=0, end=0, text="", parts=())
+    return ClipJob(key=key * 32, sentence=sentence)
 
 
 def never_made(key: str) -> None:
