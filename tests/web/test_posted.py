@@ -100,8 +100,8 @@ def test_an_english_page_marked_swedish_is_heard_in_english_on_the_listen_path(
     job = service_of(app).known(said[0]["audio"].rsplit("/", 1)[1][:32])
     assert job is not None
     voices = {v.id: v for v in english.voices}
-    assert {part.lang for part in job.parts} == {"en"}
-    assert all("en" in voices[part.voice].languages[0] for part in job.parts)
+    assert {part.lang for part in job.sentence.parts} == {"en"}
+    assert all("en" in voices[part.voice].languages[0] for part in job.sentence.parts)
 
 
 def test_a_gzipped_page_reads_as_the_plain_one(client: FlaskClient) -> None:
