@@ -100,7 +100,10 @@ def test_every_change_of_rate_and_voice_takes_effect(speaker: Speaker) -> None:
         clip = speaker.engine.synthesize(SHORT, voice, rate)
         expected = (slow if rate == 120 else fast)[voice]
         assert clip.voice.lower() == voice.lower()
-        assert clip.duration == pytest.approx(expected, rel=0.1)
+        # A neural model samples its phoneme durations (noise_w), so a sentence's length varies
+        # from one call to the next; a rate 3x faster still shortens it far beyond that spread.
+        spread = 0.25 if speaker.engine.name == "piper" else 0.1
+        assert clip.duration == pytest.approx(expected, rel=spread)
 
 
 def test_lower_volume_is_quieter(speaker: Speaker) -> None:
