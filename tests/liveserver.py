@@ -12,11 +12,10 @@ import threading
 from dataclasses import dataclass
 from typing import Any
 
-import waitress
 from flask import Flask
 from waitress.server import BaseWSGIServer
 
-from reader_web.app import SERVER_THREADS, limits
+from reader_web.app import create_server
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -46,9 +45,7 @@ class LiveServer:
 
 def start_server(app: Flask, host: str = "127.0.0.1", port: int = 0) -> LiveServer:
     """Start waitress on `host:port` (0 = a free port) in a thread, with the app's limits."""
-    server: Any = waitress.create_server(
-        app, host=host, port=port, threads=SERVER_THREADS, **limits(app)
-    )
+    server: Any = create_server(app, host=host, port=port)
     thread = threading.Thread(target=server.run, name="reader-waitress", daemon=True)
     thread.start()
     return LiveServer(url=f"http://{host}:{server.effective_port}", server=server, thread=thread)

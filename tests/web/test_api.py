@@ -229,6 +229,12 @@ def test_a_real_script_in_the_posted_html_is_never_read(client: FlaskClient) -> 
         ({"json": {"html": ["<p>x</p>"]}}, "html"),
         ({"json": ["<p>x</p>"]}, "object"),
         ({"json": {"html": "<p>x</p>", "url": 5}}, "strings"),
+        # A misspelt key would otherwise be dropped without a word.
+        ({"json": {"html": "<p>x</p>", "language": "sv"}}, "unknown key 'language'"),
+        ({"json": {"htm": "<p>x</p>"}}, "it takes html, url, lang, title"),
+        ({"json": {"html": "<p>x</p>", "lang": "<script>"}}, "not '<script>'"),
+        ({"json": {"html": "<p>x</p>", "lang": 7}}, "'lang' must be a language code"),
+        ({"json": {"html": "<p>x</p>", "lang": "constructor"}}, "'lang' must be"),
     ],
 )
 def test_malformed_requests_get_a_400_json_error(
@@ -238,6 +244,15 @@ def test_malformed_requests_get_a_400_json_error(
     assert response.status_code == 400
     assert message in response.get_json()["error"]
     assert "Traceback" not in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("lang", ["sv_SE", "SV-se", "", "  ", None])
+def test_the_languages_a_page_may_declare_are_taken(client: FlaskClient, lang: Any) -> None:
+    # What the widget sends: <html lang> as the author typed it, or nothing.
+    body = {"html": "<p>Biblioteket är öppet i dag.</p>", "url": PAGE_URL, "lang": lang}
+    response = client.post("/api/read", json=body)
+    assert response.status_code == 200, response.get_json()
+    assert response.get_json()["blocks"][0]["lang"].startswith("sv")
 
 
 def test_a_body_over_the_limit_gets_413(client: FlaskClient) -> None:

@@ -136,3 +136,41 @@ def test_every_widget_module_is_served_beside_widget_js(client: FlaskClient) -> 
 )
 def test_nothing_but_widget_files_is_served_from_the_root(client: FlaskClient, path: str) -> None:
     assert client.get(path).status_code == 404
+
+
+LIST_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><title>Bins | Example Council</title></head>
+<body><main>
+<h1>Bin collection</h1>
+<p>Put these out on Monday morning:</p>
+<ul><li>Food waste in the brown caddy.</li><li>Paper in the blue box.</li></ul>
+<h2>Holidays</h2>
+<p>Collections move one day later in holiday weeks.</p>
+</main></body></html>
+"""
+
+
+def test_the_reader_page_keeps_the_pages_own_h1_and_its_lists(
+    app_factory: Any, local_site: str, tmp_path: Path
+) -> None:
+    (tmp_path / "site" / "bins.html").write_text(LIST_PAGE, encoding="utf-8")
+    client = app_factory(
+        READER_ALLOWED_HOSTS=["127.0.0.1"], READER_ALLOW_PRIVATE=True
+    ).test_client()
+    response = client.get("/read", query_string={"url": local_site.replace("hours", "bins")})
+    assert response.status_code == 200
+    soup = soup_of(response)
+    # One h1, the page's own; its <title> stays in the browser tab.
+    assert [h.get_text() for h in soup.select("h1")] == ["Bin collection"]
+    assert [h.get_text() for h in soup.select("h2")] == ["Holidays"]
+    assert "Bins | Example Council" in soup.title.get_text()
+    # The list is a list: a screen reader announces "list, 2 items".
+    items = soup.select("ul > li")
+    assert [li.get_text() for li in items] == [
+        "Food waste in the brown caddy.",
+        "Paper in the blue box.",
+    ]
+    assert not any(p.get_text().startswith("•") for p in soup.select("p"))
+    assert soup.select_one("ul").find_previous_sibling("p").get_text() == (
+        "Put these out on Monday morning:"
+    )

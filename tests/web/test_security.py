@@ -8,6 +8,7 @@ second loopback server stands for what an attacker wants to reach, and must neve
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import socket
@@ -475,6 +476,44 @@ def test_oversized_requests_get_a_clear_status_at_once(
     ok, health = send_raw(limits_server.url, b"GET /healthz HTTP/1.1\r\nHost: reader\r\n\r\n")
     assert ok == 200, health
     scenario.lost("none")
+
+
+def send_raw_whole(base: str, head: bytes, body: bytes = b"") -> tuple[int, str, bytes]:
+    """Send a request as bytes; the status, the Content-Type and the whole answer's body."""
+    host, port = base.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        try:
+            sock.sendall(head + body)
+        except OSError:
+            pass  # the server may answer and close before taking it all
+        data = b""
+        with contextlib.suppress(ConnectionResetError):
+            while chunk := sock.recv(65536):
+                data += chunk
+    head_bytes, _, answer = data.partition(b"\r\n\r\n")
+    lines = head_bytes.decode("latin-1").split("\r\n")
+    headers = dict(line.lower().split(": ", 1) for line in lines[1:] if ": " in line)
+    return int(lines[0].split()[1]), headers.get("content-type", ""), answer
+
+
+@pytest.mark.parametrize("case", list(OVERSIZED))
+def test_every_refusal_of_the_server_is_json(limits_server: LiveServer, case: str) -> None:
+    # Whether waitress or the app refuses it, a client reads {"error": ...}.
+    head, body, statuses = OVERSIZED[case]
+    status, content_type, answer = send_raw_whole(limits_server.url, head, body)
+    assert status in statuses
+    assert content_type == "application/json"
+    error = json.loads(answer)["error"]
+    assert isinstance(error, str) and "too large" in error or status == 414
+
+
+def test_a_body_of_2_8_mb_gets_a_json_413(limits_server: LiveServer) -> None:
+    body = json.dumps({"html": "<p>" + "word " * 560_000 + "</p>"}).encode()
+    assert 2_700_000 < len(body) < 2_900_000
+    head = POST_HEAD + f"Content-Length: {len(body)}\r\n\r\n".encode()
+    status, content_type, answer = send_raw_whole(limits_server.url, head, body)
+    assert (status, content_type) == (413, "application/json")
+    assert json.loads(answer) == {"error": "request body too large"}
 
 
 def test_a_body_within_the_limit_is_still_read(limits_server: LiveServer) -> None:

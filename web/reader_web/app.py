@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import replace
@@ -11,6 +12,8 @@ from typing import Any
 import waitress
 from flask import Config as FlaskConfig
 from flask import Flask
+from waitress.channel import HTTPChannel
+from waitress.task import ErrorTask
 
 from reader.errors import UsageError
 from reader.settings import SETTINGS, WEB_SETTINGS, Config, apply
@@ -32,6 +35,11 @@ SAMPLE_CANDIDATES = (
 SERVER_THREADS = 16
 # Request heads past this are refused by waitress (431): a page URL is a few KB at most.
 MAX_HEADER_BYTES = 64 * 1024
+# What waitress's own refusals say: the app's words where the app has the same refusal.
+SERVER_ERRORS = {
+    413: "request body too large",
+    431: "request header too large",
+}
 
 
 def _default_cache_dir() -> Path:
@@ -100,6 +108,41 @@ def limits(app: Flask) -> dict[str, int]:
     }
 
 
+class JSONErrorTask(ErrorTask):
+    """Waitress's refusals (body or header too large, malformed request) as JSON, like the
+    app's own errors: a client reads `{"error": ...}` whichever layer refused it."""
+
+    def execute(self) -> None:
+        error = self.request.error
+        message = SERVER_ERRORS.get(error.code) or " ".join(f"{error.reason}: {error.body}".split())
+        body = json.dumps({"error": message.lower()}).encode()
+        self.status = f"{error.code} {error.reason}"
+        self.response_headers.extend(
+            [
+                ("Content-Type", "application/json"),
+                ("X-Content-Type-Options", "nosniff"),
+                ("Access-Control-Allow-Origin", "*"),
+            ]
+        )
+        self.set_close_on_finish()
+        self.content_length = len(body)
+        self.write(body)
+
+
+class JSONErrorChannel(HTTPChannel):
+    """A waitress connection whose refusals are JSON."""
+
+    error_task_class = JSONErrorTask
+
+
+def create_server(app: Flask, wsgi: Any = None, **kwargs: Any) -> Any:
+    """A waitress server for the app (or `wsgi` wrapping it) with the app's limits; its own
+    refusals answer in JSON."""
+    server = waitress.create_server(wsgi or app, threads=SERVER_THREADS, **limits(app), **kwargs)
+    server.channel_class = JSONErrorChannel
+    return server
+
+
 def serve(
     host: str,
     port: int,
@@ -118,9 +161,7 @@ def serve(
     app = create_app(settings)
     wsgi: Any = access_log(app) if log_requests else app
     try:
-        server = waitress.create_server(
-            wsgi, host=host, port=port, threads=SERVER_THREADS, ident="reader", **limits(app)
-        )
+        server = create_server(app, wsgi, host=host, port=port, ident="reader")
     except OSError as exc:
         raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from exc
     if on_listening is not None:

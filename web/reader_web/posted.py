@@ -27,6 +27,7 @@ from typing import Any
 
 from lxml import etree
 
+from reader import langtag
 from reader.errors import UsageError
 from reader.extract.blocks import EMPTY_UNKNOWN
 from reader_web.security import TooMuchText
@@ -47,6 +48,8 @@ GZIP_WBITS = 16 + zlib.MAX_WBITS
 # Elements whose text a browser serialises as it stands (the HTML serialisation algorithm).
 RAW_TEXT_TAGS = ("xmp", "noembed", "noframes", "plaintext")
 MAX_LANG = 100
+# The keys of the JSON body: any other is a mistake the client should hear about.
+POSTED_KEYS = ("html", "url", "lang", "title", "content_language", "area")
 # Short fields: a title or a selector longer than this is not one.
 MAX_FIELD = 2000
 
@@ -103,6 +106,12 @@ def posted_page(body: Any) -> PostedPage:
     """The posted page from a JSON body, checked (UsageError with a one-line reason)."""
     if not isinstance(body, Mapping):
         raise UsageError("the request body must be a JSON object")
+    unknown = [str(key)[:40] for key in body if key not in POSTED_KEYS]
+    if unknown:
+        raise UsageError(
+            f"unknown key {', '.join(map(repr, unknown[:3]))} in the JSON body;"
+            f" it takes {', '.join(POSTED_KEYS)}"
+        )
     markup = body.get("html")
     if not isinstance(markup, str) or not markup.strip():
         raise UsageError("the JSON body needs 'html': the page's body as HTML")
@@ -115,6 +124,12 @@ def posted_page(body: Any) -> PostedPage:
     # The `lang` as the page wrote it: extraction reads it as it reads `<html lang>` on the
     # saved page (a malformed one declares nothing); it is escaped into the markup.
     lang = body.get("lang")
+    if lang is not None and not (isinstance(lang, str) and not lang.strip()):
+        if not isinstance(lang, str) or not langtag.normalise(lang):
+            shown = lang if isinstance(lang, str) else json.dumps(lang)
+            raise UsageError(
+                f"'lang' must be a language code such as sv or en-GB, not {shown[:40]!r}"
+            )
     return PostedPage(
         html=markup, lang=lang.strip()[:MAX_LANG] if isinstance(lang, str) else "", **fields
     )
@@ -168,11 +183,17 @@ def widget_payload(markup: str, url: str = "") -> dict[str, str]:
     return {
         "html": _serialised(body),
         "url": url,
-        "lang": root.get("lang") or "",
+        "lang": declared_lang(root.get("lang") or ""),
         "title": " ".join("".join(title.itertext()).split()) if title is not None else "",
         "content_language": content_language.strip(),
         "area": area,
     }
+
+
+def declared_lang(value: str) -> str:
+    """A page's `<html lang>` as the widget posts it: as written when it is shaped like a
+    tag (`sv_SE` too), else "" (a malformed one declares nothing either way)."""
+    return value.strip() if langtag.normalise(value) else ""
 
 
 def _serialised(body: etree._Element) -> str:
