@@ -29,9 +29,9 @@ export function buildBar(text, { speeds, settings, lang }) {
     bar,
     playButton: button("reader-player__button reader-player__button--primary js-reader-play",
       "pause", text.pause, true),
-    stop: button("reader-player__button js-reader-stop", "stop", text.stop),
-    previous: button("reader-player__button js-reader-previous", "previous", text.previous),
-    next: button("reader-player__button js-reader-next", "next", text.next),
+    stop: captioned("js-reader-stop", "stop", text.stop, text.stop),
+    previous: captioned("js-reader-previous", "previous", text.previous, text.previousShort),
+    next: captioned("js-reader-next", "next", text.next, text.nextShort),
     fromHere: button("reader-player__button js-reader-from-here", "fromHere", text.fromHere, true),
     heading: el("p", "reader-player__heading"),
     progress: el("p", "reader-player__progress"),
@@ -41,14 +41,18 @@ export function buildBar(text, { speeds, settings, lang }) {
       { type: "range", min: "0", max: "1", step: "0.05" }),
     highlightToggle: button("reader-player__toggle js-reader-highlight", null, text.highlight, true),
     download: el("a", "reader-player__download js-reader-download", { download: "" }),
-    close: button("reader-player__button js-reader-close", "close", text.close),
+    close: captioned("js-reader-close", "close", text.close, text.closeShort),
     audio: el("audio", "reader-player__audio js-reader-audio", { preload: "auto" }),
   };
   controls.fromHere.hidden = true;
   controls.message.hidden = true;
   controls.volume.value = String(settings.volume);
   controls.highlightToggle.setAttribute("aria-pressed", String(settings.highlight));
-  controls.download.append(icon("download"), label(text.download));
+  controls.highlightToggle.append(narrowCaption(text.highlightShort));
+  controls.highlightToggle.title = text.highlight;
+  controls.download.append(icon("download"), label(text.download),
+    narrowCaption(text.downloadShort));
+  controls.download.title = text.download;
   controls.download.hidden = true;
   layOut(controls, text);
   return controls;
@@ -87,6 +91,28 @@ export function button(className, iconName, text, visibleText = false) {
   if (iconName) element.append(icon(iconName));
   element.append(label(text, visibleText));
   if (!visibleText) element.title = text;
+  return element;
+}
+
+/** The short name a control shows on a narrow screen instead of its full one. */
+function narrowCaption(text) {
+  const caption = el("span", "reader-player__caption reader-player__caption--narrow",
+    { "aria-hidden": "true" });
+  caption.textContent = text;
+  return caption;
+}
+
+/**
+ * An icon button with its short name shown under the icon; the full name (which begins with
+ * the short one) is its accessible name and its tooltip.
+ */
+function captioned(hook, iconName, text, short) {
+  const element = el("button", `reader-player__button reader-player__button--captioned ${hook}`,
+    { type: "button", "aria-label": text });
+  element.title = text;
+  const caption = el("span", "reader-player__caption", { "aria-hidden": "true" });
+  caption.textContent = short || text;
+  element.append(icon(iconName), caption);
   return element;
 }
 

@@ -1,6 +1,9 @@
 // The widget's defaults: where it reads, the speeds it offers, its stored settings, and every
 // text it shows. One object, so a translation or a site's wording is changed in one place.
 //
+// Icon buttons show a short name under the icon (`previousShort`) and the full one as their
+// accessible name and tooltip (`previous`): the full name must begin with the short one.
+//
 // To add a language, add an entry under `i18n` with the same keys under its primary language
 // subtag (`fi`, `nb`, …): pages whose <html lang> starts with that subtag then use it.
 
@@ -17,13 +20,18 @@ export const DEFAULTS = {
       pause: "Pausa",
       stop: "Stoppa",
       previous: "Föregående mening",
+      previousShort: "Föregående",
       next: "Nästa mening",
+      nextShort: "Nästa",
       fromHere: "Läs härifrån",
       speed: "Hastighet",
       volume: "Volym",
       highlight: "Markera texten",
+      highlightShort: "Markera",
       download: "Ladda ner MP3",
+      downloadShort: "MP3",
       close: "Stäng uppläsningen",
+      closeShort: "Stäng",
       progress: "Mening {n} av {total}",
       loading: "Hämtar uppläsningen",
       playing: "Läser upp",
@@ -39,13 +47,18 @@ export const DEFAULTS = {
       pause: "Pause",
       stop: "Stop",
       previous: "Previous sentence",
+      previousShort: "Previous",
       next: "Next sentence",
+      nextShort: "Next",
       fromHere: "Read from here",
       speed: "Speed",
       volume: "Volume",
       highlight: "Highlight text",
+      highlightShort: "Highlight",
       download: "Download MP3",
+      downloadShort: "MP3",
       close: "Close the player",
+      closeShort: "Close",
       progress: "Sentence {n} of {total}",
       loading: "Preparing the reading",
       playing: "Playing",

@@ -63,13 +63,20 @@ export function pageCopy(body = document.body) {
   return { markup, locate };
 }
 
+// A page's lang as the API takes it: as written when shaped like a tag (`sv_SE` too), else ""
+// (a malformed one declares nothing, and the API refuses it).
+function postedLang(lang) {
+  const tag = lang.trim();
+  return tag.length <= 35 && /^[a-z]{1,8}([-_][a-z0-9]{1,8})*$/i.test(tag) ? tag : "";
+}
+
 /** The page as the widget posts it: its body's copy and what the server needs around it. */
 export function pagePayload(markup, area) {
   const language = document.querySelector('meta[http-equiv="content-language" i]');
   return JSON.stringify({
     html: markup,
     url: window.location.href,
-    lang: document.documentElement.getAttribute("lang") ?? "",
+    lang: postedLang(document.documentElement.getAttribute("lang") ?? ""),
     title: document.title,
     content_language: language?.getAttribute("content") ?? "",
     area,

@@ -73,7 +73,10 @@ export class ReaderWidget {
     this.player.addEventListener("sentence", () => this.showSentence());
     this.player.addEventListener("state", () => this.showState());
     this.audio.addEventListener("timeupdate", () => this.showWord());
-    this.listen.addEventListener("click", () => this.open());
+    this.listen.addEventListener("click", () => {
+      if (this.bar.hidden) this.open();
+      else this.playButton.focus();
+    });
     this.onDocumentClick = (event) => this.readFromClick(event);
     this.onSelection = () => this.readFromSelection();
     new ResizeObserver(() => this.reserveSpace()).observe(this.bar);
@@ -121,7 +124,7 @@ export class ReaderWidget {
   }
 
   showBar() {
-    this.listen.hidden = true;
+    // The Listen button stays where it is (the page must not jump); it now leads to the bar.
     this.listen.setAttribute("aria-expanded", "true");
     this.bar.hidden = false;
     this.message.hidden = true;
@@ -147,7 +150,6 @@ export class ReaderWidget {
     document.removeEventListener("click", this.onDocumentClick);
     document.removeEventListener("selectionchange", this.onSelection);
     this.bar.hidden = true;
-    this.listen.hidden = false;
     this.listen.setAttribute("aria-expanded", "false");
     document.documentElement.classList.remove("reader-player-open");
     this.announced = null;
@@ -389,6 +391,21 @@ function interfaceLang(pageLang) {
   }
 }
 
+// Where the button goes when the site did not say (data-reader-widget): before the first
+// heading of the reading area, which is where the text that will be read starts. Without a
+// heading, at the top of the area; the page's header, navigation and banners come before.
+const NOT_CONTENT = "header, nav, footer, aside, [role=banner], [role=navigation], "
+  + "[role=contentinfo], [role=dialog], [aria-modal=true], [hidden], [aria-hidden=true]";
+
+function placeMount(mount, area) {
+  const headings = [...area.querySelectorAll("h1, h2, h3, h4, h5, h6")]
+    .filter((h) => !h.closest(NOT_CONTENT) && h.getClientRects().length > 0);
+  const heading = headings.find((h) => h.localName === "h1") ?? headings[0];
+  if (heading) heading.before(mount);
+  else if (area === document.body) area.prepend(mount);
+  else area.before(mount);
+}
+
 function boot() {
   if (document.querySelector(".js-reader-listen")) return;
   const script = ownScript();
@@ -396,7 +413,7 @@ function boot() {
   let mount = document.querySelector("[data-reader-widget]");
   if (!mount) {
     mount = el("div", "reader-widget");
-    if (area === document.body) area.prepend(mount);
+    if (area === document.body) placeMount(mount, area);
     else area.before(mount);
   }
   const pageLang = document.documentElement.lang || "en";
