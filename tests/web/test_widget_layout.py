@@ -203,3 +203,29 @@ def test_the_speed_list_looks_focused_only_when_focused_by_keyboard(host: Page) 
     _, shadow, background = host.evaluate(SPEED_LOOK)
     assert shadow != "none"
     assert background == "rgb(255, 221, 0)"
+
+
+def test_without_a_heading_the_button_keeps_off_the_window_edge(
+    browser: Browser, live_server: str
+) -> None:
+    context = browser.new_context(**SCREENS["phone"])  # type: ignore[arg-type]
+    try:
+        page = context.new_page()
+        html = HOST_PAGE.replace("<h1>", "<p>").replace("</h1>", "</p>")
+        page.route(
+            f"{live_server}/notice",
+            lambda route: route.fulfill(
+                status=200,
+                content_type="text/html; charset=utf-8",
+                headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY},
+                body=html,
+            ),
+        )
+        page.goto(f"{live_server}/notice")
+        listen = page.locator(".js-reader-listen")
+        listen.wait_for()
+        place = listen.bounding_box()
+        assert place is not None
+        assert place["x"] >= 12 and place["y"] >= 8
+    finally:
+        context.close()
