@@ -218,7 +218,17 @@ def test_what_the_widget_leaves_out_is_never_read() -> None:
 
 def test_a_lang_as_the_page_wrote_it_is_read_as_the_cli_reads_it(client: FlaskClient) -> None:
     text = "Residents can apply for a parking permit for the street where they live."
-    for lang, expected in (("EN_gb", "en-gb"), ('"><p>Injected text</p><x y="', "en"), ("", "en")):
+    injected = '"><p>Injected text</p><x y="'
+    # The widget sends a malformed lang as none, which is how the CLI reads it on the page.
+    page = f"<html lang='{injected}'><body><main><p>{text}</p></main></body></html>"
+    assert widget_payload(page)["lang"] == ""
+    for lang, expected in (("EN_gb", "en-gb"), ("", "en")):
         body = {"html": f"<main><p>{text}</p></main>", "lang": lang}
         plan = client.post("/api/read", json=body).get_json()
         assert [(b["text"], b["lang"]) for b in plan["blocks"]] == [(text, expected)]
+    # Posted as it stands, it is a mistake the client hears about.
+    answer = client.post(
+        "/api/read", json={"html": f"<main><p>{text}</p></main>", "lang": injected}
+    )
+    assert answer.status_code == 400
+    assert "'lang' must be a language code" in answer.get_json()["error"]
