@@ -15,6 +15,7 @@ from itertools import groupby
 from reader.audio.pauses import part_pause
 from reader.audio.pcm import DEFAULT_SAMPLE_RATE, check_clip, resample, silence, trim
 from reader.model import Clip, Cue, Page, Sentence, SentenceClip, Utterance, WordMark
+from reader.text.written import widen_to_words
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -133,9 +134,14 @@ def _word_cues(sentence: Sentence, placed: list[_Placed]) -> tuple[Cue, ...]:
             cue = _word_cue(sentence, part, mark)
             if cue is None:
                 continue
-            if words and (words[-1].start, words[-1].end) == (cue.start, cue.end):
-                # Several spoken words for one shown word (a phone number read in groups).
-                words[-1] = replace(words[-1], t_end=max(words[-1].t_end, cue.t_end))
+            if words and cue.start < words[-1].end:
+                # Several spoken words for one written word ("F D P Chef" for "FDP-Chef", a
+                # phone number read in groups): one cue from the first to the last.
+                last = words[-1]
+                start, end = min(last.start, cue.start), max(last.end, cue.end)
+                shown = sentence.text[start - sentence.start : end - sentence.start]
+                t_end = max(last.t_end, cue.t_end)
+                words[-1] = replace(last, t_end=t_end, start=start, end=end, text=shown)
             else:
                 words.append(cue)
     return tuple(words)
@@ -176,25 +182,12 @@ def _display_span(u: Utterance, start: int, end: int) -> tuple[int, int]:
 
 
 def _snap_to_word(sentence: Sentence, start: int, end: int, low: int, high: int) -> tuple[int, int]:
-    """Widen a span to whole displayed words and strip surrounding spaces and punctuation.
+    """Widen a span to the whole written words it touches ("Co" to "Co-operation", "F" to
+    "FDP-Chef") and strip the spaces and punctuation around them.
 
     Offsets are the block's; `low`/`high` bound the span to its part of the sentence.
     """
-    text, offset = sentence.text, sentence.start
-
-    def alnum(at: int) -> bool:
-        return text[at - offset].isalnum()
-
-    low, high = max(low, offset), min(high, offset + len(text))
-    start, end = max(start, low), min(end, high)
-    while start < end and not alnum(start):
-        start += 1
-    while end > start and not alnum(end - 1):
-        end -= 1
-    if start == end:
-        return start, end
-    while start > low and alnum(start - 1):
-        start -= 1
-    while end < high and alnum(end):
-        end += 1
-    return start, end
+    offset = sentence.start
+    low, high = max(low, offset) - offset, min(high, offset + len(sentence.text)) - offset
+    start, end = widen_to_words(sentence.text, start - offset, end - offset, low, high)
+    return start + offset, end + offset

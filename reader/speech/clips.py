@@ -9,12 +9,11 @@ from reader.errors import SpeechError
 from reader.model import Clip, WordMark
 from reader.options import WORDS_PER_MINUTE_MAX, WORDS_PER_MINUTE_MIN
 from reader.speech.espeak_ffi import WordEvent
+from reader.text.written import written_words
 
 # One call speaks one sentence; pyttsx3's driver crashed the process at about 14 KB, so a
 # call is refused well before that. The utterance stage keeps sentences far shorter.
 MAX_TEXT_BYTES = 4096
-# A word for estimated timings: a run of non-space characters.
-WORD = re.compile(r"\S+")
 # Text with none of these has nothing to say (punctuation only): an empty clip, not an error.
 SPEAKABLE = re.compile(r"\w")
 
@@ -46,45 +45,94 @@ def has_speech(text: str) -> bool:
 def exact_marks(
     text: str, events: Sequence[WordEvent], sample_rate: int, samples: int
 ) -> tuple[WordMark, ...]:
-    """Word marks from eSpeak NG word events (1-based character positions, sample offsets)."""
-    spans: list[tuple[int, int, int]] = []
+    """One mark per written word of `text`, timed by eSpeak NG's word events.
+
+    eSpeak reports words its own way: one event for "Co-operation" covering "Co", none for
+    the "the" it runs into "of", one for each piece of "32-year-old". Each written word gets
+    the time from its first event to the next word's; words with no event of their own share
+    the time of the word before them in proportion to their length.
+    """
+    starts = _event_starts(text, events, samples)
+    words = written_words(text)
+    if not starts or not words:
+        return ()
+    timed: list[int | None] = [None] * len(words)
+    index = 0
+    for position, sample in starts:
+        while index < len(words) and words[index][1] <= position:
+            index += 1
+        if index == len(words):
+            break
+        if timed[index] is None:
+            timed[index] = sample
+    marks: list[WordMark] = []
+    for group, t_start, t_end in _groups(timed, samples):
+        sizes = [words[i][1] - words[i][0] for i in group]
+        total, done = sum(sizes), 0
+        for i, size in zip(group, sizes, strict=True):
+            a = t_start + (t_end - t_start) * done / total
+            done += size
+            b = t_start + (t_end - t_start) * done / total
+            marks.append(
+                WordMark(
+                    start=words[i][0],
+                    end=words[i][1],
+                    t_start=a / sample_rate,
+                    t_end=b / sample_rate,
+                )
+            )
+    return tuple(marks)
+
+
+def _event_starts(text: str, events: Sequence[WordEvent], samples: int) -> list[tuple[int, int]]:
+    """(character, sample) where eSpeak says a word starts, both only ever moving forward."""
+    starts: list[tuple[int, int]] = []
     for event in events:
         start = min(max(event.position - 1, 0), len(text))
         end = min(start + max(event.length, 0), len(text))
         # eSpeak sometimes reports the space after a symbol it spoke as a word of its own.
         while start < end and text[start].isspace():
             start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
         sample = min(max(event.sample, 0), samples)
         # eSpeak repeats or reorders positions around numbers and abbreviations it expands;
         # keep the marks monotone so highlighting only ever moves forward.
-        if end <= start or (spans and (start < spans[-1][1] or sample < spans[-1][2])):
+        if end <= start or (starts and (start <= starts[-1][0] or sample < starts[-1][1])):
             continue
-        spans.append((start, end, sample))
-    marks = []
-    for i, (start, end, sample) in enumerate(spans):
-        until = spans[i + 1][2] if i + 1 < len(spans) else samples
-        marks.append(
-            WordMark(start=start, end=end, t_start=sample / sample_rate, t_end=until / sample_rate)
-        )
-    return tuple(marks)
+        starts.append((start, sample))
+    return starts
+
+
+def _groups(timed: list[int | None], samples: int) -> list[tuple[list[int], int, int]]:
+    """Words grouped behind each timed word, with the samples the group is spoken in."""
+    groups: list[tuple[list[int], int, int]] = []
+    leading: list[int] = []
+    for i, sample in enumerate(timed):
+        if sample is None:
+            (groups[-1][0] if groups else leading).append(i)
+        else:
+            groups.append(([*leading, i], sample, samples))
+            leading = []
+    # A group lasts until the next group starts.
+    return [
+        (group, start, groups[k + 1][1] if k + 1 < len(groups) else end)
+        for k, (group, start, end) in enumerate(groups)
+    ]
 
 
 def estimated_marks(text: str, duration: float) -> tuple[WordMark, ...]:
     """Word marks spread over the clip in proportion to each word's length in characters."""
-    words = list(WORD.finditer(text))
-    total = sum(len(w.group()) for w in words)
+    words = written_words(text)
+    total = sum(end - start for start, end in words)
     if not total or duration <= 0:
         return ()
     marks = []
     done = 0
-    for word in words:
-        size = len(word.group())
+    for start, end in words:
+        size = end - start
         marks.append(
             WordMark(
-                start=word.start(),
-                end=word.end(),
+                start=start,
+                end=end,
                 t_start=duration * done / total,
                 t_end=duration * (done + size) / total,
             )

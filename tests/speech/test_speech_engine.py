@@ -148,6 +148,37 @@ def test_exact_marks_keep_only_forward_moving_words() -> None:
     assert [m.t_end for m in marks] == [0.1, 0.2, 1.0]
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("International Co-operation: she's a 32-year-old in t-shirts, they're here.", "en"),
+        ("Der FDP-Chef hat's am 10.11.2021 gesagt.", "sv"),
+        ("Kommunens e-tjänst och region´s EU-projekt.", "sv"),
+    ],
+)
+def test_every_written_word_gets_one_mark_spanning_all_of_it(
+    speaker: Speaker, text: str, lang: str
+) -> None:
+    # eSpeak marks "Co" of "Co-operation", nothing of "of the"'s "the", and "32" twice.
+    clip = speaker.engine.synthesize(text, speaker.en if lang == "en" else speaker.sv, 175)
+    spoken = [text[w.start : w.end] for w in clip.words]
+    assert spoken == [w.strip(".,:") for w in text.split()]
+    pairs = zip(clip.words, clip.words[1:], strict=False)
+    assert all(a.t_end <= b.t_start + 1e-9 for a, b in pairs)
+    assert all(w.t_end > w.t_start for w in clip.words)
+
+
+def test_words_without_an_event_share_the_time_of_the_word_before() -> None:
+    events = [
+        WordEvent(position=1, length=2, sample=0),  # "of", and nothing for "the"
+        WordEvent(position=8, length=4, sample=11025),
+    ]
+    marks = exact_marks("of the king", events, 22050, 22050)
+    assert [(m.start, m.end) for m in marks] == [(0, 2), (3, 6), (7, 11)]
+    assert [m.t_start for m in marks] == [0.0, 0.2, 0.5]
+    assert [m.t_end for m in marks] == [0.2, 0.5, 1.0]
+
+
 def test_an_unknown_voice_is_an_error_not_english(speaker: Speaker) -> None:
     with pytest.raises(SpeechError, match="not installed"):
         speaker.engine.synthesize(SHORT, "gmq/xx-nonexistent", 175)
