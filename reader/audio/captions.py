@@ -1,4 +1,5 @@
-"""Captions (WebVTT, one cue per sentence with its language) and the JSON timeline."""
+"""Captions (WebVTT, sentences split into readable cues, see subtitles.py) and the JSON
+timeline."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 from reader.audio.chapters import clock
 from reader.audio.encode import write_text
+from reader.audio.subtitles import captions
 from reader.errors import AudioError
 from reader.model import Track
 
@@ -15,7 +17,8 @@ VTT_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 
 
 def write_captions(track: Track, path: Path) -> Path:
-    """Write WebVTT captions: one cue per sentence, its text wrapped in `<lang xx>`."""
+    """Write WebVTT captions: at most two lines of 42 characters and 7 s a cue, a cue in
+    another language than the file's wrapped in `<lang xx>`."""
     path = Path(path)
     _write(path, vtt(track))
     return path
@@ -29,18 +32,17 @@ def write_timeline(track: Track, path: Path) -> Path:
 
 
 def vtt(track: Track) -> str:
-    """The WebVTT text of a track's sentence cues."""
+    """The WebVTT text of a track's captions."""
     lines = ["WEBVTT", "Kind: captions"]
     if track.lang:
         lines.append(f"Language: {track.lang}")
     lines.append("")
-    # A sentence that made no sound has no time to be shown in (WebVTT wants end > start).
-    shown = [c for c in track.timeline.of_kind("sentence") if c.t_end > c.t_start]
-    for number, cue in enumerate(shown, 1):
-        text = _escape(" ".join(cue.text.split()))
-        if cue.lang:
-            text = f"<lang {cue.lang}>{text}</lang>"
-        lines += [str(number), f"{clock(cue.t_start)} --> {clock(cue.t_end)}", text, ""]
+    for number, cue in enumerate(captions(track), 1):
+        text = [_escape(line) for line in cue.lines]
+        if cue.lang and _primary(cue.lang) != _primary(track.lang):
+            # The span may not cross a line break in every player: one span per line.
+            text = [f"<lang {cue.lang}>{line}</lang>" for line in text]
+        lines += [str(number), f"{clock(cue.t_start)} --> {clock(cue.t_end)}", *text, ""]
     return "\n".join(lines)
 
 
@@ -59,6 +61,10 @@ def timeline_dict(track: Track) -> dict[str, object]:
         "duration": round(track.duration, 3),
         "cues": cues,
     }
+
+
+def _primary(lang: str) -> str:
+    return lang.replace("_", "-").split("-")[0].lower()
 
 
 def _escape(text: str) -> str:
