@@ -14,7 +14,13 @@ from pathlib import Path
 
 from reader.langtag import rules_language
 from reader.text.lexicon import apply_lexicon, load_lexicon
-from reader.text.normalize.common import CLEANUP, symbol_rules, text_rules, web_rules
+from reader.text.normalize.common import (
+    CLEANUP,
+    pictograph_rules,
+    symbol_rules,
+    text_rules,
+    web_rules,
+)
 from reader.text.spoken import Language, Rule, Spoken, apply_rules, identity, tidy
 
 # Languages whose tables stay loaded: page tags are untrusted input, so the caches keyed by
@@ -49,6 +55,7 @@ def _rules(code: str) -> tuple[Rule, ...]:
     language = language_for(code)
     return (
         *CLEANUP,
+        *pictograph_rules(language),
         *web_rules(language),
         *language.rules,
         *text_rules(language),

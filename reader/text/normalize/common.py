@@ -30,6 +30,22 @@ COMMON_SPELLED = frozenset({"OECD", "IAEA", "ECDC", "EEA", "AIIB"})
 ACRONYM = re.compile(r"(?<![\w'])([A-ZÅÄÖÆØÜÉ]{2,})(:s|'s)?(?!\w)")
 # Roman numerals (Gustav III, World War II) are not acronyms.
 ROMAN = re.compile(r"(?=[IVX]{2,}$)X{0,3}(?:IX|IV|V?I{0,3})")
+# A Roman numeral of two letters or more after a word: the languages read it as a ruler's
+# ordinal after a name ("Karl XII") and as a number after a word such as "Part" or "SGB".
+ROMAN_NUMERAL = r"(?<=[^\W\d_] )(?=[IVX]{2,}\b)(X{0,3}(?:IX|IV|V?I{0,3}))(?![\w'’´-])"
+ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+
+
+def roman_value(numeral: str) -> int:
+    """The value of a Roman numeral of I, V and X ("XIV" -> 14); 0 for an empty string."""
+    total = 0
+    for i, char in enumerate(numeral):
+        value = ROMAN_VALUES[char]
+        following = ROMAN_VALUES[numeral[i + 1]] if i + 1 < len(numeral) else 0
+        total += -value if value < following else value
+    return total
+
+
 # Longer all-caps words are ordinary words in capitals (KOMMUNFULLMÄKTIGE), not acronyms.
 MAX_ACRONYM = 6
 # Four letters or more with vowels between short consonant clusters can be said as a word
@@ -47,6 +63,25 @@ URL = re.compile(
 )
 # How the parts of an address are said (keys into Language.words).
 ADDRESS_SYMBOLS = {".": "dot", "@": "at", "/": "slash", "-": "dash", "_": "underscore"}
+# A web address is read as its site ("github dot com"): a listener cannot follow a path of
+# ids and dates, and the site is what they would type or search for. One short path word
+# ("ostersund.se/bygglov") is kept: it is the part of a vanity address people say aloud.
+SHORT_PATH = re.compile(r"/[^\W\d_]{2,16}/?")
+# Pictographs: arrows and geometric shapes stand between items like bullets and are read
+# as a pause; a few emoji carry meaning and are named once in the block's language
+# (keys into Language.words); every other emoji, dingbat and flag is decoration and is
+# skipped. A run of the same pictograph is said (or skipped) once.
+PICTOGRAPH_NAMES = {"☎": "phone", "📞": "phone", "📱": "phone", "✉": "email", "📧": "email",
+                    "📩": "email", "⚠": "warning", "❗": "important", "❕": "important",
+                    "‼": "important", "⛔": "warning", "🚫": "warning"}  # fmt: skip
+_PICTOGRAPH = (
+    "\u2300-\u23ff\u2460-\u24ff\u2600-\u27bf\u2b00-\u2bff\u3297\u3299"
+    "\U0001f000-\U0001faff\U000e0020-\U000e007f\u203c\u2049\u2122\u2139"
+)
+_JOINERS = "[\ufe0e\ufe0f\u20e3\u200d]*"
+PICTOGRAPHS = re.compile(
+    rf"\s*([\u2190-\u21ff\u25a0-\u25ff{_PICTOGRAPH}]){_JOINERS}(?:\s*\1{_JOINERS})*"
+)
 
 
 def _dash(m: re.Match[str]) -> Replacement:
@@ -58,6 +93,8 @@ def _dash(m: re.Match[str]) -> Replacement:
 
 def _address(words: dict[str, str], m: re.Match[str]) -> Replacement:
     text = re.sub(r"^https?://", lambda s: " " * len(s[0]), m[0]).rstrip("/")
+    if "@" not in text:
+        text = _site(text)
     readings: list[tuple[str, int, int]] = []
     for token in re.finditer(r"[^\W_]+|\S", text):
         part = token[0]
@@ -73,6 +110,32 @@ def _address(words: dict[str, str], m: re.Match[str]) -> Replacement:
             pieces.append((" ", pieces[-1][2], start))
         pieces.append((said, start, end))
     return pieces
+
+
+def _site(address: str) -> str:
+    """The site of a web address, blanked past it: "www.zeit.de/politik/2021" -> "zeit.de"."""
+    host_end = address.find("/") if "/" in address else len(address)
+    path = address[host_end:]
+    keep = host_end + (len(path) if SHORT_PATH.fullmatch(path) else 0)
+    start = len(address) - len(address.lstrip())
+    host = address[start:host_end]
+    # "www." is not what people say of a site, unless it is all there is of the name.
+    if host.lower().startswith("www.") and host.count(".") >= 2:
+        start += 4
+    return " " * start + address[start:keep] + " " * (len(address) - keep)
+
+
+def _pictograph(words: dict[str, str], m: re.Match[str]) -> Replacement:
+    char = m[1]
+    name = words.get(PICTOGRAPH_NAMES.get(char, ""), "")
+    if name:
+        return f" {name}, "
+    return ", " if "\u2190" <= char <= "\u21ff" or "\u25a0" <= char <= "\u25ff" else " "
+
+
+def pictograph_rules(language: Language) -> tuple[Rule, ...]:
+    """Emoji and pictographs: named once, a pause, or skipped (see PICTOGRAPH_NAMES)."""
+    return ((PICTOGRAPHS, partial(_pictograph, dict(language.words))),)
 
 
 def _in_capitals(m: re.Match[str]) -> bool:
@@ -140,6 +203,7 @@ def symbol_rules(language: Language) -> tuple[Rule, ...]:
         (re.compile(r"(?<=[^\W\d_])/(?=[^\W\d_])"), lambda m: f" {w['or']} "),
         (re.compile(r"\s?°\s?C\b"), lambda m: f" {w['degrees']} {w['celsius']}"),
         (re.compile(r"\s?°"), lambda m: f" {w['degrees']}"),
+        (re.compile(r"§§\s?"), lambda m: f"{w.get('sections', w['section'])} "),
         (re.compile(r"§\s?"), lambda m: f"{w['section']} "),
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from reader.text.normalize.common import phone_rules, range_rule
+from reader.text.normalize.common import ROMAN_NUMERAL, phone_rules, range_rule, roman_value
 from reader.text.spoken import Language, Replacement, Rule, spell_digits, word_pattern
 
 ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -39,7 +39,24 @@ PROTECTED = frozenset({"St.", "No.", "Nos.", "Gen.", "Gov.", "Sen.", "Rev.", "Co
                        "fig.", "vol."})  # fmt: skip
 WORDS = {"dot": "dot", "at": "at", "slash": "slash", "dash": "dash", "underscore": "underscore",
          "and": "and", "or": "or", "to": "to", "plus": "plus", "degrees": "degrees",
-         "celsius": "Celsius", "section": "section"}  # fmt: skip
+         "celsius": "Celsius", "section": "section",
+         "sections": "sections", "phone": "phone", "email": "e-mail",
+         "warning": "warning", "important": "important"}  # fmt: skip
+# Short weekday and month names, written out where a date makes them unambiguous ("Tue 28
+# Apr"): alone, "Sun", "Sat", "Wed" and "Mar" are words.
+WEEKDAYS = {"Mon": "Monday", "Tue": "Tuesday", "Tues": "Tuesday", "Wed": "Wednesday",
+            "Thu": "Thursday", "Thur": "Thursday", "Thurs": "Thursday", "Fri": "Friday",
+            "Sat": "Saturday", "Sun": "Sunday"}  # fmt: skip
+SHORT_MONTHS = {"Jan": "January", "Feb": "February", "Mar": "March", "Apr": "April",
+                "Jun": "June", "Jul": "July", "Aug": "August", "Sep": "September",
+                "Sept": "September", "Oct": "October", "Nov": "November",
+                "Dec": "December"}  # fmt: skip
+# Before these a Roman numeral is a number ("World War II", "Part IV"), not a ruler's ordinal.
+ROMAN_CARDINAL_WORDS = frozenset({"war", "part", "chapter", "phase", "type", "class", "volume",
+                                  "vol", "act", "title", "article", "section", "level", "stage",
+                                  "grade", "book", "series", "league", "division", "tier",
+                                  "schedule", "annex", "appendix", "round", "step", "pillar",
+                                  "category", "group", "edition", "council"})  # fmt: skip
 # "8 AM" is read by eSpeak as letters already; spelling it "A M" makes it say "a" as in "cat".
 ACRONYM_WORDS = {"AM": "AM", "PM": "PM"}
 # "$1400/month": a slash before a unit of time or count is "per", not "or".
@@ -119,6 +136,27 @@ def _money(m: re.Match[str]) -> Replacement:
     return said + (f" and {int(cents)} {small}" if cents and int(cents) else "")
 
 
+def _year_range(m: re.Match[str]) -> Replacement:
+    """ "2011-12" -> "twenty eleven to twelve": a season or a financial year."""
+    first, second = int(m[1]), int(m[2])
+    if not 1100 <= first <= 2099 or second != (first + 1) % 100:
+        return None
+    if second == 0:  # "1999-00": the next century's first year
+        return f"{year(first)} to {year(first + 1)}"
+    return f"{year(first)} to {'oh ' + ONES[second] if second < 10 else cardinal(second)}"
+
+
+def _roman(m: re.Match[str]) -> Replacement:
+    n = roman_value(m[1])
+    before = re.search(r"([^\W\d_]+)\s+$", m.string[: m.start()])
+    if not n or not before:
+        return None
+    word = before[1]
+    if word.lower() in ROMAN_CARDINAL_WORDS or (word.isupper() and len(word) > 1):
+        return cardinal(n)
+    return f"the {ordinal(n)}" if word[0].isupper() else None
+
+
 def _year(m: re.Match[str]) -> Replacement:
     return year(int(m[0])) if 1100 <= int(m[0]) <= 2099 else None
 
@@ -130,7 +168,24 @@ _AMOUNT = (
 )
 _UNIT_AFTER = r"(?P<unit>€|EUR\b|USD\b|kr\b|SEK\b|kronor\b)"
 
+_WEEKDAY = word_pattern(tuple(WEEKDAYS))
+_SHORT_MONTH = word_pattern(tuple(SHORT_MONTHS))
+
 RULES: tuple[Rule, ...] = (
+    (
+        re.compile(rf"\b({_WEEKDAY})\.?\s?[–-]\s?({_WEEKDAY})\b\.?"),
+        lambda m: f"{WEEKDAYS[m[1]]} to {WEEKDAYS[m[2]]}",
+    ),
+    (
+        re.compile(rf"\b({_WEEKDAY})\.?(?=,?\s+(?:\d{{1,2}}\b|{_SHORT_MONTH}\b|{_MONTHS}\b))"),
+        lambda m: WEEKDAYS[m[1]],
+    ),
+    (
+        re.compile(rf"(?<=\d )({_SHORT_MONTH})\b\.?|\b({_SHORT_MONTH})\b\.?(?= \d)"),
+        lambda m: SHORT_MONTHS[m[1] or m[2]],
+    ),
+    (re.compile(r"(?<![\d.,/-])(\d{4})[–-](\d{2})(?![\d.,/-]|\s?%)"), _year_range),
+    (re.compile(ROMAN_NUMERAL), _roman),
     *phone_rules(
         ONES, lambda d: spell_digits(d, ONES), lambda n: spell_digits(str(n), ONES), "plus", ", "
     ),

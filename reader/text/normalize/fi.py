@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from reader.text.normalize.common import phone_rules
+from reader.text.normalize.common import ROMAN_NUMERAL, phone_rules, roman_value
 from reader.text.spoken import Language, Replacement, Rule, spell_digits, word_pattern
 
 # Month stems; dates use the partitive ("toukokuuta"), so a stem starts the word.
@@ -28,12 +28,37 @@ ABBREVIATIONS = {
 FINAL_ABBREVIATIONS = frozenset({"jne.", "yms.", "ym.", "tms."})
 WORDS = {"dot": "piste", "at": "ät", "slash": "kauttaviiva", "dash": "viiva",
          "underscore": "alaviiva", "and": "ja", "or": "tai", "plus": "plus",
-         "degrees": "astetta", "celsius": "celsiusta", "section": "pykälä"}  # fmt: skip
+         "degrees": "astetta", "celsius": "celsiusta", "section": "pykälä",
+         "sections": "pykälät", "phone": "puhelin", "email": "sähköposti",
+         "warning": "varoitus", "important": "tärkeää"}  # fmt: skip
 
 
 def ordinal(n: int) -> str:
     """An ordinal from 1 to 39 in words ("ensimmäinen", "kahdeskymmenestoinen")."""
     return ORDINALS[n] if n < 20 else TENS_ORDINALS[n // 10] + ORDINALS[n % 10]
+
+
+# Before these a Roman numeral is a number ("osa II"), not a ruler's ordinal.
+ROMAN_CARDINAL_WORDS = frozenset({"osa", "luku", "vaihe", "tyyppi", "luokka", "liite", "kirja",
+                                  "sarja", "ryhmä", "divisioona"})  # fmt: skip
+
+
+def _numeric_date(m: re.Match[str]) -> Replacement:
+    day, month = int(m[1]), int(m[2])
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    return f"{ordinal(day)} {MONTHS[month - 1]}ta {m[3]}"
+
+
+def _roman(m: re.Match[str]) -> Replacement:
+    n = roman_value(m[1])
+    before = re.search(r"([^\W\d_]+)\s+$", m.string[: m.start()])
+    if not n or not before or n > 39:
+        return None
+    word = before[1]
+    if word.lower() in ROMAN_CARDINAL_WORDS or (word.isupper() and len(word) > 1):
+        return str(n)
+    return ordinal(n) if word[0].isupper() else None
 
 
 def _time(m: re.Match[str]) -> Replacement:
@@ -53,6 +78,8 @@ def _pair(digits: str) -> str:
 
 
 RULES: tuple[Rule, ...] = (
+    (re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.]\d)"), _numeric_date),
+    (re.compile(ROMAN_NUMERAL), _roman),
     *phone_rules(DIGITS, _pair, str, "plus", ", "),
     (
         re.compile(rf"(?<![\d.,])(\d{{1,2}})\.\s(?=(?:{word_pattern(MONTHS)})\w*)", re.I),

@@ -1,14 +1,16 @@
-"""Norwegian Bokmål, basic: abbreviations, clock times, ranges and phone numbers.
+"""Norwegian Bokmål, basic: abbreviations, dates, clock times, ranges, regnal numbers and
+phone numbers.
 
 eSpeak NG's Norwegian voice already reads "1. mai" as "første mai" and "3,5" as "tre komma
-fem"; it reads "kl. 08.30" as "k l" (a sentence end) and "null åtte punktum tretti".
+fem"; it reads "kl. 08.30" as "k l" (a sentence end) and "null åtte punktum tretti",
+"10.11.2021" with "punktum" between the numbers and "Haakon VII" as letters.
 """
 
 from __future__ import annotations
 
 import re
 
-from reader.text.normalize.common import phone_rules, range_rule
+from reader.text.normalize.common import ROMAN_NUMERAL, phone_rules, range_rule, roman_value
 from reader.text.spoken import Language, Replacement, Rule, spell_digits
 
 MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
@@ -23,7 +25,37 @@ ABBREVIATIONS = {
 FINAL_ABBREVIATIONS = frozenset({"osv.", "mv.", "m.m.", "etc.", "o.l."})
 WORDS = {"dot": "punktum", "at": "krøllalfa", "slash": "skråstrek", "dash": "bindestrek",
          "underscore": "understrek", "and": "og", "or": "eller", "to": "til", "plus": "pluss",
-         "degrees": "grader", "celsius": "Celsius", "section": "paragraf"}  # fmt: skip
+         "degrees": "grader", "celsius": "Celsius", "section": "paragraf",
+         "sections": "paragrafene", "phone": "telefon", "email": "e-post",
+         "warning": "advarsel", "important": "viktig"}  # fmt: skip
+
+
+ORDINALS = ("", "første", "andre", "tredje", "fjerde", "femte", "sjette", "sjuende", "åttende",
+            "niende", "tiende", "ellevte", "tolvte", "trettende", "fjortende", "femtende",
+            "sekstende", "syttende", "attende", "nittende", "tjuende", "tjueførste",
+            "tjueandre", "tjuetredje", "tjuefjerde", "tjuefemte", "tjuesjette", "tjuesjuende",
+            "tjueåttende", "tjueniende", "trettiende", "trettiførste")  # fmt: skip
+# Before these a Roman numeral is a number ("del II"), not a ruler's ordinal.
+ROMAN_CARDINAL_WORDS = frozenset({"del", "kapittel", "fase", "type", "klasse", "trinn", "nivå",
+                                  "vedlegg", "bok", "serie", "divisjon", "gruppe"})  # fmt: skip
+
+
+def _numeric_date(m: re.Match[str]) -> Replacement:
+    day, month = int(m[1]), int(m[2])
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    return f"{ORDINALS[day]} {MONTHS[month - 1]} {m[3]}"
+
+
+def _roman(m: re.Match[str]) -> Replacement:
+    n = roman_value(m[1])
+    before = re.search(r"([^\W\d_]+)\s+$", m.string[: m.start()])
+    if not n or not before or n >= len(ORDINALS):
+        return None
+    word = before[1]
+    if word.lower() in ROMAN_CARDINAL_WORDS or (word.isupper() and len(word) > 1):
+        return str(n)
+    return f"den {ORDINALS[n]}" if word[0].isupper() else None
 
 
 def _time(m: re.Match[str]) -> Replacement:
@@ -42,6 +74,8 @@ def _pair(digits: str) -> str:
 
 
 RULES: tuple[Rule, ...] = (
+    (re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.]\d)"), _numeric_date),
+    (re.compile(ROMAN_NUMERAL), _roman),
     *phone_rules(DIGITS, _pair, str, "pluss", ", "),
     range_rule("til"),
     (re.compile(r"\b(?:kl\.?\s?|klokken\s)(\d{1,2})(?:[.:](\d{2}))?(?![\d,])", re.I), _time),

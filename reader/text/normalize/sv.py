@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from reader.text.normalize.common import phone_rules, range_rule
+from reader.text.normalize.common import ROMAN_NUMERAL, phone_rules, range_rule, roman_value
 from reader.text.spoken import Language, Replacement, Rule, grouped, spell_digits, word_pattern
 
 ONES = ("noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva",
@@ -52,7 +52,9 @@ CURRENCIES = {"kr": ("krona", "kronor", "öre"), "kronor": ("krona", "kronor", "
               "eur": ("euro", "euro", "cent"), "$": ("dollar", "dollar", "cent")}  # fmt: skip
 WORDS = {"dot": "punkt", "at": "snabel-a", "slash": "snedstreck", "dash": "streck",
          "underscore": "understreck", "and": "och", "or": "eller", "to": "till", "plus": "plus",
-         "degrees": "grader", "celsius": "Celsius", "section": "paragraf"}  # fmt: skip
+         "degrees": "grader", "celsius": "Celsius", "section": "paragraf",
+         "sections": "paragraferna", "phone": "telefon", "email": "e-post",
+         "warning": "varning", "important": "viktigt"}  # fmt: skip
 # Swedish agencies and firms said as words; everything else short is spelled.
 ACRONYM_WORDS = {"PIN": "pin", "SIDA": "Sida", "IKEA": "Ikea", "ICA": "Ika", "SAAB": "Saab",
                  "VINNOVA": "Vinnova", "FORMAS": "Formas", "ALMI": "Almi", "BRIS": "Bris",
@@ -67,6 +69,12 @@ def cardinal(n: int) -> str:
         return TENS[n // 10] + (ONES[n % 10] if n % 10 else "")
     hundreds = ("" if n < 200 else ONES[n // 100]) + "hundra"
     return hundreds + (cardinal(n % 100) if n % 100 else "")
+
+
+# Before these a Roman numeral is a number ("del II", "fas III"), not a ruler's ordinal.
+ROMAN_CARDINAL_WORDS = frozenset({"del", "kapitel", "fas", "typ", "klass", "avdelning", "bilaga",
+                                  "steg", "nivå", "etapp", "bok", "serie", "division", "grupp",
+                                  "band", "världskriget"})  # fmt: skip
 
 
 def ordinal(n: int) -> str:
@@ -96,6 +104,26 @@ def _date_iso(m: re.Match[str]) -> Replacement:
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     return f"{ordinal(day)} {MONTHS[month - 1]} {year}"
+
+
+def _numeric_date(m: re.Match[str]) -> Replacement:
+    day, month = int(m[1]), int(m[2])
+    if not (1 <= day <= 31 and 1 <= month <= 12):
+        return None
+    return f"{ordinal(day)} {MONTHS[month - 1]} {m[3]}"
+
+
+def _roman(m: re.Match[str]) -> Replacement:
+    n = roman_value(m[1])
+    before = re.search(r"([^\W\d_]+)\s+$", m.string[: m.start()])
+    if not n or not before or n > 99:
+        return None
+    word = before[1]
+    if word.lower() in ROMAN_CARDINAL_WORDS or (word.isupper() and len(word) > 1):
+        return cardinal(n)
+    # A king is "den förste", "den andre": the masculine forms of 1 and 2.
+    regnal = {1: "förste", 2: "andre"}.get(n) or ordinal(n)
+    return f"den {regnal}" if word[0].isupper() else None
 
 
 def _day_of_month(m: re.Match[str]) -> Replacement:
@@ -141,6 +169,8 @@ _CLOCK = r"(\d{1,2})[.:](\d{2})"
 RULES: tuple[Rule, ...] = (
     *phone_rules(ONES, pair, cardinal, "plus"),
     (re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])"), _date_iso),
+    (re.compile(r"(?<![\d.])(\d{1,2})\.(\d{1,2})\.(\d{4})(?![\d.]\d)"), _numeric_date),
+    (re.compile(ROMAN_NUMERAL), _roman),
     (re.compile(rf"(?<![\d.,])(\d{{1,2}})(?:\.|:[ae])?\s(?=(?:{_MONTHS})\b)", re.I), _day_of_month),
     (re.compile(r"(?<![\d/.,])(\d{1,2})/(\d{1,2})(?![\d/])"), _day_slash_month),
     (
