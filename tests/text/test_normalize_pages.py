@@ -22,6 +22,9 @@ GERMAN = [
     ("am 3. Oktober", "am dritten Oktober"),
     ("Der 2. Weltkrieg", "Der zweite Weltkrieg"),
     ("den 2. Weltkrieg", "den zweiten Weltkrieg"),
+    ("Wien, 10. Jänner 2022", "Wien, zehnter Jänner 2022"),
+    ("Mo.–Fr. 8.30 Uhr", "Montag bis Freitag 8 Uhr 30"),
+    ("Fr. Müller", "Frau Müller"),
     # Numeric dates are dates.
     ("Stand: 10.11.2021", "Stand: zehnter November 2021"),
     ("am 10.11.2021 beschlossen", "am zehnten November 2021 beschlossen"),

@@ -15,6 +15,10 @@ from reader.text.spoken import Language, Replacement, Rule, spell_digits
 
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
           "Oktober", "November", "Dezember")  # fmt: skip
+# Austria writes "Jänner" (and sometimes "Feber"): a date all the same.
+DATE_MONTHS = (*MONTHS, "Jänner", "Feber")
+WEEKDAYS = {"Mo": "Montag", "Di": "Dienstag", "Mi": "Mittwoch", "Do": "Donnerstag",
+            "Fr": "Freitag", "Sa": "Samstag", "So": "Sonntag"}  # fmt: skip
 ONES = ("", "ein", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht", "neun", "zehn",
         "elf", "zwölf", "dreizehn", "vierzehn", "fünfzehn", "sechzehn", "siebzehn", "achtzehn",
         "neunzehn")  # fmt: skip
@@ -77,7 +81,7 @@ def _ordinal(m: re.Match[str]) -> Replacement:
     n = int(m[1])
     if not 1 <= n <= 39:
         return None
-    month = re.match(rf"\s*(?:{'|'.join(MONTHS)})\b", m.string[m.end() :])
+    month = re.match(rf"\s*(?:{'|'.join(DATE_MONTHS)})\b", m.string[m.end() :])
     return ordinal_stem(n) + _ending(m.string, m.start(), bool(month)) + " "
 
 
@@ -124,6 +128,10 @@ RULES: tuple[Rule, ...] = (
     ),
     *phone_rules(DIGITS, _pair, str, "plus", ", "),
     (re.compile(r"(?<=\d)\s?f\.(?=\s|$)"), lambda m: " und folgender"),
+    (
+        re.compile(r"\b(Mo|Di|Mi|Do|Fr|Sa|So)\.?\s?[–-]\s?(Mo|Di|Mi|Do|Fr|Sa|So)\b\.?"),
+        lambda m: f"{WEEKDAYS[m[1]]} bis {WEEKDAYS[m[2]]}",
+    ),
     (re.compile(rf"{ROMAN_NUMERAL}(?:\.(?=\s+[^\W\d_]))?"), _roman),
     (re.compile(r"(?<![\d.,])(\d{1,2})\.\s(?=[A-ZÄÖÜ])"), _ordinal),
     (re.compile(r"\b(\d{1,2})[.:](\d{2})\s?Uhr\b"), _time),
@@ -134,7 +142,7 @@ LANGUAGE = Language(
     code="de",
     abbreviations=ABBREVIATIONS,
     final_abbreviations=FINAL_ABBREVIATIONS,
-    months=MONTHS,
+    months=DATE_MONTHS,
     words=WORDS,
     acronym_genitive={"'s": "s"},
     rules=RULES,
