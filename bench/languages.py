@@ -1,10 +1,15 @@
 """Language accuracy by text length on langid-dev, against langdetect restricted the same way.
 
     python bench/languages.py [--languages sv,en,nb,fi,de,ar,so] [--per-language] [--data DIR]
+        [--blocks DIR] [--misses]
 
 Each file of the data is named by its language, the gold label of every line in it. Only
 the files of the `--languages` are scored, and both detectors choose among those languages
 only. Prints accuracy and items per second per length; the same figures on every run.
+
+Then the language per block on municipal-style blocks (see bench/municipal.py): headings and
+short lines with names on pages whose language is known, as `assign_languages` decides them
+with the page language as prior, on the part tuned on and on the part held back.
 """
 
 from __future__ import annotations
@@ -25,11 +30,14 @@ from langdetect.utils.lang_profile import LangProfile
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+import municipal  # noqa: E402
+
 from reader.language.detect import guess_language  # noqa: E402
 from reader.language.profiles import profile_name  # noqa: E402
-from reader.options import DEFAULT_LANGUAGES  # noqa: E402
+from reader.options import DEFAULT_LANGUAGES, ReadOptions  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "langid-dev"
+BLOCKS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "extraction-dev"
 LENGTHS = ("single-words", "word-pairs", "sentences")
 
 Detector = Callable[[str, tuple[str, ...]], str]
@@ -113,8 +121,13 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--languages", default=",".join(DEFAULT_LANGUAGES))
     parser.add_argument("--per-language", action="store_true")
+    parser.add_argument("--blocks", type=Path, default=BLOCKS)
+    parser.add_argument("--misses", action="store_true", help="list the blocks read wrongly")
     args = parser.parse_args()
     languages = tuple(tag.strip() for tag in args.languages.split(",") if tag.strip())
+    for needed in (args.data, args.blocks):
+        if not needed.is_dir():
+            raise SystemExit(f"needs the data in {needed} (langid-dev and extraction-dev)")
 
     results: dict[str, tuple[Score, Score]] = {}
     for length in LENGTHS:
@@ -141,6 +154,15 @@ def main() -> None:
                 f"{mine.of(lang):>10.1%}{base.of(lang):>11.1%}" for mine, base in results.values()
             )
             print(f"{lang:<10}{cells}")
+
+    blocks = municipal.tally(args.blocks, ReadOptions(languages=languages))
+    print()
+    print("municipal-style blocks (extraction-dev service pages, language per block):")
+    for part in ("tune", "held-back"):
+        print(f"  {part:<10}{blocks.total.get(part, 0):>6} blocks{blocks.of(part):>9.1%}")
+    if args.misses:
+        for lang, got, text in blocks.misses:
+            print(f"  {lang} -> {got}: {text}")
 
 
 if __name__ == "__main__":

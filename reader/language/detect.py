@@ -1,7 +1,8 @@
 """Which of a site's languages a text is in, from the text alone plus an optional prior.
 
-Evidence: the script of its letters, a character trigram model per language (from
-langdetect's profiles) and the site's commonest words. Deterministic: no sampling, no
+Evidence: the script of its letters, then per word (scores.py) each language's word list
+(wordfreq), character trigram model (langdetect's profiles) and telling spellings, with
+names counting little. Deterministic: no sampling, no
 randomness, the same text and candidates give the same answer in every process.
 """
 
@@ -13,25 +14,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
-from reader.langtag import primary
-from reader.language.profiles import log_likelihoods, profile_name, trigram_keys
-from reader.language.words import (
-    COMMON_WORDS,
-    SCRIPT_FALLBACK,
-    dominant_script,
-    language_script,
-    spelling_counts,
-)
+from reader.language.profiles import profile_name
+from reader.language.scores import score_words
+from reader.language.words import SCRIPT_FALLBACK, dominant_script, language_script
 
-# Nats added per common word of a language found in the text: a word like "och" or "ikke"
-# outweighs the few nats by which the character model separates close languages.
-COMMON_WORD_WEIGHT = 8.0
-# Nats per telling spelling ("tion", "sch", "ø"): a hint, each worth less than a word.
-SPELLING_WEIGHT = 1.5
-# A language without a model (South Sami, Meänkieli) is taken to fit its own text this well,
-# in nats per character: text in a modelled language fits its model better (a median of
-# -2.5 on langid-dev sentences), text in another language fits every model worse (-3.2).
-UNMODELLED_FIT = -2.85
 # Enough characters to decide any block; longer text only costs time.
 MAX_CHARS = 400
 # Web and e-mail addresses carry letters but no language: such a block takes the page's.
@@ -46,7 +32,6 @@ LANGUAGE_CACHE = 256
 # Only texts up to this long are kept: those are the ones that repeat, and a server must not
 # hold on to the long texts of every page it has read.
 CACHED_TEXT = 1000
-WORD_RE = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -118,10 +103,8 @@ def _read_evidence(text: str, candidates: tuple[str, ...]) -> Evidence | None:
         return None
     if len(pool) == 1:
         return Evidence(candidates=pool, scores=(0.0,), evidence=0)
-    text = text[:MAX_CHARS]
-    keys = trigram_keys(text)
-    scores = _scores(text, keys, pool)
-    return Evidence(candidates=pool, scores=tuple(scores[c] for c in pool), evidence=len(keys))
+    scores, scored = score_words(text[:MAX_CHARS], pool)
+    return Evidence(candidates=pool, scores=tuple(scores), evidence=scored)
 
 
 def guess_language(
@@ -140,23 +123,3 @@ def _candidates_for_script(script: str, candidates: tuple[str, ...]) -> tuple[st
     # A text in a script none of the site's languages uses (or none that has a model) is
     # told apart among the languages of that script rather than forced into a wrong one.
     return same + tuple(c for c in SCRIPT_FALLBACK.get(script, ()) if c not in same)
-
-
-def _scores(text: str, keys: list[str], pool: tuple[str, ...]) -> dict[str, float]:
-    profiles = {tag: profile_name(tag) for tag in pool}
-    likelihoods = log_likelihoods(keys, tuple(sorted({p for p in profiles.values() if p})))
-    words = WORD_RE.findall(text.lower())
-    spellings = spelling_counts(words)
-    scores: dict[str, float] = {}
-    for tag in pool:
-        vocabulary = _common_words(tag)
-        hits = sum(1 for w in words if w in vocabulary)
-        telling = spellings.get(primary(tag), 0)
-        fit = likelihoods[profiles[tag]] if profiles[tag] else UNMODELLED_FIT * len(keys)
-        scores[tag] = fit + COMMON_WORD_WEIGHT * hits + SPELLING_WEIGHT * telling
-    return scores
-
-
-@lru_cache(maxsize=LANGUAGE_CACHE)
-def _common_words(tag: str) -> frozenset[str]:
-    return COMMON_WORDS.get(primary(tag), frozenset())
