@@ -60,13 +60,22 @@ def assign_languages(page: Page, options: ReadOptions) -> Page:
     declared = normalise(options.lang or page.declared_lang or page.lang)
     candidates = _candidates(options.languages, declared)
     evidence = {
-        block.index: read_evidence(block.text, candidates)
+        block.index: read_evidence(_own_text(block), candidates)
         for block in page.blocks
         if not block.declared_lang
     }
     fallback = _page_language(declared, bool(options.lang), evidence, page.blocks, options)
     blocks = tuple(_assign(block, evidence.get(block.index), fallback) for block in page.blocks)
     return replace(page, lang=fallback.tag, blocks=blocks)
+
+
+def _own_text(block: Block) -> str:
+    """The block's text without its spans marked in another language: those say nothing of
+    the language of the words around them ("run jointly by: <span lang=sv>Jämtlands län")."""
+    text = block.text
+    for span in sorted(block.spans, key=lambda s: s.start, reverse=True):
+        text = text[: span.start] + " " + text[span.end :]
+    return text
 
 
 def _candidates(languages: tuple[str, ...], declared: str) -> tuple[str, ...]:
