@@ -11,6 +11,8 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from reader.text.triggers import characters, rule_index
+
 # A piece of a replacement: spoken text and the span it stands for, relative to the match.
 Piece = tuple[str, int, int]
 # A rule's answer: a plain string for the whole match, pieces, or None to keep the match.
@@ -90,18 +92,26 @@ def splice(spoken: Spoken, edits: Iterable[tuple[int, int, str | Sequence[Piece]
     return Spoken("".join(out), tuple(cmap))
 
 
-def apply_rules(spoken: Spoken, rules: Sequence[Rule]) -> Spoken:
-    """Apply rules one after the other."""
-    for pattern, repl in rules:
-        spoken = rewrite(spoken, pattern, repl)
+def apply_rules(spoken: Spoken, rules: tuple[Rule, ...]) -> Spoken:
+    """Apply rules one after the other, skipping those whose trigger characters are absent."""
+    index = rule_index(rules)
+    wanted = index.wanted(characters(spoken.text))
+    while wanted:
+        lowest = wanted & -wanted
+        done = ~((lowest << 1) - 1)  # this rule and those before it
+        pattern, repl = rules[lowest.bit_length() - 1]
+        rewritten = rewrite(spoken, pattern, repl)
+        if rewritten is not spoken:
+            # A rewrite may bring characters that later rules wait for ("&" said as "and").
+            spoken, wanted = rewritten, index.wanted(characters(rewritten.text))
+        wanted &= done
     return spoken
 
 
 def tidy(spoken: Spoken) -> Spoken:
     """Collapse runs of spaces and commas left by rewrites and strip the ends."""
-    spoken = rewrite(spoken, _SPACES, lambda m: " ")
-    spoken = rewrite(spoken, _SPACE_BEFORE_STOP, lambda m: "")
-    spoken = rewrite(spoken, _DOUBLE_COMMA, lambda m: ", ")
+    if _UNTIDY.search(spoken.text):
+        spoken = apply_rules(spoken, _TIDY)
     text = spoken.text
     start = len(text) - len(text.lstrip(" ,;"))
     end = len(text.rstrip(" ,;")) if text.rstrip(" ,;") else start
@@ -112,6 +122,13 @@ _SPACES = re.compile(r"\s{2,}")
 # "Sundsvall , Östersund": a space before a comma makes eSpeak pause twice.
 _SPACE_BEFORE_STOP = re.compile(r"(?<=\S)\s(?=[,;.!?](?:\s|$))")
 _DOUBLE_COMMA = re.compile(r",(?:\s*,)+\s*")
+# Any of the three: most sentences need none, and one scan finds that out.
+_UNTIDY = re.compile("|".join(p.pattern for p in (_SPACES, _SPACE_BEFORE_STOP, _DOUBLE_COMMA)))
+_TIDY: tuple[Rule, ...] = (
+    (_SPACES, lambda m: " "),
+    (_SPACE_BEFORE_STOP, lambda m: ""),
+    (_DOUBLE_COMMA, lambda m: ", "),
+)
 
 
 def grouped(match: re.Match[str], readings: Sequence[tuple[int, str]], sep: str) -> list[Piece]:

@@ -1,0 +1,159 @@
+"""Which characters a pattern cannot match without: a cheap test before running its regex.
+
+A sentence passes through some forty normalisation patterns, and most find nothing (no digit,
+no "@", no "§"). Testing a set of characters costs far less than scanning with a regex, so
+each pattern gets, once, the characters of which every match holds at least one; a text
+holding none of them is left alone without the scan. The set is read from the compiled
+pattern itself, so a rule added to a language table is filtered without being declared.
+When no such set can be proved (a match may be empty, or consist of any letter), the
+pattern always runs.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from re import _casefix, _constants, _parser  # type: ignore[attr-defined]
+from typing import Any
+
+Trigger = frozenset[str]
+# Stands for "a digit outside ASCII" in a text's characters: `\d` matches every Unicode
+# decimal digit, and only texts that are not ASCII need the slower check.
+OTHER_DIGIT = "\x00"
+ASCII_DIGITS = frozenset("0123456789")
+# A character class larger than this is as good as "any character": not worth a test.
+MAX_CLASS = 128
+# Rule tables indexed at most (one per language and a few fixed ones).
+MAX_TABLES = 256
+# Rough frequency of a character in prose: letters and spaces match nearly every sentence,
+# so among the required parts of a pattern the one made of rare characters is kept.
+_COMMON = frozenset(" .,abcdefghijklmnopqrstuvwxyzåäöéü")
+
+
+def characters(text: str) -> frozenset[str]:
+    """The characters of `text`, as triggers are tested against them."""
+    chars = set(text)
+    if not text.isascii():
+        # A pattern that ignores case compares lower cases ("ẞ" matches "ß").
+        chars |= {c.lower() for c in chars}
+        if any(c.isdecimal() and not c.isascii() for c in chars):
+            chars.add(OTHER_DIGIT)
+    return frozenset(chars)
+
+
+@lru_cache(maxsize=4096)
+def trigger_of(pattern: re.Pattern[str]) -> Trigger | None:
+    """Characters every match of `pattern` holds one of, or None when none can be proved."""
+    try:
+        parsed = _parser.parse(pattern.pattern, pattern.flags)
+    except Exception:  # an unusual pattern is merely not filtered
+        return None
+    return _sequence(list(parsed), bool(pattern.flags & re.IGNORECASE))
+
+
+def _sequence(items: list[tuple[Any, Any]], fold: bool) -> Trigger | None:
+    """The rarest trigger among the parts a match of the sequence must contain."""
+    found = [t for op, av in items if (t := _item(op, av, fold)) is not None]
+    return min(found, key=_cost, default=None)
+
+
+def _cost(trigger: Trigger) -> int:
+    return sum(20 if c.lower() in _COMMON else 1 for c in trigger)
+
+
+def _item(op: Any, av: Any, fold: bool) -> Trigger | None:
+    c = _constants
+    if op is c.LITERAL:
+        return _folded({chr(av)}, fold)
+    if op is c.IN:
+        return _class(av, fold)
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", None)):
+        low, _high, sub = av
+        return _sequence(list(sub), fold) if low >= 1 else None
+    if op is c.SUBPATTERN:
+        _group, add_flags, del_flags, sub = av
+        if add_flags & re.IGNORECASE:
+            fold = True
+        if del_flags & re.IGNORECASE:
+            fold = False
+        return _sequence(list(sub), fold)
+    if op is getattr(c, "ATOMIC_GROUP", None):
+        return _sequence(list(av), fold)
+    if op is c.BRANCH:
+        union: set[str] = set()
+        for alternative in av[1]:
+            trigger = _sequence(list(alternative), fold)
+            if trigger is None:
+                return None
+            union |= trigger
+        return frozenset(union)
+    return None  # any character, a negated class, an assertion, a back-reference
+
+
+def _class(items: list[tuple[Any, Any]], fold: bool) -> Trigger | None:
+    c = _constants
+    chars: set[str] = set()
+    for op, av in items:
+        if op is c.LITERAL:
+            chars.add(chr(av))
+        elif op is c.RANGE and av[1] - av[0] < MAX_CLASS:
+            chars.update(chr(i) for i in range(av[0], av[1] + 1))
+        elif op is c.CATEGORY and av is c.CATEGORY_DIGIT:
+            chars |= ASCII_DIGITS | {OTHER_DIGIT}
+        else:
+            return None  # negation, \w, \s, a wide range
+    return _folded(chars, fold) if len(chars) <= MAX_CLASS else None
+
+
+def _folded(chars: set[str], fold: bool) -> Trigger:
+    """With IGNORECASE a character also stands for its other cases (and "ſ" for "s")."""
+    if not fold:
+        return frozenset(chars)
+    out = set(chars)
+    for ch in chars:
+        for variant in (ch.lower(), ch.upper()):
+            if len(variant) == 1:
+                out.add(variant)
+    fixes = _casefix._EXTRA_CASES
+    for ch in list(out):
+        out.update(chr(i) for i in fixes.get(ord(ch.lower()), ()))
+    return frozenset(out)
+
+
+class RuleIndex:
+    """A rule table's triggers as bit masks: which rules a text's characters may need."""
+
+    def __init__(self, patterns: tuple[re.Pattern[str], ...]) -> None:
+        self.always = 0
+        self.every = (1 << len(patterns)) - 1
+        by_char: dict[str, int] = {}
+        for number, pattern in enumerate(patterns):
+            trigger = trigger_of(pattern)
+            if trigger is None:
+                self.always |= 1 << number
+                continue
+            for ch in trigger:
+                by_char[ch] = by_char.get(ch, 0) | 1 << number
+        self.by_char = by_char
+        self.keys = frozenset(by_char)
+
+    def wanted(self, chars: frozenset[str]) -> int:
+        """A bit per rule that may match a text made of `chars`."""
+        mask = self.always
+        for ch in self.keys & chars:
+            mask |= self.by_char[ch]
+        return mask
+
+
+_INDEXES: dict[int, tuple[object, RuleIndex]] = {}
+
+
+def rule_index(rules: tuple[tuple[re.Pattern[str], object], ...]) -> RuleIndex:
+    """The index of a rule table; tables are built once per language, so indexes are too."""
+    kept = _INDEXES.get(id(rules))
+    if kept is not None and kept[0] is rules:
+        return kept[1]
+    index = RuleIndex(tuple(pattern for pattern, _repl in rules))
+    if len(_INDEXES) < MAX_TABLES:
+        _INDEXES[id(rules)] = (rules, index)  # the table is kept, so its id stays its own
+    return index
