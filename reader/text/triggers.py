@@ -32,13 +32,18 @@ _COMMON = frozenset(" .,abcdefghijklmnopqrstuvwxyzåäöéü")
 
 def characters(text: str) -> frozenset[str]:
     """The characters of `text`, as triggers are tested against them."""
+    if text.isascii():
+        return frozenset(text)
+    # A pattern that ignores case compares lower cases ("ẞ" matches "ß").
     chars = set(text)
-    if not text.isascii():
-        # A pattern that ignores case compares lower cases ("ẞ" matches "ß").
-        chars |= {c.lower() for c in chars}
-        if any(c.isdecimal() and not c.isascii() for c in chars):
-            chars.add(OTHER_DIGIT)
+    chars.update(text.lower())
+    if _OTHER_DIGITS.search(text):
+        chars.add(OTHER_DIGIT)
     return frozenset(chars)
+
+
+# A decimal digit other than 0-9 (Arabic-Indic, Devanagari, ...).
+_OTHER_DIGITS = re.compile(r"(?![0-9])\d")
 
 
 @lru_cache(maxsize=4096)
