@@ -17,6 +17,10 @@ the widget posts, made by `reader_web.posted.widget_payload`, rebuilt and read b
 code) and counts the pages whose block texts or languages differ (floor: 0), with the bytes
 the widget posts per page, raw and gzipped. `--paths --browser` has the widget's own code
 make each post in Chromium from the saved page (its scripts off, nothing fetched).
+
+It also counts kept blocks that lose words: every word of a kept block's element (less what
+skip markup hides, what block children and `<br>` put in blocks of their own, and footnote
+marks) must be in the block made of that stretch of text. The floor is 0.
 """
 
 from __future__ import annotations
@@ -37,13 +41,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from lxml import etree  # noqa: E402
+
 from reader.errors import NoContentError, ReaderError  # noqa: E402
-from reader.extract.blocks import extract_blocks  # noqa: E402
+from reader.extract.blocks import _parse, extract_blocks  # noqa: E402
+from reader.extract.locate import Locator  # noqa: E402
+from reader.extract.measure import Measures, measure  # noqa: E402
+from reader.extract.rules import is_block_tag  # noqa: E402
 from reader.model import Document, Page  # noqa: E402
 from reader.options import ReadOptions  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "extraction-dev"
 TOKEN = re.compile(r"\w+")
+INVISIBLE = re.compile("[\u200b\u00ad\ufeff]")  # as extraction drops them inside words
 META_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
 TUNE_SHARE = 0.6  # of each page type's pages, chosen by a hash of the page id
 SPLITS = ("tune", "held")
@@ -185,6 +195,73 @@ def speeds(data: Path, chosen: list[tuple[str, str]], repeat: int) -> list[tuple
     return found
 
 
+def lost_words(data: Path, chosen: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """Kept blocks missing words of their element's text: (page, block text, words lost)."""
+    load, found = loader(), []
+    for page, _ in chosen:
+        document = load(raw_page(data, page))
+        try:
+            blocks = extract_blocks(document).blocks
+        except NoContentError:
+            continue
+        root = _parse(document.html)
+        body = root.find("body")
+        measures = measure(root if body is None else body)
+        locate = Locator(root)
+        by_locator: dict[str, etree._Element] = {}
+        for el in root.iter():
+            if isinstance(el.tag, str):
+                by_locator.setdefault(locate(el), el)
+        by_element: dict[etree._Element, list[str]] = defaultdict(list)
+        for block in blocks:
+            if block.kind != "image" and block.locator in by_locator:
+                by_element[by_locator[block.locator]].append(block.text)
+        for element, texts in by_element.items():
+            runs = _runs(element, measures)
+            for text, lost in _losses(texts, runs):
+                found.append((page, text, lost))
+    return found
+
+
+def _runs(element: etree._Element, measures: Measures) -> list[Counter[str]]:
+    """The words of each stretch of an element's own inline text, as a listener should get it."""
+    skipped, headings = measures.skipped, measures.headings
+    runs: list[list[str]] = [[]]
+
+    def walk(el: etree._Element) -> None:
+        runs[-1].append(el.text or "")
+        for child in el:
+            tag = child.tag
+            note = tag == "sup" and len(child) == 1 and child[0].get("href", "").startswith("#")
+            if child in skipped or note or not isinstance(tag, str):
+                pass
+            elif tag == "br" or is_block_tag(tag) or child in headings:
+                runs.append([])
+            else:
+                walk(child)
+            runs[-1].append(child.tail or "")
+
+    walk(element)
+    words = (Counter(TOKEN.findall(INVISIBLE.sub("", "".join(run)))) for run in runs)
+    return [run for run in words if run]
+
+
+def _losses(texts: list[str], runs: list[Counter[str]]) -> list[tuple[str, str]]:
+    """Match an element's blocks to its stretches in order; the words each block left out."""
+    losses, position = [], 0
+    for text in texts:
+        words = Counter(TOKEN.findall(text))
+        for index in range(position, len(runs)):
+            # The stretch the block was read from holds most of the block's words.
+            if 2 * sum((runs[index] & words).values()) > sum(words.values()):
+                lost = runs[index] - words
+                if lost:
+                    losses.append((text, " ".join(lost.elements())))
+                position = index + 1
+                break
+    return losses
+
+
 def report(scores: list[Score]) -> None:
     by_kind: dict[str, list[Score]] = defaultdict(list)
     for score in scores:
@@ -193,6 +270,13 @@ def report(scores: list[Score]) -> None:
     for kind, group in sorted(by_kind.items(), key=lambda item: -len(item[1])):
         print(_row(kind, group))
     print(_row("overall", scores))
+
+
+def report_lost_words(lost: list[tuple[str, str, str]], show: int) -> None:
+    pages = sorted({page for page, _, _ in lost})
+    print(f"\nkept blocks that lose words: {len(lost)} (floor 0), on {len(pages)} pages")
+    for page, text, words in lost[:show]:
+        print(f"  {page}: lost {words!r} from {text[:80]!r}")
 
 
 def _row(name: str, group: list[Score]) -> str:
@@ -395,6 +479,7 @@ def main() -> None:
     chosen = pages(args.data, args.kind, args.limit)
     for name, rate in speeds(args.data, chosen, args.repeat) if args.repeat else ():
         print(f"{name}: {rate:.1f} pages per CPU-second (all {len(chosen)} pages)")
+    report_lost_words(lost_words(args.data, chosen), args.worst)
     if args.worst:
         print(f"\n{'page':<8}{'type':<15}{'precision':>10}{'recall':>8}{'F1':>7}")
         for s in sorted(scores, key=lambda s: s.f1)[: args.worst]:

@@ -56,7 +56,9 @@ class Block:
     `locator` is a CSS selector that resolves to the block's element in the page
     (``[data-reader-node="12"]`` when the widget numbered the elements).
     `declared_lang` is the nearest `lang`/`xml:lang` on the element or an ancestor below
-    `<html>`; `page_lang_inherited` is filled by language assignment.
+    `<html>`; `page_lang_inherited` is filled by language assignment. `breaks` are offsets
+    in `text` where a part read on its own ends (a kicker before the title of a heading):
+    the text shows a space there, speech pauses.
     """
 
     index: int
@@ -66,6 +68,7 @@ class Block:
     level: int = 0
     declared_lang: str = ""
     spans: tuple[LangSpan, ...] = ()
+    breaks: tuple[int, ...] = ()
     lang: str = ""
     lang_source: str = ""
     confidence: float = 0.0

@@ -41,6 +41,7 @@ from reader.extract.rules import SCRIPTED_TAGS, SKIP_TAGS, element_lang
 from reader.extract.scoring import CONTENT_SHARE, content_elements
 from reader.extract.sections import boilerplate_sections
 from reader.extract.text import SPACE, BlockBuilder
+from reader.extract.tidy import tidy
 from reader.model import Block, Document, Page
 
 # lxml refuses text that declares its own encoding or carries control characters; the
@@ -95,7 +96,7 @@ def extract_blocks(doc: Document) -> Page:
         revealed = _read(root, body, measure(body, hidden=False), lang, locate)
         if _size(revealed) > REVEALED_GAIN * _size(blocks):
             blocks = revealed
-    blocks = _without_repeats(blocks)
+    blocks = tidy(_without_repeats(blocks))
     if not blocks:
         raise NoContentError(NO_CONTENT)
     return Page(
@@ -131,7 +132,8 @@ def _read(
     for area in _areas(root, body, measures):
         builder = BlockBuilder(
             page_lang=lang,
-            skip=_skipper(area, measures),
+            skip=measures.skipped.__contains__,
+            furniture=_furniture(area, measures),
             locate=locate,
             measures=measures,
             drop_link_labels=not area.authored,
@@ -241,12 +243,11 @@ def _areas(root: etree._Element, body: etree._Element, measures: Measures) -> It
         yield Area(elements=(body,), authored=False)
 
 
-def _skipper(area: Area, measures: Measures) -> Callable[[etree._Element], bool]:
-    skipped = measures.skipped
+def _furniture(area: Area, measures: Measures) -> Callable[[etree._Element], bool]:
+    # Inside an area the author chose for reading, only navigation is page furniture.
     if area.authored:
-        return lambda el: el in skipped or is_navigation(el) or is_area_furniture(el, measures)
-    left_out = skipped | measures.furniture | boilerplate_sections(area.elements, measures)
-    return left_out.__contains__
+        return lambda el: is_navigation(el) or is_area_furniture(el, measures)
+    return (measures.furniture | boilerplate_sections(area.elements, measures)).__contains__
 
 
 def _inherited_lang(el: etree._Element) -> str:

@@ -32,6 +32,18 @@ SCRIPTED_TAGS = frozenset({"noscript"})
 SKIP_CLASSES = frozenset(
     {"rs_skip", "rsbtn", "no-read-aloud", "skip-speech", "noread", "no-read", "sr-skip"}
 )
+# Posts embedded from social networks, as their embed codes and CMS blocks mark them: what
+# they hold before their script runs is the network's furniture ("View this post on
+# Instagram", "A post shared by …", a tweet's handle and date), not the page's text.
+EMBED_CLASSES = frozenset(
+    {"instagram-media", "twitter-tweet", "twitter-timeline", "twitter-video", "tiktok-embed",
+     "fb-post", "fb-video", "fb-comments", "reddit-embed", "reddit-card", "bluesky-embed",
+     "mastodon-embed", "threads-embed", "text-post-media", "embedly-card",
+     "wp-block-embed-instagram", "wp-block-embed-twitter", "wp-block-embed-x",
+     "wp-block-embed-facebook", "wp-block-embed-tiktok", "wp-block-embed-reddit",
+     "embed-instagram", "embed-twitter", "embed-tiktok", "embed-facebook"}
+)  # fmt: skip
+UNREAD_CLASSES = SKIP_CLASSES | EMBED_CLASSES
 SKIP_ATTRIBUTES = frozenset({"hidden", "inert", "data-reader-skip"})
 HIDING_ATTRIBUTES = SKIP_ATTRIBUTES | {"aria-hidden", "style"}
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -59,6 +71,13 @@ BLOCK_TAGS = frozenset(
         "plaintext", "search", "frameset", "noframes",
     }
 )  # fmt: skip
+# Class words of the short label news sites set above a title inside its heading
+# ("Verbraucherschutz" over "Mehr Transparenz bei Stromtarifen"): read as a part of its own.
+KICKER_HINTS = frozenset(
+    {"kicker", "eyebrow", "overline", "topline", "dachzeile", "spitzmarke", "supertitle",
+     "overtitle", "roofline", "rooftitle", "pretitle", "superheadline", "overhead"}
+)  # fmt: skip
+KICKER_SEPARATORS = str.maketrans("-_", "  ")
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 # Attribute values longer than this are not cached: pages repeat short class lists, and a
 # long one kept in a cache would stay in a server's memory after its page is gone.
@@ -81,19 +100,27 @@ def hidden_by_attributes(el: etree._Element, names: list[str], hidden: bool) -> 
 def is_skipped_class(classes: str) -> bool:
     """Whether a class attribute holds a "do not read" class."""
     if len(classes) > CACHED_VALUE:
-        return not SKIP_CLASSES.isdisjoint(classes.split())
+        return not UNREAD_CLASSES.isdisjoint(classes.split())
     return skipped_class(classes)
 
 
 @lru_cache(maxsize=4096)
 def skipped_class(classes: str) -> bool:
     """Whether a class attribute holds a "do not read" class (cached: pages repeat them)."""
-    return not SKIP_CLASSES.isdisjoint(classes.split())
+    return not UNREAD_CLASSES.isdisjoint(classes.split())
 
 
 def is_block_tag(tag: str) -> bool:
     """Whether a tag ends the running line of text (custom elements count as blocks)."""
     return tag in BLOCK_TAGS or "-" in tag
+
+
+def is_kicker(el: etree._Element) -> bool:
+    """Whether an inline element's class names it the kicker of a heading."""
+    classes = el.get("class")
+    if not classes:
+        return False
+    return not KICKER_HINTS.isdisjoint(classes.lower().translate(KICKER_SEPARATORS).split())
 
 
 def element_lang(el: etree._Element) -> str:

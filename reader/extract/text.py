@@ -16,13 +16,16 @@ from dataclasses import dataclass
 from lxml import etree
 
 from reader.extract.measure import Measures
-from reader.extract.rules import HEADING_TAGS, INHERITED_KINDS, LEAF_KINDS, is_block_tag
-from reader.model import Block, LangSpan
+from reader.extract.rules import (
+    HEADING_TAGS,
+    INHERITED_KINDS,
+    LEAF_KINDS,
+    is_block_tag,
+    is_kicker,
+)
+from reader.extract.runs import SPACE, Context, Run
+from reader.model import Block
 
-SPACE = re.compile(r"\s+")
-# Invisible characters that would otherwise split or glue words: zero-width space, soft
-# hyphen, byte-order mark.
-INVISIBLE = re.compile("[\u200b\u00ad\ufeff]")
 # An alt text worth reading describes: a phrase of three words or more that is not a file
 # name ("Logo", "Hero image", "IMG_2034.jpg" are labels, not descriptions).
 MIN_ALT_WORDS = 3
@@ -41,76 +44,9 @@ LINK_LABEL_WORDS = 3
 LAYOUT_CELL_CHILDREN = frozenset({"p", "div", "table", "ul", "ol", "h1", "h2", "h3", "section"})
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Context:
-    """What a run of text becomes: its kind, heading level and language."""
-
-    kind: str
-    level: int
-    declared: str  # nearest lang attribute below <html>
-    lang: str  # effective language: declared, else the page's
-
-
-class Run:
-    """The inline text of one element, with the language of every piece."""
-
-    __slots__ = ("element", "context", "pieces", "images", "space_before", "linked_only")
-
-    def __init__(self, element: etree._Element, context: Context) -> None:
-        self.element = element
-        self.context = context
-        self.pieces: list[tuple[str, str]] = []
-        self.images: list[etree._Element] = []
-        self.space_before = True  # so leading whitespace is dropped
-        self.linked_only = True  # no text outside links so far
-
-    def add(self, text: str | None, lang: str, linked: bool = False) -> None:
-        if not text:
-            return
-        if not linked and self.linked_only and not text.isspace():
-            self.linked_only = False
-        if text.isspace():
-            if not self.space_before:
-                self.pieces.append((" ", lang))
-                self.space_before = True
-            return
-        text = SPACE.sub(" ", INVISIBLE.sub("", text))
-        if self.space_before and text.startswith(" "):
-            text = text[1:]
-        if text:
-            self.pieces.append((text, lang))
-            self.space_before = text.endswith(" ")
-
-    def finish(self) -> tuple[str, tuple[LangSpan, ...]]:
-        """The run's text and its language spans; the run is emptied."""
-        # Compared with the block's own declared language, not the page's: on a page wrongly
-        # marked `lang="sv"`, an inline `<span lang="sv">` must still be heard in Swedish once
-        # the block is found to be English. Pieces with no attribute carry the same "".
-        base = self.context.declared
-        text = "".join(piece for piece, _ in self.pieces).rstrip()
-        spans: list[LangSpan] = []
-        offset = 0
-        for piece, lang in self.pieces:
-            start, offset = offset, offset + len(piece)
-            if lang == base or start >= len(text):
-                continue
-            if spans and spans[-1].lang == lang and spans[-1].end >= start - 1:
-                start = spans.pop().start
-            spans.append(_trimmed(text, start, min(offset, len(text)), lang))
-        self.pieces, self.images, self.space_before, self.linked_only = [], [], True, True
-        return text, tuple(s for s in spans if s.end > s.start)
-
-
-def _trimmed(text: str, start: int, end: int, lang: str) -> LangSpan:
-    while start < end and text[start] == " ":
-        start += 1
-    while end > start and text[end - 1] == " ":
-        end -= 1
-    return LangSpan(start=start, end=end, lang=lang)
-
-
-# What ends when the walk leaves an element: nothing, a block (its run is flushed) or a link.
-LEAVE_NOTHING, LEAVE_BLOCK, LEAVE_LINK = 0, 1, 2
+# What ends when the walk leaves an element (flags): nothing, a block (its run is flushed), a
+# link, inline furniture (whose text the run holds back), a part read apart (a kicker).
+LEAVE_NOTHING, LEAVE_BLOCK, LEAVE_LINK, LEAVE_HELD, LEAVE_PART = 0, 1, 2, 4, 8
 
 
 @dataclass(slots=True)
@@ -122,7 +58,8 @@ class Frame:
     run: Run
     lang: str
     linked: bool
-    leave: int  # LEAVE_*
+    held: bool
+    leave: int  # LEAVE_* flags
 
 
 class BlockBuilder:
@@ -133,17 +70,20 @@ class BlockBuilder:
         *,
         page_lang: str,
         skip: Callable[[etree._Element], bool],
+        furniture: Callable[[etree._Element], bool],
         locate: Callable[[etree._Element], str],
         measures: Measures,
         drop_link_labels: bool,
     ) -> None:
         self.page_lang = page_lang
         self.skip = skip
+        self.furniture = furniture
         self.locate = locate
         self.langs = measures.langs
         self.headings = measures.headings
         self.drop_link_labels = drop_link_labels
         self.links = 0  # depth of links around the text being walked
+        self.held = 0  # depth of inline furniture around it
         self.captioned: dict[etree._Element, bool] = {}  # figures: whether they have a caption
         self.blocks: list[Block] = []
 
@@ -166,46 +106,60 @@ class BlockBuilder:
             child = next(frame.children, None)
             if child is None:
                 stack.pop()
-                if frame.leave == LEAVE_BLOCK:
+                if frame.leave & LEAVE_BLOCK:
                     self._flush(frame.run)
-                elif frame.leave == LEAVE_LINK:
+                if frame.leave & LEAVE_LINK:
                     self.links -= 1
+                if frame.leave & LEAVE_HELD:
+                    self.held -= 1
+                if frame.leave & LEAVE_PART:
+                    frame.run.end_part(frame.lang)
                 if stack:  # a tail is text of the parent, in the parent's language
                     parent = stack[-1]
-                    parent.run.add(frame.element.tail, parent.lang, parent.linked)
+                    parent.run.add(frame.element.tail, parent.lang, parent.linked, parent.held)
                 continue
             entered = self._enter(child, frame.run, frame.lang)
             if entered is None:
-                frame.run.add(child.tail, frame.lang, frame.linked)
+                frame.run.add(child.tail, frame.lang, frame.linked, frame.held)
             else:
                 stack.append(entered)
 
     def _frame(self, el: etree._Element, run: Run, lang: str, leave: int) -> Frame:
-        linked = self.links > 0
-        run.add(el.text, lang, linked)
-        return Frame(el, iter(el), run, lang, linked, leave)
+        self.held += bool(leave & LEAVE_HELD)
+        linked, held = self.links > 0, self.held > 0
+        run.add(el.text, lang, linked, held)
+        return Frame(el, iter(el), run, lang, linked, held, leave)
 
     def _enter(self, el: etree._Element, run: Run, lang: str) -> Frame | None:
         """Start reading an element: the frame to read its children in, or None when done."""
         if self.skip(el):
             return None
         tag = el.tag
+        block = is_block_tag(tag) or el in self.headings  # type: ignore[arg-type]
+        # Inline furniture is judged with the run it stands in (see reader.extract.runs).
+        held = LEAVE_NOTHING
+        if self.furniture(el):
+            if block:
+                return None
+            held = LEAVE_HELD
         if tag == "br":
             self._flush(run)
         elif tag == "img":
-            run.images.append(el)
-        elif is_block_tag(tag) or el in self.headings:  # type: ignore[arg-type]
+            if not (held or self.held):
+                run.images.append(el)
+        elif block:
             self._flush(run)
             inner = Run(el, self._context(el, run.context))
             return self._frame(el, inner, inner.context.declared, LEAVE_BLOCK)
         elif tag == "sup" and _is_note_reference(el):
             return None  # a footnote mark ("[1]") would be heard as a stray number
-        elif tag == "a":
-            if len(el) or any(c.isalnum() for c in el.text or ""):
-                self.links += 1  # a link made of a symbol only ("¶", "#") is an anchor
-                return self._frame(el, run, self.langs.get(el) or lang, LEAVE_LINK)
-        else:
-            return self._frame(el, run, self.langs.get(el) or lang, LEAVE_NOTHING)
+        elif tag != "a":
+            if run.context.kind == "heading" and is_kicker(el):
+                held |= LEAVE_PART
+            return self._frame(el, run, self.langs.get(el) or lang, held)
+        elif len(el) or any(c.isalnum() for c in el.text or ""):
+            self.links += 1  # a link made of a symbol only ("¶", "#") is an anchor
+            return self._frame(el, run, self.langs.get(el) or lang, LEAVE_LINK | held)
         return None
 
     def _context(self, el: etree._Element, outer: Context) -> Context:
@@ -224,9 +178,11 @@ class BlockBuilder:
     def _flush(self, run: Run) -> None:
         if not run.pieces and not run.images:
             return
-        images, linked_only = run.images, run.linked_only
-        text, spans = run.finish()
-        context = run.context
+        images, context = run.images, run.context
+        # Compared with the block's own declared language, not the page's: on a page wrongly
+        # marked `lang="sv"`, an inline `<span lang="sv">` must still be heard in Swedish once
+        # the block is found to be English. Pieces with no attribute carry the same "".
+        text, spans, linked_only, breaks = run.finish(context.declared)
         if text and linked_only and self.drop_link_labels and text.count(" ") < LINK_LABEL_WORDS:
             return  # "Read more", "Reply", "Share": a link on its own, not content
         if text and any(c.isalnum() for c in text):
@@ -239,6 +195,7 @@ class BlockBuilder:
                     locator=self.locate(run.element),
                     declared_lang=context.declared,
                     spans=spans,
+                    breaks=breaks,
                 )
             )
         elif not text:

@@ -99,6 +99,8 @@ def _segments(
         pieces += [(position, lo, lang), (lo, hi, span.lang)]
         position = hi
     pieces.append((position, end, lang))
+    if block.breaks:  # a kicker and the title after it are parts of their own
+        pieces = [cut for piece in pieces for cut in _broken(piece, block.breaks)]
     for lo, hi, piece_lang in pieces:
         while lo < hi and (block.text[lo].isspace() or block.text[lo] in LEADING_PAUSE):
             lo += 1
@@ -106,6 +108,16 @@ def _segments(
             hi -= 1
         if lo < hi:
             yield lo, hi, piece_lang
+
+
+def _broken(piece: tuple[int, int, str], breaks: tuple[int, ...]) -> Iterator[tuple[int, int, str]]:
+    """A stretch cut at the block's breaks inside it."""
+    lo, hi, lang = piece
+    for cut in breaks:
+        if lo < cut < hi:
+            yield lo, cut, lang
+            lo = cut
+    yield lo, hi, lang
 
 
 def _speakable(text: str) -> bool:

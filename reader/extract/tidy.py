@@ -1,0 +1,96 @@
+"""The last look at a page's blocks: what a listener would hear as clutter between them.
+
+Two kinds of block survive the element rules on real pages: headings left with nothing
+under them ("Comments" above a thread that scripts load, "See also" above a list of links
+left out as furniture) and date lines that say again the date the byline already gave
+("Published: 12 March 2025 Updated: 13 March 2025").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from reader.model import Block
+
+# Dates and times as pages print them: "12. März 2025", "March 12, 2025", "12 March 2025",
+# "2025-03-12", "12.03.2025", "03/12/2025", "10:14", "10:14 Uhr", "4:12 AM PST".
+DATE = re.compile(
+    r"\b(?:\d{1,2}\.?\s+[^\W\d_]{3,}\.?,?\s+\d{4}"
+    r"|[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
+    r"|\d{4}-\d{1,2}-\d{1,2}"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b"
+)
+TIME = re.compile(
+    r"\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:uhr|h|am|pm|a\.m\.|p\.m\.)?(?:\s+[A-Z]{2,4}\b)?",
+    re.I,
+)
+# Words a date line is made of besides its dates, in the languages of the sites served.
+DATE_LABELS = frozenset(
+    {"published", "updated", "posted", "last", "modified", "on", "at", "am", "um", "uhr",
+     "veröffentlicht", "aktualisiert", "zuletzt", "erstellt", "geändert", "stand",
+     "publicerad", "publicerat", "uppdaterad", "uppdaterat", "senast", "ändrad", "den", "kl",
+     "publisert", "oppdatert", "sist", "endret", "julkaistu", "päivitetty", "muokattu",
+     "publié", "mis", "à", "jour", "le", "publicado", "actualizado", "el", "pubblicato",
+     "aggiornato", "il", "gepubliceerd", "bijgewerkt", "op", "offentliggjort", "opdateret"}
+)  # fmt: skip
+# Words that make a date line what it is: without one, "12 March 2025" may be an event's date.
+PUBLICATION_LABELS = DATE_LABELS - {"on", "at", "am", "um", "uhr", "den", "kl", "le", "el",
+                                    "il", "op", "à", "mis", "jour", "last", "stand"}  # fmt: skip
+WORD = re.compile(r"[^\W_]+")
+# A listing's titles are headings one after another; a section heading left empty stands
+# alone. Trailing headings are left out only this many at a time.
+MAX_TRAILING_HEADINGS = 2
+
+
+def tidy(blocks: list[Block]) -> list[Block]:
+    """The blocks without empty section headings and date lines that repeat the byline."""
+    date_lines = {n: dates for n, b in enumerate(blocks) if (dates := _date_line(b))}
+    said = [b.text for n, b in enumerate(blocks) if n not in date_lines]
+    kept = []
+    for number, block in enumerate(blocks):
+        if _empty_heading(blocks, number):
+            continue
+        dates = date_lines.get(number)
+        if dates and (
+            any(date in text for date in dates for text in said)
+            or any(b.text == block.text for b in blocks[:number])
+        ):
+            continue
+        kept.append(block)
+    kept = _without_trailing_headings(kept)
+    return [replace(b, index=i) if b.index != i else b for i, b in enumerate(kept)]
+
+
+def _empty_heading(blocks: list[Block], number: int) -> bool:
+    """A heading followed at once by one of the same or a higher rank, standing alone."""
+    block = blocks[number]
+    if block.kind != "heading" or number + 1 >= len(blocks):
+        return False
+    after = blocks[number + 1]
+    if after.kind != "heading" or after.level > block.level:
+        return False
+    before = blocks[number - 1] if number else None
+    beyond = blocks[number + 2] if number + 2 < len(blocks) else None
+    in_listing = before is not None and before.kind == "heading" and before.level == block.level
+    return not in_listing and not (beyond is not None and beyond.kind == "heading")
+
+
+def _without_trailing_headings(blocks: list[Block]) -> list[Block]:
+    end = len(blocks)
+    while end and blocks[end - 1].kind == "heading":
+        end -= 1
+    if not end or len(blocks) - end > MAX_TRAILING_HEADINGS:
+        return blocks  # a page of titles only, or a listing of them: they are the content
+    return blocks[:end]
+
+
+def _date_line(block: Block) -> list[str]:
+    """The dates of a block made only of publication labels, dates and times; else none."""
+    dates = DATE.findall(block.text)
+    if not dates or block.kind == "heading":
+        return []
+    words = WORD.findall(TIME.sub(" ", DATE.sub(" ", block.text)).lower())
+    if not set(words) <= DATE_LABELS or PUBLICATION_LABELS.isdisjoint(words):
+        return []
+    return dates
