@@ -45,13 +45,13 @@ MAX_TRAILING_HEADINGS = 2
 
 def tidy(blocks: list[Block]) -> list[Block]:
     """The blocks without empty section headings and date lines that repeat the byline."""
-    date_lines = {n: dates for n, b in enumerate(blocks) if (dates := _date_line(b))}
+    date_lines = {n: found for n, b in enumerate(blocks) if (found := _date_line(b))}
     said = [b.text for n, b in enumerate(blocks) if n not in date_lines]
     kept = []
     for number, block in enumerate(blocks):
         if _empty_heading(blocks, number):
             continue
-        dates = date_lines.get(number)
+        dates = date_lines.get(number, [])
         if dates and (
             any(date in text for date in dates for text in said)
             or any(b.text == block.text for b in blocks[:number])
