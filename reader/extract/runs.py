@@ -16,9 +16,24 @@ from lxml import etree
 from reader.model import LangSpan
 
 SPACE = re.compile(r"\s+")
+# How a piece of text was marked: inside inline furniture (held back, see above), or
+# inside code markup the author shows as code (`<code>`, `<pre>`): not judged as language.
+HELD, MARKED_CODE = 1, 2
+Piece = tuple[str, str, bool, int]  # text, language, inside a link, HELD | MARKED_CODE
 # Invisible characters that would otherwise split or glue words: zero-width space, soft
 # hyphen, byte-order mark.
 INVISIBLE = re.compile("[\u200b\u00ad\ufeff]")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RunText:
+    """What a run reads: its text, language spans and breaks, and how it was marked."""
+
+    text: str
+    spans: tuple[LangSpan, ...]
+    breaks: tuple[int, ...]
+    linked_only: bool  # all of it is link text
+    unmarked: str  # the text outside code markup, to judge whether it is language
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,47 +54,45 @@ class Run:
     def __init__(self, element: etree._Element, context: Context) -> None:
         self.element = element
         self.context = context
-        # (text, lang, linked, held): `held` text came from inline furniture.
-        self.pieces: list[tuple[str, str, bool, bool]] = []
+        self.pieces: list[Piece] = []
         self.images: list[etree._Element] = []
         self.space_before = True  # so leading whitespace is dropped
         self.firm = False  # words outside inline furniture so far
         self.breaks: list[int] = []  # numbers of pieces after which a part read apart ends
 
-    def add(self, text: str | None, lang: str, linked: bool = False, held: bool = False) -> None:
+    def add(self, text: str | None, lang: str, linked: bool = False, marks: int = 0) -> None:
         if not text:
             return
         if text.isspace():
             if not self.space_before:
-                self.pieces.append((" ", lang, linked, held))
+                self.pieces.append((" ", lang, linked, marks))
                 self.space_before = True
             return
         text = SPACE.sub(" ", INVISIBLE.sub("", text))
         if self.space_before and text.startswith(" "):
             text = text[1:]
         if text:
-            self.pieces.append((text, lang, linked, held))
+            self.pieces.append((text, lang, linked, marks))
             self.space_before = text.endswith(" ")
-            if not held and not self.firm and any(c.isalnum() for c in text):
+            if not marks & HELD and not self.firm and any(c.isalnum() for c in text):
                 self.firm = True
 
     def end_part(self, lang: str) -> None:
         """Mark the end of a part read apart (a kicker): a space, and a pause when spoken."""
         if self.pieces and self.firm:
             if not self.space_before:
-                self.pieces.append((" ", lang, False, False))
+                self.pieces.append((" ", lang, False, 0))
                 self.space_before = True
             self.breaks.append(len(self.pieces))
 
-    def finish(self, base: str) -> tuple[str, tuple[LangSpan, ...], bool, tuple[int, ...]]:
-        """The run's text, language spans, whether it is all link text, and its breaks.
+    def finish(self, base: str) -> RunText:
+        """What the run reads; then it is emptied.
 
-        Spans are languages other than `base`, the block's own declared language. The run
-        is emptied.
+        Spans are languages other than `base`, the block's own declared language.
         """
         pieces, breaks = self.pieces, self.breaks
-        if not self.firm and any(held for *_, held in pieces):
-            pieces, breaks = _respaced([p for p in pieces if not p[3]]), []
+        if not self.firm and any(marks & HELD for *_, marks in pieces):
+            pieces, breaks = _respaced([p for p in pieces if not p[3] & HELD]), []
         text = "".join(piece for piece, *_ in pieces).rstrip()
         offsets = [len("".join(p for p, *_ in pieces[:n]).rstrip()) for n in breaks]
         linked_only = not any(not linked and not piece.isspace() for piece, _, linked, _ in pieces)
@@ -94,21 +107,24 @@ class Run:
             spans.append(_trimmed(text, start, min(offset, len(text)), lang))
         self.pieces, self.images, self.space_before, self.firm = [], [], True, False
         self.breaks = []
-        parts = tuple(sorted({b for b in offsets if 0 < b < len(text)}))
-        return text, tuple(s for s in spans if s.end > s.start), linked_only, parts
+        return RunText(
+            text=text,
+            spans=tuple(s for s in spans if s.end > s.start),
+            breaks=tuple(sorted({b for b in offsets if 0 < b < len(text)})),
+            linked_only=linked_only,
+            unmarked="".join(p for p, _, _, marks in pieces if not marks & MARKED_CODE),
+        )
 
 
-def _respaced(
-    pieces: list[tuple[str, str, bool, bool]],
-) -> list[tuple[str, str, bool, bool]]:
+def _respaced(pieces: list[Piece]) -> list[Piece]:
     """Pieces with the spaces left around removed ones collapsed, as `Run.add` keeps them."""
-    kept: list[tuple[str, str, bool, bool]] = []
+    kept: list[Piece] = []
     space_before = True
-    for text, lang, linked, held in pieces:
+    for text, lang, linked, marks in pieces:
         if space_before and text.startswith(" "):
             text = text[1:]
         if text:
-            kept.append((text, lang, linked, held))
+            kept.append((text, lang, linked, marks))
             space_before = text.endswith(" ")
     return kept
 

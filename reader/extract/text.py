@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from lxml import etree
 
 from reader.extract.measure import Measures
+from reader.extract.prose import is_language
 from reader.extract.rules import (
     HEADING_TAGS,
     INHERITED_KINDS,
@@ -23,7 +24,7 @@ from reader.extract.rules import (
     is_block_tag,
     is_kicker,
 )
-from reader.extract.runs import SPACE, Context, Run
+from reader.extract.runs import HELD, MARKED_CODE, SPACE, Context, Run
 from reader.model import Block
 
 # An alt text worth reading describes: a phrase of three words or more that is not a file
@@ -45,8 +46,12 @@ LAYOUT_CELL_CHILDREN = frozenset({"p", "div", "table", "ul", "ol", "h1", "h2", "
 
 
 # What ends when the walk leaves an element (flags): nothing, a block (its run is flushed), a
-# link, inline furniture (whose text the run holds back), a part read apart (a kicker).
-LEAVE_NOTHING, LEAVE_BLOCK, LEAVE_LINK, LEAVE_HELD, LEAVE_PART = 0, 1, 2, 4, 8
+# link, inline furniture (whose text the run holds back), a part read apart (a kicker), code
+# markup.
+LEAVE_NOTHING, LEAVE_BLOCK, LEAVE_LINK, LEAVE_HELD, LEAVE_PART, LEAVE_CODE = 0, 1, 2, 4, 8, 16
+# Markup for code the author shows as code (documentation's listings and signatures): read
+# as it is, never judged as language (see reader.extract.prose).
+CODE_TAGS = frozenset({"pre", "code", "kbd", "samp", "tt", "listing", "xmp"})
 
 
 @dataclass(slots=True)
@@ -58,7 +63,7 @@ class Frame:
     run: Run
     lang: str
     linked: bool
-    held: bool
+    marks: int  # runs.HELD | runs.MARKED_CODE
     leave: int  # LEAVE_* flags
 
 
@@ -84,6 +89,7 @@ class BlockBuilder:
         self.drop_link_labels = drop_link_labels
         self.links = 0  # depth of links around the text being walked
         self.held = 0  # depth of inline furniture around it
+        self.coded = 0  # depth of code markup around it
         self.captioned: dict[etree._Element, bool] = {}  # figures: whether they have a caption
         self.blocks: list[Block] = []
 
@@ -112,23 +118,27 @@ class BlockBuilder:
                     self.links -= 1
                 if frame.leave & LEAVE_HELD:
                     self.held -= 1
+                if frame.leave & LEAVE_CODE:
+                    self.coded -= 1
                 if frame.leave & LEAVE_PART:
                     frame.run.end_part(frame.lang)
                 if stack:  # a tail is text of the parent, in the parent's language
                     parent = stack[-1]
-                    parent.run.add(frame.element.tail, parent.lang, parent.linked, parent.held)
+                    parent.run.add(frame.element.tail, parent.lang, parent.linked, parent.marks)
                 continue
             entered = self._enter(child, frame.run, frame.lang)
             if entered is None:
-                frame.run.add(child.tail, frame.lang, frame.linked, frame.held)
+                frame.run.add(child.tail, frame.lang, frame.linked, frame.marks)
             else:
                 stack.append(entered)
 
     def _frame(self, el: etree._Element, run: Run, lang: str, leave: int) -> Frame:
         self.held += bool(leave & LEAVE_HELD)
-        linked, held = self.links > 0, self.held > 0
-        run.add(el.text, lang, linked, held)
-        return Frame(el, iter(el), run, lang, linked, held, leave)
+        self.coded += bool(leave & LEAVE_CODE)
+        linked = self.links > 0
+        marks = (HELD if self.held else 0) | (MARKED_CODE if self.coded else 0)
+        run.add(el.text, lang, linked, marks)
+        return Frame(el, iter(el), run, lang, linked, marks, leave)
 
     def _enter(self, el: etree._Element, run: Run, lang: str) -> Frame | None:
         """Start reading an element: the frame to read its children in, or None when done."""
@@ -137,20 +147,20 @@ class BlockBuilder:
         tag = el.tag
         block = is_block_tag(tag) or el in self.headings  # type: ignore[arg-type]
         # Inline furniture is judged with the run it stands in (see reader.extract.runs).
-        held = LEAVE_NOTHING
+        held = LEAVE_CODE if tag in CODE_TAGS else LEAVE_NOTHING
         if self.furniture(el):
             if block:
                 return None
-            held = LEAVE_HELD
+            held |= LEAVE_HELD
         if tag == "br":
             self._flush(run)
         elif tag == "img":
-            if not (held or self.held):
+            if not (held & LEAVE_HELD or self.held):
                 run.images.append(el)
         elif block:
             self._flush(run)
             inner = Run(el, self._context(el, run.context))
-            return self._frame(el, inner, inner.context.declared, LEAVE_BLOCK)
+            return self._frame(el, inner, inner.context.declared, LEAVE_BLOCK | held)
         elif tag == "sup" and _is_note_reference(el):
             return None  # a footnote mark ("[1]") would be heard as a stray number
         elif tag != "a":
@@ -182,10 +192,16 @@ class BlockBuilder:
         # Compared with the block's own declared language, not the page's: on a page wrongly
         # marked `lang="sv"`, an inline `<span lang="sv">` must still be heard in Swedish once
         # the block is found to be English. Pieces with no attribute carry the same "".
-        text, spans, linked_only, breaks = run.finish(context.declared)
-        if text and linked_only and self.drop_link_labels and text.count(" ") < LINK_LABEL_WORDS:
+        read = run.finish(context.declared)
+        text = read.text
+        if (
+            text
+            and read.linked_only
+            and self.drop_link_labels
+            and text.count(" ") < LINK_LABEL_WORDS
+        ):
             return  # "Read more", "Reply", "Share": a link on its own, not content
-        if text and any(c.isalnum() for c in text):
+        if text and any(c.isalnum() for c in text) and is_language(read.unmarked):
             self.blocks.append(
                 Block(
                     index=len(self.blocks),
@@ -194,8 +210,8 @@ class BlockBuilder:
                     text=text,
                     locator=self.locate(run.element),
                     declared_lang=context.declared,
-                    spans=spans,
-                    breaks=breaks,
+                    spans=read.spans,
+                    breaks=read.breaks,
                 )
             )
         elif not text:

@@ -1,8 +1,8 @@
 """The last look at a page's blocks: what a listener would hear as clutter between them.
 
-Two kinds of block survive the element rules on real pages: headings left with nothing
-under them ("Comments" above a thread that scripts load, "See also" above a list of links
-left out as furniture) and date lines that say again the date the byline already gave
+Two kinds of block survive the element rules on real pages: headings at the end with
+nothing under them ("Comments" above a thread that scripts load, "See also" above a list of
+links left out as furniture) and date lines that say again the date the byline already gave
 ("Published: 12 March 2025 Updated: 13 March 2025").
 """
 
@@ -38,19 +38,17 @@ DATE_LABELS = frozenset(
 PUBLICATION_LABELS = DATE_LABELS - {"on", "at", "am", "um", "uhr", "den", "kl", "le", "el",
                                     "il", "op", "à", "mis", "jour", "last", "stand"}  # fmt: skip
 WORD = re.compile(r"[^\W_]+")
-# A listing's titles are headings one after another; a section heading left empty stands
-# alone. Trailing headings are left out only this many at a time.
+# A listing's titles are headings one after another (and a heading in the middle of a page
+# with none under it is often a name above a role): only the last few are left out.
 MAX_TRAILING_HEADINGS = 2
 
 
 def tidy(blocks: list[Block]) -> list[Block]:
-    """The blocks without empty section headings and date lines that repeat the byline."""
+    """The blocks without empty headings at the end and date lines that repeat the byline."""
     date_lines = {n: found for n, b in enumerate(blocks) if (found := _date_line(b))}
     said = [b.text for n, b in enumerate(blocks) if n not in date_lines]
     kept = []
     for number, block in enumerate(blocks):
-        if _empty_heading(blocks, number):
-            continue
         dates = date_lines.get(number, [])
         if dates and (
             any(date in text for date in dates for text in said)
@@ -60,20 +58,6 @@ def tidy(blocks: list[Block]) -> list[Block]:
         kept.append(block)
     kept = _without_trailing_headings(kept)
     return [replace(b, index=i) if b.index != i else b for i, b in enumerate(kept)]
-
-
-def _empty_heading(blocks: list[Block], number: int) -> bool:
-    """A heading followed at once by one of the same or a higher rank, standing alone."""
-    block = blocks[number]
-    if block.kind != "heading" or number + 1 >= len(blocks):
-        return False
-    after = blocks[number + 1]
-    if after.kind != "heading" or after.level > block.level:
-        return False
-    before = blocks[number - 1] if number else None
-    beyond = blocks[number + 2] if number + 2 < len(blocks) else None
-    in_listing = before is not None and before.kind == "heading" and before.level == block.level
-    return not in_listing and not (beyond is not None and beyond.kind == "heading")
 
 
 def _without_trailing_headings(blocks: list[Block]) -> list[Block]:

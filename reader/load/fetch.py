@@ -21,6 +21,7 @@ from urllib.parse import quote, urljoin, urlsplit
 
 from reader.errors import BlockedSourceError, SourceError
 from reader.load.net import is_public, open_connection, resolve
+from reader.load.sniff import looks_binary
 from reader.options import ReadOptions
 
 USER_AGENT = "reader/0.1 (offline text-to-speech page reader)"
@@ -38,13 +39,6 @@ REQUEST_HEADERS = {
 }
 # Characters left as they are when a path or query is re-quoted for the request line.
 SAFE_URL_CHARS = "/%:@!$&'()*+,;=-._~?"
-# WHATWG MIME sniffing: bytes that never occur in text, so a body without a type that has
-# them in its first bytes is binary (an image, a PDF), not a page.
-BINARY_BYTES = frozenset(
-    set(range(0x09)) | {0x0B} | set(range(0x0E, 0x1B)) | set(range(0x1C, 0x20))
-)
-SNIFF_BYTES = 1445
-TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -177,7 +171,7 @@ def _page(url: str, reply: http.client.HTTPResponse, options: ReadOptions) -> Re
         raise SourceError(f"page larger than {options.max_bytes} bytes: {url}")
     raw = _read_capped(reply, options.max_bytes, url)
     body = _decompress(raw, reply.getheader("Content-Encoding", ""), options.max_bytes, url)
-    if content_type is None and _looks_binary(body):
+    if content_type is None and looks_binary(body):
         raise SourceError(f"not an HTML page (binary data without a Content-Type): {url}")
     return Response(
         url=url,
@@ -185,13 +179,6 @@ def _page(url: str, reply: http.client.HTTPResponse, options: ReadOptions) -> Re
         charset=reply.headers.get_content_charset("") if content_type else "",
         content_language=reply.getheader("Content-Language", "").split(",")[0].strip(),
     )
-
-
-def _looks_binary(body: bytes) -> bool:
-    """True when the first bytes hold a byte that text never has (and no text BOM)."""
-    if body.startswith(TEXT_BOMS):
-        return False
-    return not BINARY_BYTES.isdisjoint(body[:SNIFF_BYTES])
 
 
 def _read_capped(reply: http.client.HTTPResponse, limit: int, url: str) -> bytes:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from reader.errors import BlockedSourceError, SourceError
 from reader.load.charset import decode_html
+from reader.load.sniff import looks_binary
 from reader.model import Document
 from reader.options import ReadOptions
 
@@ -15,6 +16,7 @@ from reader.options import ReadOptions
 _URL = re.compile(r"^([A-Za-z][A-Za-z0-9+.-]*)://")
 # Whitespace and a byte order mark may precede markup handed over as text.
 _LEADING = " \t\r\n\f\ufeff"
+NOT_HTML = "not an HTML page (binary data)"
 
 
 def load(source: str | bytes | Path, options: ReadOptions) -> Document:
@@ -44,9 +46,11 @@ def load(source: str | bytes | Path, options: ReadOptions) -> Document:
     return _from_file(Path(source), options)
 
 
-def _from_bytes(data: bytes, options: ReadOptions, *, url: str) -> Document:
+def _from_bytes(data: bytes, options: ReadOptions, *, url: str, name: str = "") -> Document:
     if len(data) > options.max_bytes:
         raise SourceError(f"page larger than {options.max_bytes} bytes")
+    if looks_binary(data):  # an image or an archive named .html, or noise
+        raise SourceError(f"{name}: not an HTML page (binary data)" if name else NOT_HTML)
     html, charset = decode_html(data)
     return Document(html=html, url=url, charset=charset)
 
@@ -72,7 +76,7 @@ def _from_file(path: Path, options: ReadOptions) -> Document:
         raise SourceError(f"{path}: permission denied") from exc
     except (OSError, ValueError) as exc:
         raise SourceError(f"{path}: cannot be read ({exc})") from exc
-    return _from_bytes(data, options, url=path.resolve().as_uri())
+    return _from_bytes(data, options, url=path.resolve().as_uri(), name=str(path))
 
 
 def _read_stdin(limit: int) -> bytes:
