@@ -35,6 +35,7 @@ from reader.extract.area import (
     is_navigation,
     mark_script_area,
 )
+from reader.extract.formulas import spell_formulas
 from reader.extract.locate import Locator
 from reader.extract.measure import Measures, measure
 from reader.extract.rules import SCRIPTED_TAGS, SKIP_TAGS, element_lang
@@ -180,6 +181,7 @@ def _parse(html: str) -> etree._Element:
     mark_script_area(root)
     # Removing every element of a tag leaves the `nth-of-type` positions of all other tags
     # as they were, so locators still resolve in the page; it spares measuring them.
+    spell_formulas(root)  # before MathML goes: its alttext is read where it stood
     etree.strip_elements(root, *UNREAD_TAGS, with_tail=False)
     return root
 

@@ -29,9 +29,11 @@ URL_OR_EMAIL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$|^[^@\s]+@[^@\s]+
 MIN_CODE_CHARACTERS = 16
 MAX_CODE_SHARE = 0.5
 # Characters no text holds: control characters, lone surrogates, and U+FFFD, which decoding
-# puts for bytes that are not text. (Private-use code points are icon fonts' glyphs.) A block this noisy is not read.
+# puts for bytes that are not text (private-use code points are icon fonts' glyphs). A block
+# this noisy is not read.
 NOISE = re.compile("[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd\ud800-\udfff]")
 MAX_NOISE_SHARE = 0.05
+MIN_NOISE = 2  # a stray control character in a sentence is a typing slip, not noise
 
 
 def is_language(text: str) -> bool:
@@ -56,7 +58,8 @@ def is_language(text: str) -> bool:
 
 
 def _is_noise(text: str) -> bool:
-    return len(NOISE.findall(text)) > MAX_NOISE_SHARE * len(text)
+    noise = len(NOISE.findall(text))
+    return noise >= MIN_NOISE and noise > MAX_NOISE_SHARE * len(text)
 
 
 def _is_word(core: str) -> bool:
