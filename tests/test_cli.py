@@ -236,3 +236,45 @@ def test_a_pipe_closed_early_ends_quietly(tmp_path: Path) -> None:
         error = process.stderr.read()
         process.stderr.close()
         assert process.wait(timeout=60) == 0 and error == b""
+
+
+def test_a_png_named_html_exits_2(tmp_path: Path) -> None:
+    page = tmp_path / "logo.html"
+    page.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01" + bytes(200))
+    for command in ("blocks", "export"):
+        args = [command, str(page)] + (
+            ["-o", str(tmp_path / "x.mp3")] if command == "export" else []
+        )
+        assert_one_line_error(reader(*args), 2, "not an HTML page")
+    assert not (tmp_path / "x.mp3").exists()
+
+
+ANGULAR = """<!DOCTYPE html><html lang="nb" ng-app="nrco">
+<head><title>{{ nrco.title }}</title></head>
+<body><main ng-controller="contentDetailController as nrco.contentDetailController">
+<h1>{{nrco.contentDetailController.content.title}}</h1>
+<p>{{nrco.contentDetailController.content.status === "published" ? "Publisert " +
+(nrco.contentDetailController.content.published | date:'dd.MM.yyyy') : "Utkast"}}</p>
+<div ng-bind-html="nrco.contentDetailController.content.body">
+{{ nrco.contentDetailController.content.body }}</div>
+</main></body></html>"""
+
+
+def test_a_page_of_unrendered_templates_exits_3(tmp_path: Path) -> None:
+    page = tmp_path / "angular.html"
+    page.write_text(ANGULAR, encoding="utf-8")
+    assert_one_line_error(reader("blocks", str(page)), 3, "no readable text")
+    result = reader("export", str(page), "-o", str(tmp_path / "page.mp3"))
+    assert_one_line_error(result, 3, "no readable text")
+    assert not (tmp_path / "page.mp3").exists()
+
+
+def test_blocks_of_a_news_page_leave_out_embeds_dates_and_empty_headings() -> None:
+    result = reader("blocks", str(SAMPLES / "de-news-article.html"))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 11
+    assert lines[0].endswith("Verbraucherschutz Mehr Transparenz bei Stromtarifen")
+    assert "zwischen Madrid und Köln" in result.stdout
+    for leak in ("Instagram", "post shared", "@vzbv", "Veröffentlicht", "Kommentare"):
+        assert leak not in result.stdout

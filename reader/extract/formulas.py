@@ -56,7 +56,10 @@ TEX_ROOT = re.compile(r"\\sqrt\s*\{([^{}]*)\}")
 TEX_SCRIPT = re.compile(r"\s*([_^])\s*\{([^{}]*)\}")
 UNBRACED_SCRIPT = re.compile(r"\s*([_^])\s*")
 TEX_COMMAND = re.compile(r"\\([A-Za-z]+)|\\[,;:! ]")
-LOOKS_LIKE_TEX = re.compile(r"\\[A-Za-z]|[_^]\{|\{\\")
+# An alt text that is TeX marks an image as a formula; a formula's text is treated as TeX
+# when it has even a bare script ("x_1").
+TEX_ALT = re.compile(r"\\[A-Za-z]|[_^]\{|\{\\")
+LOOKS_LIKE_TEX = re.compile(r"\\[A-Za-z]|[_^]\{|\{\\|\w[_^]\w")
 # Punctuation that closes up to the word before it when a formula between has nothing to
 # read, and separators that go when they only separated formulas.
 CLOSING = ",;:.)!?"
@@ -117,7 +120,7 @@ def is_formula_image(image: etree._Element) -> bool:
         return True
     if FORMULA_IMAGE_SOURCE.search(image.get("src") or ""):
         return True
-    return bool(LOOKS_LIKE_TEX.search(image.get("alt") or ""))
+    return bool(TEX_ALT.search(image.get("alt") or ""))
 
 
 def _grouped(inner: str) -> str:

@@ -71,18 +71,17 @@ class Run:
         text = SPACE.sub(" ", INVISIBLE.sub("", text))
         if self.space_before and text.startswith(" "):
             text = text[1:]
+        elif self.breaks and self.breaks[-1] == len(self.pieces) and text[:1].isalnum():
+            text = " " + text  # a kicker set apart only by style ("Thema</span><span>Mehr")
         if text:
             self.pieces.append((text, lang, linked, marks))
             self.space_before = text.endswith(" ")
             if not marks & HELD and not self.firm and any(c.isalnum() for c in text):
                 self.firm = True
 
-    def end_part(self, lang: str) -> None:
-        """Mark the end of a part read apart (a kicker): a space, and a pause when spoken."""
+    def end_part(self) -> None:
+        """Mark the end of a part read apart (a kicker): a pause when spoken, a space shown."""
         if self.pieces and self.firm:
-            if not self.space_before:
-                self.pieces.append((" ", lang, False, 0))
-                self.space_before = True
             self.breaks.append(len(self.pieces))
 
     def finish(self, base: str) -> RunText:

@@ -121,7 +121,7 @@ class BlockBuilder:
                 if frame.leave & LEAVE_CODE:
                     self.coded -= 1
                 if frame.leave & LEAVE_PART:
-                    frame.run.end_part(frame.lang)
+                    frame.run.end_part()
                 if stack:  # a tail is text of the parent, in the parent's language
                     parent = stack[-1]
                     parent.run.add(frame.element.tail, parent.lang, parent.linked, parent.marks)

@@ -15,11 +15,11 @@ from reader.model import Block
 
 # Dates and times as pages print them: "12. März 2025", "March 12, 2025", "12 March 2025",
 # "2025-03-12", "12.03.2025", "03/12/2025", "10:14", "10:14 Uhr", "4:12 AM PST".
-DATE = re.compile(
+# Numeric dates are taken first, then times, then dates with a month's name.
+NUMERIC_DATE = re.compile(r"\b(?:\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b")
+NAMED_DATE = re.compile(
     r"\b(?:\d{1,2}\.?\s+[^\W\d_]{3,}\.?,?\s+\d{4}"
-    r"|[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}"
-    r"|\d{4}-\d{1,2}-\d{1,2}"
-    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4})\b"
+    r"|[^\W\d_]{3,}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4})\b"
 )
 TIME = re.compile(
     r"\b\d{1,2}[:.]\d{2}(?::\d{2})?\s*(?:uhr|h|am|pm|a\.m\.|p\.m\.)?(?:\s+[A-Z]{2,4}\b)?",
@@ -71,10 +71,14 @@ def _without_trailing_headings(blocks: list[Block]) -> list[Block]:
 
 def _date_line(block: Block) -> list[str]:
     """The dates of a block made only of publication labels, dates and times; else none."""
-    dates = DATE.findall(block.text)
-    if not dates or block.kind == "heading":
+    if block.kind == "heading":
         return []
-    words = WORD.findall(TIME.sub(" ", DATE.sub(" ", block.text)).lower())
+    dates = NUMERIC_DATE.findall(block.text)
+    rest = TIME.sub(" ", NUMERIC_DATE.sub(" ", block.text))
+    dates += NAMED_DATE.findall(rest)
+    if not dates:
+        return []
+    words = WORD.findall(NAMED_DATE.sub(" ", rest).lower())
     if not set(words) <= DATE_LABELS or PUBLICATION_LABELS.isdisjoint(words):
         return []
     return dates

@@ -10,6 +10,7 @@ from reader.audio.pauses import (
     PAUSE_AFTER_HEADING,
     PAUSE_BEFORE_HEADING,
     PAUSE_BLOCK,
+    PAUSE_BREAK,
     PAUSE_PART,
     PAUSE_SENTENCE,
 )
@@ -256,3 +257,24 @@ def test_real_engine_speech_sits_inside_its_cues() -> None:
     for w in words:
         (sentence,) = [s for s in sentences if (s.block, s.sentence) == (w.block, w.sentence)]
         assert sentence.t_start <= w.t_start < w.t_end <= sentence.t_end
+
+
+def test_a_kicker_is_heard_apart_from_the_title_it_tops() -> None:
+    """Real eSpeak NG: a pause after "Verbraucherschutz", none run into "Mehr Transparenz"."""
+    from reader.pipeline import read_page, render
+
+    html = (
+        '<html lang="de"><body><main><h1><span class="article-heading__kicker">Thema '
+        'Verbraucherschutz</span><span class="article-heading__title">Mehr Transparenz bei '
+        "Stromtarifen</span></h1><p>Die Bundesnetzagentur legt einen Entwurf vor.</p></main>"
+        "</body></html>"
+    )
+    page = read_page(html)
+    track = render(page, SpeechOptions())
+    words = [w for w in track.timeline.of_kind("word") if w.block == 0]
+    kicker = next(w for w in words if w.text == "Verbraucherschutz")
+    title = next(w for w in words if w.text == "Mehr")
+    assert title.t_start - kicker.t_end >= PAUSE_BREAK - 0.05
+    assert rms(track, kicker.t_end + 0.05, title.t_start - 0.05) < 30  # silence between
+    within = [b.t_start - a.t_end for a, b in zip(words[2:], words[3:], strict=False)]
+    assert max(within) < PAUSE_BREAK - 0.1  # the title itself runs on

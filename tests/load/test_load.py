@@ -331,3 +331,21 @@ def test_restricted_options_refuse_local_files(monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(BlockedSourceError, match="local files"):
         load("-", ReadOptions(allow_private=False))
     assert_swedish(load(swedish(LATIN1_META), restricted).html)
+
+
+PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+
+
+@pytest.mark.parametrize("data", [PNG, b"PK\x03\x04\x14\x00\x00\x00\x08\x00", bytes(range(256))])
+def test_a_file_named_html_holding_binary_data_is_not_a_page(tmp_path: Path, data: bytes) -> None:
+    path = tmp_path / "page.html"
+    path.write_bytes(data)
+    with pytest.raises(SourceError, match=r"page\.html: not an HTML page \(binary data\)$"):
+        load(path, ReadOptions())
+    with pytest.raises(SourceError, match=r"^not an HTML page \(binary data\)$"):
+        load(data, ReadOptions())
+
+
+def test_markup_at_the_start_is_a_page_whatever_bytes_follow() -> None:
+    document = load(b"<!DOCTYPE html><p>Hej\x00\x01 d\xc3\xa4r</p>", ReadOptions())
+    assert "Hej" in document.html
