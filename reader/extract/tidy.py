@@ -41,6 +41,7 @@ WORD = re.compile(r"[^\W_]+")
 # A listing's titles are headings one after another (and a heading in the middle of a page
 # with none under it is often a name above a role): only the last few are left out.
 MAX_TRAILING_HEADINGS = 2
+MAX_LABEL_WORDS = 6
 
 
 def tidy(blocks: list[Block]) -> list[Block]:
@@ -62,11 +63,16 @@ def tidy(blocks: list[Block]) -> list[Block]:
 
 def _without_trailing_headings(blocks: list[Block]) -> list[Block]:
     end = len(blocks)
-    while end and blocks[end - 1].kind == "heading":
+    while end and blocks[end - 1].kind == "heading" and _is_label(blocks[end - 1].text):
         end -= 1
     if not end or len(blocks) - end > MAX_TRAILING_HEADINGS:
         return blocks  # a page of titles only, or a listing of them: they are the content
     return blocks[:end]
+
+
+def _is_label(text: str) -> bool:
+    # "Comments", "See also", "Leave a reply": a long heading is a statement, and is read.
+    return text.count(" ") < MAX_LABEL_WORDS
 
 
 def _date_line(block: Block) -> list[str]:
