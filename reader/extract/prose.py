@@ -23,6 +23,11 @@ EDGE = "\"'`“”‘’‚„«»‹›()[]<>¿¡.,;:!?…*•·–—-"
 # sheets. Those that documentation writes in prose too (`f(x)`, `snake_case`, `a=b`,
 # `list[0]`, `Result<T, E>`) are not among them: a signature in a manual is read.
 CODE_CHARACTERS = frozenset('{};\\|"`')
+# Any character that can make a token code or noise; text without one is read at once.
+SUSPECT = re.compile(
+    "[{};\\\\|`^\x00-\x08\x0b\x0e-\x1f\x7f-\x9f\ufffd\ud800-\udfff"
+    "\u00a8\u00af\u00b4\u00b8\u02c2-\u02ff]"
+)
 URL_OR_EMAIL = re.compile(r"^(?:[a-z][a-z0-9+.-]*://|www\.)\S+$|^[^@\s]+@[^@\s]+\.\w+$", re.I)
 # Code is only judged by its share of a block once there is this much of it: a label like
 # "C++" or "Q&A" is not a listing.
@@ -38,6 +43,8 @@ MIN_NOISE = 2  # a stray control character in a sentence is a typing slip, not n
 
 def is_language(text: str) -> bool:
     """Whether text is mostly words (False for templates, code, JSON, minified script, noise)."""
+    if SUSPECT.search(text) is None:
+        return True  # most text: nothing in it could make a token code or noise
     if _is_noise(text):
         return False
     templates = sum(len(match) for match in TEMPLATE.findall(text))
@@ -79,6 +86,7 @@ def _word_character(ch: str) -> bool:
     if ch in CODE_CHARACTERS:
         return False
     # Punctuation (hyphens, apostrophes, CJK commas), marks, signs (currency, arithmetic,
-    # ®, ™, emoji); not modifier symbols, control characters or unassigned code points.
+    # ®, ™, emoji), format marks (joiners, direction marks); not modifier symbols, control
+    # characters or unassigned code points.
     category = unicodedata.category(ch)
-    return category[0] in "PM" or category in ("Sc", "Sm", "So")
+    return category[0] in "PM" or category in ("Sc", "Sm", "So", "Cf")

@@ -37,7 +37,11 @@ DATE_LABELS = frozenset(
 # Words that make a date line what it is: without one, "12 March 2025" may be an event's date.
 PUBLICATION_LABELS = DATE_LABELS - {"on", "at", "am", "um", "uhr", "den", "kl", "le", "el",
                                     "il", "op", "à", "mis", "jour", "last", "stand"}  # fmt: skip
+PUBLICATION = re.compile(
+    r"\b(?:" + "|".join(sorted(PUBLICATION_LABELS, key=len, reverse=True)) + r")\b", re.I
+)
 WORD = re.compile(r"[^\W_]+")
+MAX_DATE_LINE = 120  # characters: "Published: 12 March 2025, 10:14 Updated: …" and the like
 # A listing's titles are headings one after another (and a heading in the middle of a page
 # with none under it is often a name above a role): only the last few are left out.
 MAX_TRAILING_HEADINGS = 2
@@ -77,8 +81,10 @@ def _is_label(text: str) -> bool:
 
 def _date_line(block: Block) -> list[str]:
     """The dates of a block made only of publication labels, dates and times; else none."""
-    if block.kind == "heading":
+    if block.kind == "heading" or len(block.text) > MAX_DATE_LINE:
         return []
+    if PUBLICATION.search(block.text) is None:
+        return []  # most short blocks: no label, so no need to look for dates
     dates = NUMERIC_DATE.findall(block.text)
     rest = TIME.sub(" ", NUMERIC_DATE.sub(" ", block.text))
     dates += NAMED_DATE.findall(rest)
