@@ -43,7 +43,7 @@ MIN_NOISE = 2  # a stray control character in a sentence is a typing slip, not n
 
 def is_language(text: str) -> bool:
     """Whether text is mostly words (False for templates, code, JSON, minified script, noise)."""
-    if SUSPECT.search(text) is None:
+    if SUSPECT.search(text) is None and "<%" not in text:
         return True  # most text: nothing in it could make a token code or noise
     if _is_noise(text):
         return False

@@ -15,12 +15,10 @@ BINARY_BYTES = frozenset(
 )
 SNIFF_BYTES = 1445
 TEXT_BOMS = (b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")
-# The start of a page as WHATWG's HTML patterns (and an XML declaration) recognise it.
-MARKUP_START = re.compile(
-    rb"[\t\n\x0c\r ]*<(?:!doctype\s+html|html|head|script|iframe|h1|div|font|table|a|style|"
-    rb"title|b|body|br|p|!--|\?xml)[\s>/]",
-    re.I,
-)
+# The start of markup: a tag, a comment, a doctype or an XML declaration. WHATWG's list of
+# HTML patterns is narrower (a page starting with `<meta>` is not on it); no image, archive
+# or document format starts with one, so any tag will do.
+MARKUP_START = re.compile(rb"[\t\n\x0c\r ]*<[A-Za-z!?]")
 
 
 def looks_binary(data: bytes) -> bool:
