@@ -16,7 +16,7 @@ import re
 
 from lxml import etree
 
-from reader.extract.rules import is_block_tag, is_skipped
+from reader.extract.rules import hidden_by_attributes, is_block_tag, is_skipped_class
 
 # Images of formulas, by the class names of the renderers that make them (MediaWiki, WordPress
 # LaTeX plugins, QuickLaTeX) or by a source that is a TeX renderer.
@@ -72,7 +72,7 @@ def spell_formulas(root: etree._Element) -> None:
         if math.getparent() is not None:  # not inside a formula already replaced
             _put(_unit(math), math_text(math))
     for image in list(root.iter("img")):
-        if image.getparent() is not None and is_formula_image(image) and not is_skipped(image):
+        if image.getparent() is not None and is_formula_image(image) and not _hidden(image):
             _put(image, tex_text(image.get("alt") or ""))
 
 
@@ -121,6 +121,13 @@ def is_formula_image(image: etree._Element) -> bool:
     if FORMULA_IMAGE_SOURCE.search(image.get("src") or ""):
         return True
     return bool(TEX_ALT.search(image.get("alt") or ""))
+
+
+def _hidden(image: etree._Element) -> bool:
+    """Whether the author hid an image (`aria-hidden`, `hidden`, a skip class) from reading."""
+    if hidden_by_attributes(image, image.keys(), hidden=True):
+        return True
+    return is_skipped_class(image.get("class") or "")
 
 
 def _grouped(inner: str) -> str:
