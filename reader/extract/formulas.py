@@ -19,12 +19,12 @@ from lxml import etree
 from reader.extract.rules import hidden_by_attributes, is_block_tag, is_skipped_class
 
 # Images of formulas, by the class names of the renderers that make them (MediaWiki, WordPress
-# LaTeX plugins, QuickLaTeX) or by a source that is a TeX renderer.
+# LaTeX plugins, QuickLaTeX) or by an alt that is TeX. Not by their source: the Listen button
+# does not send image sources.
 FORMULA_IMAGE_CLASSES = frozenset(
     {"mwe-math-fallback-image-inline", "mwe-math-fallback-image-display", "tex", "latex",
      "ql-img-inline-formula", "ql-img-displayed-equation", "math-formula"}
 )  # fmt: skip
-FORMULA_IMAGE_SOURCE = re.compile(r"latex\.codecogs\.com|/math/render/|mimetex|latex\.php", re.I)
 TEX_ENCODINGS = ("application/x-tex", "TeX", "text/x-tex")
 # TeX commands said as the symbol eSpeak NG names; layout commands say nothing.
 TEX_SYMBOLS = {
@@ -114,11 +114,9 @@ def tex_text(tex: str) -> str:
 
 
 def is_formula_image(image: etree._Element) -> bool:
-    """Whether an image shows a formula (by its renderer's class or source, or TeX alt)."""
+    """Whether an image shows a formula (by its renderer's class, or an alt that is TeX)."""
     classes = (image.get("class") or "").split()
     if not FORMULA_IMAGE_CLASSES.isdisjoint(classes):
-        return True
-    if FORMULA_IMAGE_SOURCE.search(image.get("src") or ""):
         return True
     return bool(TEX_ALT.search(image.get("alt") or ""))
 

@@ -36,7 +36,7 @@ from reader_web.security import TooMuchText
 # dropped whole by extraction too (reader.extract.blocks.UNREAD_TAGS), so leaving it out
 # changes nothing that is read, and `nth-of-type` positions of other tags stay as they were.
 UNSENT_TAGS = (
-    "script", "style", "link", "svg", "math", "template", "iframe", "canvas", "video",
+    "script", "style", "link", "svg", "template", "iframe", "canvas", "video",
     "audio", "object", "embed", "select", "textarea", "source", "track",
 )  # fmt: skip
 # Attributes the widget leaves out: extraction never reads them, and image sources and

@@ -15,7 +15,7 @@ const WIDGET_SELECTOR = "[data-reader-widget]";
 // what is read does not change, and the `nth-of-type` positions of other tags stay put.
 // `source` and `track` must go: the server's parser does not know them as empty elements and
 // would take the `<img>` after a `<source>` (as the browser writes it out) for its content.
-const UNSENT_SELECTOR = "script, style, link, svg, math, template, iframe, canvas, video, "
+const UNSENT_SELECTOR = "script, style, link, svg, template, iframe, canvas, video, "
   + "audio, object, embed, select, textarea, source, track";
 // Attributes left out likewise: image sources and framework data, never read.
 const UNSENT_ATTRIBUTES = new Set(["src", "srcset", "sizes"]);
