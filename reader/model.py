@@ -58,7 +58,7 @@ class Block:
     `declared_lang` is the nearest `lang`/`xml:lang` on the element or an ancestor below
     `<html>`; `page_lang_inherited` is filled by language assignment. `breaks` are offsets
     in `text` where a part read on its own ends (a kicker before the title of a heading):
-    the text shows a space there, speech pauses.
+    the text shows a space there, speech pauses as after a sentence.
     """
 
     index: int

@@ -7,7 +7,7 @@ character back to the shown text, so highlighting follows the speech.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from itertools import accumulate
 
 from reader.langtag import rules_language
@@ -37,7 +37,7 @@ def _block_utterances(block: Block, page: Page, options: SpeechOptions) -> Itera
     lang = block.lang or page.lang or page.declared_lang or FALLBACK_LANG
     spans = _SortedSpans(block.spans)
     sentence = 0
-    for start, end in split_sentences(block.text, lang, block.kind):
+    for start, end in _broken(split_sentences(block.text, lang, block.kind), block.breaks):
         parts = [
             part
             for seg_start, seg_end, seg_lang in _segments(block, spans, start, end, lang)
@@ -99,8 +99,6 @@ def _segments(
         pieces += [(position, lo, lang), (lo, hi, span.lang)]
         position = hi
     pieces.append((position, end, lang))
-    if block.breaks:  # a kicker and the title after it are parts of their own
-        pieces = [cut for piece in pieces for cut in _broken(piece, block.breaks)]
     for lo, hi, piece_lang in pieces:
         while lo < hi and (block.text[lo].isspace() or block.text[lo] in LEADING_PAUSE):
             lo += 1
@@ -110,14 +108,16 @@ def _segments(
             yield lo, hi, piece_lang
 
 
-def _broken(piece: tuple[int, int, str], breaks: tuple[int, ...]) -> Iterator[tuple[int, int, str]]:
-    """A stretch cut at the block's breaks inside it."""
-    lo, hi, lang = piece
-    for cut in breaks:
-        if lo < cut < hi:
-            yield lo, cut, lang
-            lo = cut
-    yield lo, hi, lang
+def _broken(
+    sentences: Iterable[tuple[int, int]], breaks: tuple[int, ...]
+) -> Iterator[tuple[int, int]]:
+    """Sentences cut at the block's breaks: a kicker is said apart, with a sentence's pause."""
+    for lo, hi in sentences:
+        for cut in breaks:
+            if lo < cut < hi:
+                yield lo, cut
+                lo = cut
+        yield lo, hi
 
 
 def _speakable(text: str) -> bool:

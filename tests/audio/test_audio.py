@@ -10,7 +10,6 @@ from reader.audio.pauses import (
     PAUSE_AFTER_HEADING,
     PAUSE_BEFORE_HEADING,
     PAUSE_BLOCK,
-    PAUSE_BREAK,
     PAUSE_PART,
     PAUSE_SENTENCE,
 )
@@ -274,7 +273,7 @@ def test_a_kicker_is_heard_apart_from_the_title_it_tops() -> None:
     words = [w for w in track.timeline.of_kind("word") if w.block == 0]
     kicker = next(w for w in words if w.text == "Verbraucherschutz")
     title = next(w for w in words if w.text == "Mehr")
-    assert title.t_start - kicker.t_end >= PAUSE_BREAK - 0.05
+    assert title.t_start - kicker.t_end >= PAUSE_SENTENCE - 0.05
     assert rms(track, kicker.t_end + 0.05, title.t_start - 0.05) < 30  # silence between
     within = [b.t_start - a.t_end for a, b in zip(words[2:], words[3:], strict=False)]
-    assert max(within) < PAUSE_BREAK - 0.1  # the title itself runs on
+    assert max(within) < PAUSE_SENTENCE - 0.1  # the title itself runs on
