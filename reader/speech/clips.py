@@ -122,22 +122,28 @@ def _groups(timed: list[int | None], samples: int) -> list[tuple[list[int], int,
 def estimated_marks(text: str, duration: float) -> tuple[WordMark, ...]:
     """Word marks spread over the clip in proportion to each word's length in characters."""
     words = written_words(text)
-    total = sum(end - start for start, end in words)
+    return spread_marks(words, [end - start for start, end in words], duration)
+
+
+def spread_marks(
+    spans: Sequence[tuple[int, int]], weights: Sequence[float], duration: float
+) -> tuple[WordMark, ...]:
+    """Word marks over a clip, each word taking its weight's share of the duration."""
+    total = sum(weights)
     if not total or duration <= 0:
         return ()
     marks = []
-    done = 0
-    for start, end in words:
-        size = end - start
+    done = 0.0
+    for (start, end), weight in zip(spans, weights, strict=True):
         marks.append(
             WordMark(
                 start=start,
                 end=end,
                 t_start=duration * done / total,
-                t_end=duration * (done + size) / total,
+                t_end=duration * (done + weight) / total,
             )
         )
-        done += size
+        done += weight
     return tuple(marks)
 
 

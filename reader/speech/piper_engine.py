@@ -22,7 +22,7 @@ from reader.errors import SpeechError
 from reader.langtag import primary
 from reader.model import Clip, Voice, WordMark
 from reader.options import WORDS_PER_MINUTE
-from reader.speech.clips import check_request, has_speech
+from reader.speech.clips import check_request, has_speech, spread_marks
 from reader.speech.piper_voice import ENGINE_NAME, PiperVoice
 
 BOS, EOS, PAD = "^", "$", "_"
@@ -173,22 +173,7 @@ def spread(words: list[tuple[int, int, str]], duration: float) -> tuple[WordMark
         sum(1.0 if ch.isalpha() else PAUSE_WEIGHT for ch in said if not ch.isspace()) or 1.0
         for _, _, said in words
     ]
-    total = sum(weights)
-    if not words or duration <= 0:
-        return ()
-    marks = []
-    done = 0.0
-    for (start, end, _), weight in zip(words, weights, strict=True):
-        marks.append(
-            WordMark(
-                start=start,
-                end=end,
-                t_start=duration * done / total,
-                t_end=duration * (done + weight) / total,
-            )
-        )
-        done += weight
-    return tuple(marks)
+    return spread_marks([(start, end) for start, end, _ in words], weights, duration)
 
 
 _espeak_ids: dict[str, str] = {}
