@@ -116,6 +116,7 @@ class Player:
         self.offset = 0  # bytes already played of the current clip
         self.gap = 0  # bytes of silence still due before the current clip
         self.paused = False
+        self.stopped = False  # quit before the end: the last status says so, and where
         self.done = threading.Event()
         self.shown_block = -1
         self.delivered: list[tuple[int, int]] = []  # (sentence index, bytes) for checks
@@ -131,7 +132,7 @@ class Player:
                     chunk = self.next_chunk(nframes * 2)
                 except Exception as exc:  # noqa: BLE001 - raised again on the reading thread
                     self.error, chunk = exc, b""
-                    self.done.set()
+                    self.stop()
             nframes = yield chunk + bytes(nframes * 2 - len(chunk))
 
     def next_chunk(self, size: int) -> bytes:
@@ -194,19 +195,28 @@ class Player:
         self.report()
         return words_per_minute
 
+    def stop(self) -> None:
+        """End the reading where it is (the `q` key, Ctrl-C, an error)."""
+        self.stopped = self.index < len(self.sentences)
+        self.done.set()
+        self.report()
+
     def toggle_pause(self) -> None:
         self.paused = not self.paused
         self.report()
 
     def status_line(self) -> str:
-        """Where reading is and how: `block 3/18 · sentence 2/4 · 175 wpm · playing`."""
+        """Where reading is and how: `block 3/18 · sentence 2/4 · 175 wpm · playing`
+        (paused, finished, or stopped when the listener quit there)."""
         if not self.sentences:
             return "nothing to read"
         index = min(self.index, len(self.sentences) - 1)
         block = self.sentences[index].block
         sentences = [i for i, s in enumerate(self.sentences) if s.block == block]
         state = "paused" if self.paused else "playing"
-        if self.index >= len(self.sentences):
+        if self.stopped:
+            state = "stopped"
+        elif self.index >= len(self.sentences):
             state = "finished"
         return (
             f"block {self.blocks_read.index(block) + 1}/{len(self.blocks_read)}"
@@ -231,7 +241,7 @@ class Player:
             "P": lambda: self.seek(-1, by_block=True),
             "+": lambda: self.change_rate(1),
             "-": lambda: self.change_rate(-1),
-            "q": self.done.set,
+            "q": self.stop,
         }
         if key in actions:
             actions[key]()
@@ -297,10 +307,13 @@ def speak_page(
                     player.handle(read_key(0.1))
         else:
             player.done.wait()
+    except BaseException:
+        player.stop()  # Ctrl-C: the status line says where the reading stopped
+        raise
     finally:
         device.close()  # type: ignore[attr-defined]
         feed.close()
-    player.report()  # finished, or where it was when stopped
+        player.report()  # finished, or where it was stopped
     if player.error:
         raise player.error
     return player

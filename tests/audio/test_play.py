@@ -119,10 +119,16 @@ def test_speed_keys_resynthesize_what_follows_faster(player: Player) -> None:
     assert slow is not None and len(fast.pcm) < 0.85 * len(slow.pcm)
 
 
-def test_q_stops_reading(player: Player) -> None:
+def test_q_stops_reading_and_the_status_says_where(player: Player) -> None:
+    shown: list[str] = []
+    player.status = shown.append
+    wait_for_clips(player)
     frames = started(player)
+    frames.send(FRAMES)  # the first sentence starts
+    player.handle("n")
     player.handle("q")
     assert pull(frames, player) == 0
+    assert shown[-1] == "block 2/5 · sentence 1/2 · 175 wpm · stopped"
 
 
 def test_speak_page_plays_through_the_null_device_in_real_time() -> None:
