@@ -30,12 +30,15 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 START = time.perf_counter()
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SAMPLE = ROOT / "samples" / "ostersund-international-cooperation.html"
 FORMATS = ("wav", "mp3", "ogg", "flac")
+# CPU seconds of planning measured for the throughput line.
+PLANNING_CPU = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,8 +91,11 @@ def child(engine_name: str, sample: Path, repeat: int, out: Path) -> dict[str, o
         cpu = time.process_time()
         encode_bytes("mp3", track.pcm, track.sample_rate)
         lame.append(time.process_time() - cpu)
+    planned_bytes, planning_cpu = planning_throughput(page, engine, options)
     result = {
         "engine": engine.version,
+        "planned_bytes": planned_bytes,
+        "planning_cpu": planning_cpu,
         "lame_cpu": statistics.median(lame),
         "utterances": len(utterances),
         "import_and_load": loaded - START,
@@ -104,6 +110,20 @@ def child(engine_name: str, sample: Path, repeat: int, out: Path) -> dict[str, o
     }
     engine.close()
     return result
+
+
+def planning_throughput(page: Any, engine: Any, options: Any) -> tuple[int, float]:
+    """Bytes of text planned (sentences, normalisation, voices) and the CPU seconds it took,
+    planning the page over and over for at least PLANNING_CPU seconds."""
+    from reader.pipeline import plan_speech
+
+    size = sum(len(block.text.encode("utf-8")) for block in page.blocks)
+    plan_speech(page, engine, options)  # rule tables compiled once, as a server has them
+    planned, began = 0, time.process_time()
+    while time.process_time() - began < PLANNING_CPU:
+        plan_speech(page, engine, options)
+        planned += size
+    return planned, time.process_time() - began
 
 
 def cpu_seconds() -> float:
@@ -155,7 +175,35 @@ def commands(text: str, engines: list[str], sample: Path, out: Path) -> dict[str
     for engine in engines:
         command = [sys.executable, "-m", "reader", "export", str(sample), "-o", str(out / "c.mp3")]
         found[engine] = [*command, "--engine", engine]
+    if "espeak" in engines:
+        command = [sys.executable, "-m", "reader", "export", str(sample), "-o", str(out / "c.wav")]
+        found["espeak wav"] = [*command, "--engine", "espeak"]
+    if shutil.which("lame"):
+        # What a user would otherwise run for an MP3: eSpeak NG piped into Debian's LAME.
+        pipeline = f"{program} --stdout -f '{source}' | lame --quiet -b 48 - '{out / 'l.mp3'}'"
+        found["lame"] = ["sh", "-c", pipeline]
     return found
+
+
+def export_peak_rss(sample: Path, paragraphs: int, out: Path) -> int:
+    """Peak resident memory (bytes) of `reader export` of a page of `paragraphs` paragraphs
+    cycling through the sample's blocks, the encoder's child process included."""
+    from reader.pipeline import read_page
+
+    texts = [block.text for block in read_page(sample).blocks]
+    body = "".join(f"<p>Part {n}. {texts[n % len(texts)]}</p>" for n in range(paragraphs))
+    page = out / "long.html"
+    page.write_text(f"<html lang=sv><body><main>{body}</main></body></html>", encoding="utf-8")
+    export = [sys.executable, "-m", "reader", "export", str(page), "-o", str(out / "long.mp3")]
+    probe = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, "
+        "capture_output=True); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *export, "--engine", "espeak"],
+        check=True, capture_output=True, text=True, cwd=ROOT,
+    )  # fmt: skip
+    return int(done.stdout) * 1024  # Linux reports kibibytes
 
 
 def measure(engine: str, sample: Path, repeat: int, out: Path) -> dict[str, object]:
@@ -166,6 +214,26 @@ def measure(engine: str, sample: Path, repeat: int, out: Path) -> dict[str, obje
         raise SystemExit(f"{engine}: {done.stderr.strip().splitlines()[-1:]}")
     result: dict[str, object] = json.loads(done.stdout)
     return result
+
+
+def report_against_users(plain: Timing, cli: dict[str, Timing], repeat: int) -> None:
+    """The whole `reader export` command against what a user would otherwise run."""
+    print(f"\nFloors against the user's own commands (CPU seconds, medians of {repeat}, this run)")
+    rows = [("reader export -o x.wav", "espeak wav", "espeak-ng -w", plain, 1.5)]
+    if "lame" in cli:
+        rows.insert(
+            0, ("reader export -o x.mp3", "espeak", "espeak-ng | lame -b 48", cli["lame"], 1.0)
+        )
+    else:
+        print("(the MP3 line needs Debian's lame: apt-get install lame)")
+    for label, name, theirs, base, floor in rows:
+        if name not in cli:
+            continue
+        ours = cli[name]
+        print(
+            f"{label:<24} {ours.cpu:.3f} s vs {theirs:<22} {base.cpu:.3f} s: "
+            f"{ours.cpu / base.cpu:.2f}x CPU (floor {floor}x; wall {ours.wall / base.wall:.2f}x)"
+        )
 
 
 def report(
@@ -185,6 +253,9 @@ def report(
             f"{r['synth_cpu']:>9.3f}s{r['synth_cpu'] / plain.cpu:>9.2f}"
             f"{r['synth_cpu'] / r['audio_seconds']:>8.4f}"
         )
+    for name, r in results.items():
+        rate = r["planned_bytes"] / r["planning_cpu"] / 1e6
+        print(f"{name}: speech planning {rate:.2f} MB of text per CPU-second (floor 2)")
     print(f"\nFloor: reader export to MP3 <= 2x plain espeak-ng -w (medians of {repeat}, this run)")
     print(f"{'':<48}{'wall':>8}{'ratio':>7}{'CPU':>8}{'ratio':>7}")
     label = "espeak-ng -w (whole command)"
@@ -224,6 +295,7 @@ def main() -> None:
     parser.add_argument("--sample", type=Path, default=SAMPLE)
     parser.add_argument("--engines", default="espeak,pyttsx3")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--paragraphs", type=int, default=600, help="0 skips the memory line")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -239,6 +311,13 @@ def main() -> None:
         timed = timed_runs(commands(text, engines, args.sample.resolve(), out), args.repeat, out)
         plain, python = timed.pop("plain"), timed.pop("python")
         report(results, plain, python, timed, args.repeat)
+        report_against_users(plain, timed, args.repeat)
+        if args.paragraphs:
+            peak = export_peak_rss(args.sample.resolve(), args.paragraphs, out)
+            print(
+                f"\nreader export of a {args.paragraphs}-paragraph page: peak memory "
+                f"{peak / 2**20:.0f} MB (floor 100 MB)"
+            )
 
 
 if __name__ == "__main__":

@@ -226,7 +226,9 @@ def export(
     page = read_page(source, config.read)
     with audio_target(output, fmt) as target:
         track = with_progress(
-            lambda progress: export_page(page, target, config.speech, None, progress, fmt=fmt)
+            lambda progress: export_page(
+                page, target, config.speech, None, progress, fmt=fmt, keep_audio=bool(split_dir)
+            )
         )
     written = ["standard output" if to_stdout else str(output)]
     if captions:

@@ -256,4 +256,5 @@ class Track:
 
     @property
     def duration(self) -> float:
-        return len(self.pcm) / 2 / self.sample_rate
+        # A streamed export's track leaves its audio in the file and keeps only the timeline.
+        return len(self.pcm) / 2 / self.sample_rate if self.pcm else self.timeline.duration

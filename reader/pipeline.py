@@ -114,12 +114,14 @@ def export_page(
     progress: Progress | None = None,
     *,
     fmt: str | None = None,
+    keep_audio: bool = True,
 ) -> Track:
     """Speak a page straight into an audio file (encoding overlaps synthesis); the format
-    follows the extension unless `fmt` names one."""
+    follows the extension unless `fmt` names one. Without `keep_audio` the track returned
+    holds the timeline but no PCM, and memory stays flat however long the page."""
     from reader.audio.export import export_sentences
 
     options = options or SpeechOptions()
     with engine_for(options, engine) as active:
         sentences = spoken_sentences(page, active, options, progress)
-        return export_sentences(page, sentences, options, path, fmt=fmt)
+        return export_sentences(page, sentences, options, path, fmt=fmt, keep_audio=keep_audio)

@@ -45,12 +45,15 @@ def assemble_sentences(
 class Assembler:
     """Joins sentence clips one at a time, so a writer can encode while later ones are made.
 
-    The track takes the first clip's sample rate; a clip at another rate is resampled.
+    The track takes the first clip's sample rate; a clip at another rate is resampled. An
+    assembler that does not keep the audio (a streamed export: the encoder has it) keeps only
+    the timeline, so its memory does not grow with the page's length.
     """
 
-    def __init__(self, page: Page, options: SpeechOptions) -> None:
+    def __init__(self, page: Page, options: SpeechOptions, *, keep_audio: bool = True) -> None:
         self.page = page
         self.options = options
+        self.keep_audio = keep_audio
         self.sample_rate = 0
         self._chunks: list[bytes] = []
         self._placed: list[_Placed] = []
@@ -71,7 +74,8 @@ class Assembler:
             gap = samples(pause, sample_rate)
             pcm = bytes(2 * gap) + pcm
         start = (self._length + gap) / sample_rate
-        self._chunks.append(pcm)
+        if self.keep_audio:
+            self._chunks.append(pcm)
         self._length += len(pcm) // 2
         end = self._length / sample_rate
         shift = start - lead

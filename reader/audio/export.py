@@ -59,10 +59,11 @@ def export_stream(
     path: Path,
     *,
     fmt: str | None = None,
+    keep_audio: bool = True,
 ) -> Track:
     """Assemble part clips (in reading order) and write them at once (see export_sentences)."""
     sentences = render_pairs(page, pairs, options.words_per_minute)
-    return export_sentences(page, sentences, options, path, fmt=fmt)
+    return export_sentences(page, sentences, options, path, fmt=fmt, keep_audio=keep_audio)
 
 
 def export_sentences(
@@ -72,12 +73,15 @@ def export_sentences(
     path: Path,
     *,
     fmt: str | None = None,
+    keep_audio: bool = True,
 ) -> Track:
     """Assemble and write at once: each sentence is encoded (in a child process, on another
-    core) as soon as it is spoken, while the next ones are synthesized. Returns the track."""
+    core) as soon as it is spoken, while the next ones are synthesized. Returns the track;
+    without `keep_audio` its PCM is left empty (the file has it), so memory stays flat however
+    long the page."""
     path = Path(path)
     fmt = check_format(path, fmt)
-    assembler = Assembler(page, options)
+    assembler = Assembler(page, options, keep_audio=keep_audio)
 
     def write() -> None:
         with atomic_path(path) as temp:
