@@ -26,7 +26,6 @@ VORBIS_QUALITY = 0.3
 # Files are created readable by everyone who can read the directory, as `open()` would.
 FILE_MODE = 0o644
 
-Encoder = Callable[[bytes, int, Path], None]
 # Where a writer puts its output: a file it opens and closes, or a stream the caller owns.
 Target = Path | BinaryIO
 
@@ -128,23 +127,6 @@ WRITERS: dict[str, Callable[[Target, int], AudioWriter]] = {
 # Modules each writer loads, imported before a child process is forked to run it (a child
 # must not import: another thread may hold the import lock at the fork).
 MODULES = {"mp3": ("lameenc",), "ogg": ("numpy", "soundfile"), "flac": ("numpy", "soundfile")}
-
-
-def encode_all(fmt: str) -> Encoder:
-    """A one-shot encoder for a format: the whole PCM of a track to one file."""
-
-    def encode(pcm: bytes, sample_rate: int, path: Path) -> None:
-        writer = WRITERS[fmt](path, sample_rate)
-        try:
-            writer.write(pcm)
-        finally:
-            writer.close()
-
-    return encode
-
-
-# Format name → one-shot encoder, what `export` uses for a finished track.
-ENCODERS: dict[str, Encoder] = {fmt: encode_all(fmt) for fmt in WRITERS}
 
 
 def encode_bytes(fmt: str, pcm: bytes, sample_rate: int) -> bytes:

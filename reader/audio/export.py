@@ -6,13 +6,13 @@ from __future__ import annotations
 import re
 import sys
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from reader.audio.assemble import Assembler
-from reader.audio.encode import ENCODERS, atomic_path, write_text
+from reader.audio.encode import WRITERS, atomic_path, write_text
 from reader.audio.sentence import render_pairs
 from reader.audio.stream import StreamWriter, open_writer
 from reader.errors import AudioError, NoContentError, ReaderError, UsageError
@@ -34,7 +34,7 @@ __all__ = [
 ]
 
 # Supported formats, by file extension.
-FORMATS = tuple(ENCODERS)
+FORMATS = tuple(WRITERS)
 # Errors an encoder, a tagger or the file system raise for a file that cannot be written;
 # libsndfile's and LAME's errors are RuntimeErrors, mutagen's are MutagenErrors (added once
 # mutagen is loaded: reader.audio.chapters and reader.audio.captions load it, and are loaded on
@@ -44,12 +44,18 @@ WRITE_ERRORS: tuple[type[Exception], ...] = (OSError, RuntimeError, ValueError)
 SLUG_LENGTH = 40
 # A track with no samples: the page had nothing to speak (MP3 and FLAC cannot be empty).
 EMPTY = "nothing to export: no text on the page was spoken"
+# Formats that carry tags (title, language, chapters); a WAV file has none, so writing one
+# never loads the tagging code (reader.audio.chapters, mutagen).
+TAGGED = frozenset({"mp3", "ogg", "flac"})
+
+T = TypeVar("T")
 
 
 def export(track: Track, path: Path, *, fmt: str | None = None) -> Path:
     """Write the track as WAV, MP3, OGG Vorbis or FLAC (from the extension) with tags."""
     path = Path(path)
-    return _write(track, path, check_format(path, fmt), _meta_for(track))
+    _write_track(path, check_format(path, fmt), track)
+    return path
 
 
 def export_stream(
@@ -83,27 +89,11 @@ def export_sentences(
     fmt = check_format(path, fmt)
     assembler = Assembler(page, options, keep_audio=keep_audio)
 
-    def write() -> None:
-        with atomic_path(path) as temp:
-            writer: StreamWriter | None = None
-            try:
-                for sentence, clip in sentences:
-                    pcm = assembler.add(sentence, clip)
-                    if writer is None:
-                        writer = open_writer(fmt, temp, assembler.sample_rate)
-                    writer.write(pcm)
-                if writer is None:
-                    raise NoContentError(EMPTY)
-                meta = _meta_for(assembler.track())  # while the encoder finishes
-                writer.close()
-            except BaseException:
-                if writer is not None:
-                    writer.abort()
-                raise
-            _tag(temp, fmt, meta)
+    def audio() -> Iterator[tuple[bytes, int]]:
+        for sentence, clip in sentences:
+            yield assembler.add(sentence, clip), assembler.sample_rate
 
-    _guarded(path, write)
-    return assembler.track()
+    return _write(path, fmt, audio(), assembler.track, overlap=True)
 
 
 def export_split(track: Track, directory: Path, fmt: str = "mp3") -> list[Path]:
@@ -122,8 +112,9 @@ def export_split(track: Track, directory: Path, fmt: str = "mp3") -> list[Path]:
     for number, section in enumerate(parts, 1):
         name = f"{number:02d}-{slug(section.title) or 'section'}.{fmt}"
         piece = _cut(track, section)
-        meta = _meta_for(piece, number=f"{number}/{len(parts)}", album=track.title)
-        written.append(_write(piece, directory / name, fmt, meta))
+        target = directory / name
+        _write_track(target, fmt, piece, number=f"{number}/{len(parts)}", album=track.title)
+        written.append(target)
         playlist += [f"#EXTINF:{round(piece.duration)},{_one_line(section.title)}", name]
     list_path = directory / f"{slug(track.title) or 'playlist'}.m3u"
     _guarded(list_path, lambda: write_text(list_path, "\n".join(playlist) + "\n"))
@@ -146,24 +137,59 @@ def slug(text: str) -> str:
 def check_format(path: Path, fmt: str | None = None) -> str:
     """The format a path asks for ("mp3"), or a UsageError naming the supported ones."""
     name = (fmt or path.suffix).lower().lstrip(".")
-    if name not in ENCODERS:
+    if name not in WRITERS:
         supported = ", ".join(f".{f}" for f in FORMATS)
         shown = f"'.{name}'" if name else "no extension"
         raise UsageError(f"cannot export to {shown}: supported formats are {supported}")
     return name
 
 
-def _write(track: Track, path: Path, fmt: str, meta: Meta) -> Path:
-    if not track.pcm:
-        raise NoContentError(EMPTY)
+def _write(
+    path: Path,
+    fmt: str,
+    audio: Iterable[tuple[bytes, int]],
+    finish: Callable[[], Track],
+    *,
+    overlap: bool,
+    **extra: str,
+) -> Track:
+    """The one way audio reaches a file: PCM pieces (with their sample rate) encoded as they
+    come into a temp file beside `path`, tagged from the finished track, then renamed into
+    place. An error or Ctrl-C at any point leaves no file and stops the encoder.
 
-    def write() -> None:
+    With `overlap` the encoder runs in a child process beside the synthesis that makes the
+    pieces (reader.audio.stream); a finished track is encoded inline. Returns `finish()`.
+    """
+
+    def write() -> Track:
         with atomic_path(path) as temp:
-            ENCODERS[fmt](track.pcm, track.sample_rate, temp)
-            _tag(temp, fmt, meta)
+            writer: StreamWriter | None = None
+            try:
+                for pcm, sample_rate in audio:
+                    if writer is None:
+                        writer = open_writer(fmt, temp, sample_rate, overlap=overlap)
+                    writer.write(pcm)
+                if writer is None:
+                    raise NoContentError(EMPTY)
+                track = finish()
+                # Tags are worked out while a child process finishes the encoding.
+                meta = _meta_for(track, **extra) if fmt in TAGGED else None
+                writer.close()
+            except BaseException:
+                if writer is not None:
+                    writer.abort()
+                raise
+            if meta is not None:
+                _tag(temp, fmt, meta)
+        return track
 
-    _guarded(path, write)
-    return path
+    return _guarded(path, write)
+
+
+def _write_track(path: Path, fmt: str, track: Track, **extra: str) -> None:
+    """A finished track (or a section of one) to a file: its audio is the one piece."""
+    audio = [(track.pcm, track.sample_rate)] if track.pcm else []
+    _write(path, fmt, audio, lambda: track, overlap=False, **extra)
 
 
 def tag_mp3(path: Path, meta: Meta) -> None:
@@ -208,16 +234,16 @@ def _write_errors() -> tuple[type[Exception], ...]:
 def _tag(path: Path, fmt: str, meta: Meta) -> None:
     if fmt == "mp3":
         tag_mp3(path, meta)
-    elif fmt in ("ogg", "flac"):
+    else:
         tag_vorbis(path, meta)
 
 
-def _guarded(path: Path, action: Callable[[], None]) -> None:
+def _guarded(path: Path, action: Callable[[], T]) -> T:
     """Run a write; turn what the file system or an encoder raises into one AudioError line."""
     if not path.parent.is_dir():
         raise AudioError(f"cannot write {path}: no such directory {path.parent}")
     try:
-        action()
+        return action()
     except ReaderError:
         raise
     except _write_errors() as exc:

@@ -37,9 +37,10 @@ class StreamWriter(Protocol):
     def abort(self) -> None: ...
 
 
-def open_writer(fmt: str, path: Path, sample_rate: int) -> StreamWriter:
-    """A writer for `fmt` at `path`: in a child process where encoding is costly."""
-    if fmt in FORKED:
+def open_writer(fmt: str, path: Path, sample_rate: int, *, overlap: bool = True) -> StreamWriter:
+    """A writer for `fmt` at `path`: with `overlap` (audio still being synthesized), in a
+    child process where encoding is costly; a finished track gains nothing from one."""
+    if overlap and fmt in FORKED:
         return ForkedWriter(fmt, path, sample_rate)
     return InlineWriter(WRITERS[fmt](path, sample_rate))
 

@@ -164,11 +164,18 @@ def test_an_empty_track_is_no_content(tmp_path: Path, ext: str) -> None:
 def test_a_failed_write_leaves_nothing_and_keeps_the_old_file(
     track: Track, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, error: BaseException
 ) -> None:
-    def half_then_fail(pcm: bytes, sample_rate: int, path: Path) -> None:
-        path.write_bytes(pcm[:1000])
-        raise error
+    class HalfThenFail:
+        def __init__(self, path: Path, sample_rate: int) -> None:
+            self.path = path
 
-    monkeypatch.setitem(encode.ENCODERS, "mp3", half_then_fail)
+        def write(self, pcm: bytes) -> None:
+            self.path.write_bytes(pcm[:1000])
+            raise error
+
+        def close(self) -> None:
+            pass
+
+    monkeypatch.setitem(encode.WRITERS, "mp3", HalfThenFail)
     old = tmp_path / "old.mp3"
     old.write_bytes(b"previous export")
     for target in (tmp_path / "new.mp3", old):
