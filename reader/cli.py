@@ -331,12 +331,19 @@ def voices(ctx: click.Context, lang: str | None, engine: str | None, as_json: bo
     "--workers", type=int, help="Speech synthesis processes (default 2, or [web] workers)."
 )
 @click.option("--quiet", is_flag=True, help="Log no requests (by default one line each on stderr).")
+@click.option(
+    "--redis",
+    metavar="URL",
+    help="Keep plans and clips in Redis and queue synthesis to `reader worker` processes.",
+)
 @click.pass_context
-def serve(ctx: click.Context, host: str, port: int, workers: int | None, quiet: bool) -> None:
+def serve(
+    ctx: click.Context, host: str, port: int, workers: int | None, quiet: bool, redis: str | None
+) -> None:
     """Serve the Listen button, its API and the sample page."""
     from reader_web import serve as run_server
 
-    config = apply(ctx.obj, {"workers": workers}, flag, WEB_SETTINGS)
+    config = apply(ctx.obj, {"workers": workers, "redis": redis}, flag, WEB_SETTINGS)
     run_server(
         host,
         port,
@@ -344,6 +351,30 @@ def serve(ctx: click.Context, host: str, port: int, workers: int | None, quiet: 
         log_requests=not quiet,
         on_listening=lambda url: click.echo(f"reader: serving on {url} (Ctrl-C stops)", err=True),
     )
+
+
+@cli.command()
+@click.option("--redis", metavar="URL", help="The Redis the web nodes use (or [web] redis).")
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 256),
+    help="Synthesis processes, each with its engine loaded (default: one per CPU).",
+)
+@click.pass_context
+def worker(ctx: click.Context, redis: str | None, processes: int | None) -> None:
+    """Make clips for `reader serve --redis` nodes: take jobs from Redis, store clips there."""
+    config = apply(ctx.obj, {"redis": redis}, flag, WEB_SETTINGS)
+    if not config.web.redis:
+        raise UsageError("--redis URL is required (or redis in the [web] table of the config)")
+    try:
+        from reader_web.redisworker import run_workers
+    except ImportError as exc:
+        raise UsageError(
+            f"reader worker needs the distributed extra: pip install 'reader[distributed]' ({exc})"
+        ) from exc
+    count = processes or os.cpu_count() or 1
+    click.echo(f"reader: {count} synthesis processes on Redis (Ctrl-C stops)", err=True)
+    run_workers(config.web.redis, count, config.speech, config.web.redis_ttl)
 
 
 def _quiet_pipe() -> None:

@@ -63,3 +63,8 @@ class WebOptions:
     job_timeout: float = 20.0  # seconds one clip's synthesis may take
     fetch_timeout: float | None = None  # seconds for a page fetch; None = ReadOptions.timeout
     sample_page: Path | None = None  # None = the sample page shipped with the app
+    # A Redis URL: plans and clips live in Redis and synthesis runs in `reader worker`
+    # processes anywhere; "" = everything in this process, as one command.
+    redis: str = ""
+    # Seconds a clip or plan lives in Redis after it was made (Redis may evict it sooner).
+    redis_ttl: int = 7 * 24 * 3600

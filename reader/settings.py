@@ -27,6 +27,8 @@ from reader.options import (
 )
 
 Check = Callable[[Any, str], Any]
+# What a Redis URL may start with (redis-py's own schemes).
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -82,6 +84,12 @@ def path(value: Any, label: str) -> Path:
     if not isinstance(value, str | Path) or not str(value).strip():
         raise _fail(label, "a path", value)
     return Path(value)
+
+
+def redis_url(value: Any, label: str) -> str:
+    if not isinstance(value, str) or not value.startswith(REDIS_SCHEMES):
+        raise _fail(label, "a Redis URL, e.g. redis://127.0.0.1:6379/0", value)
+    return value
 
 
 def strings(value: Any, label: str, expected: str) -> list[str]:
@@ -170,6 +178,8 @@ WEB_SETTINGS: dict[str, tuple[str, str, Check]] = {
     "job_timeout": ("web", "job_timeout", number(0.001, 3600, " of seconds")),
     "fetch_timeout": ("web", "fetch_timeout", number(0.001, 3600, " of seconds")),
     "sample_page": ("web", "sample_page", path),
+    "redis": ("web", "redis", redis_url),
+    "redis_ttl": ("web", "redis_ttl", integer(60, 10**9, "seconds")),
 }
 
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
+import threading
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
@@ -15,10 +17,11 @@ from flask import Flask
 from waitress.channel import HTTPChannel
 from waitress.task import ErrorTask
 
-from reader.errors import UsageError
+from reader.errors import ReaderError, UsageError
 from reader.settings import SETTINGS, WEB_SETTINGS, Config, apply
 from reader_web import api, extensions, pages, security, widget
 from reader_web.access import access_log
+from reader_web.backend import Speech, Store
 from reader_web.cache import ClipCache
 from reader_web.reading import Reader
 from reader_web.service import SpeechService
@@ -85,16 +88,39 @@ def create_app(config: Mapping[str, Any] | Config | None = None) -> Flask:
     web = settings.web
     app.config["MAX_CONTENT_LENGTH"] = web.max_body
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    cache = ClipCache(web.cache_dir or _default_cache_dir(), web.cache_max_bytes)
-    service = SpeechService(
-        cache, settings.speech, workers=web.workers, job_timeout=web.job_timeout
-    )
+    cache: Store
+    service: Speech
+    if web.redis:
+        cache, service = _on_redis(settings)
+    else:
+        cache = ClipCache(web.cache_dir or _default_cache_dir(), web.cache_max_bytes)
+        service = SpeechService(
+            cache, settings.speech, workers=web.workers, job_timeout=web.job_timeout
+        )
     extensions.install(app, settings, cache, service, Reader(settings, cache, service))
     app.register_blueprint(pages.bp)  # the sample page and the no-script reader
     app.register_blueprint(api.bp)  # the JSON and audio API the widget calls
     app.register_blueprint(widget.bp)  # the widget's own files, for any site to load
     security.install(app)
     return app
+
+
+def _on_redis(settings: Config) -> tuple[Store, Speech]:
+    """The clip store and speech service of a node that keeps its state in Redis."""
+    try:
+        from reader_web.clipqueue import ClipQueue
+        from reader_web.redisstore import RedisCache, connect
+    except ImportError as exc:
+        raise UsageError(
+            f"--redis needs the distributed extra: pip install 'reader[distributed]' ({exc})"
+        ) from exc
+    web = settings.web
+    try:
+        client = connect(web.redis)
+    except ValueError as exc:
+        raise UsageError(f"not a Redis URL: {web.redis}: {exc}") from exc
+    cache = RedisCache(client, web.redis_ttl)
+    return cache, ClipQueue(cache, settings.speech, job_timeout=web.job_timeout)
 
 
 def limits(app: Flask) -> dict[str, int]:
@@ -143,6 +169,13 @@ def create_server(app: Flask, wsgi: Any = None, **kwargs: Any) -> Any:
     return server
 
 
+def _warm_up(app: Flask) -> None:
+    try:
+        extensions.reader_of(app).warm_up()
+    except ReaderError as exc:
+        logging.getLogger("reader.web").warning("cannot warm up: %s", exc)
+
+
 def serve(
     host: str,
     port: int,
@@ -170,7 +203,11 @@ def serve(
     service = extensions.service_of(app)
     service.start()  # the first visitor should not wait for the engines to load
     try:
-        extensions.reader_of(app).warm_up()
+        if settings.web.redis:
+            # The workers may start later: the node listens meanwhile, and warms up after.
+            threading.Thread(target=_warm_up, args=(app,), daemon=True).start()
+        else:
+            extensions.reader_of(app).warm_up()
         server.run()
     finally:
         service.close()

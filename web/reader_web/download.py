@@ -11,13 +11,13 @@ from reader.audio.export import export
 from reader.audio.sentence import word_cues
 from reader.model import Sentence, SentenceClip
 from reader.options import SpeechOptions
+from reader_web.backend import Speech
 from reader_web.clips import ClipTiming
 from reader_web.plan import PagePlan
-from reader_web.service import SpeechService
 from reader_web.worker import clip_from_wav
 
 
-def page_mp3(plan: PagePlan, service: SpeechService, options: SpeechOptions) -> bytes:
+def page_mp3(plan: PagePlan, service: Speech, options: SpeechOptions) -> bytes:
     """Assemble a planned page from its clips (making any missing) and encode it as MP3."""
     track = assemble_sentences(plan.page, _sentence_clips(plan, service), options)
     # The system's temp directory, not the cache's: a full or read-only cache disk must not
@@ -26,9 +26,7 @@ def page_mp3(plan: PagePlan, service: SpeechService, options: SpeechOptions) -> 
         return export(track, Path(temp) / "page.mp3").read_bytes()
 
 
-def _sentence_clips(
-    plan: PagePlan, service: SpeechService
-) -> Iterator[tuple[Sentence, SentenceClip]]:
+def _sentence_clips(plan: PagePlan, service: Speech) -> Iterator[tuple[Sentence, SentenceClip]]:
     """Each sentence with its clip as the cache holds it (the assembler trims the clip's own
     pause: the track has the page's pauses)."""
     for job in plan.jobs:

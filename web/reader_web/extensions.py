@@ -7,9 +7,8 @@ from __future__ import annotations
 from flask import Flask, current_app
 
 from reader.settings import Config
-from reader_web.cache import ClipCache
+from reader_web.backend import Speech, Store
 from reader_web.reading import Reader
-from reader_web.service import SpeechService
 
 SETTINGS = "reader.settings"
 CACHE = "reader.cache"
@@ -17,9 +16,7 @@ SERVICE = "reader.service"
 READER = "reader.reader"
 
 
-def install(
-    app: Flask, settings: Config, cache: ClipCache, service: SpeechService, reader: Reader
-) -> None:
+def install(app: Flask, settings: Config, cache: Store, service: Speech, reader: Reader) -> None:
     """Give an app its settings, cache, speech service and page reader."""
     app.extensions[SETTINGS] = settings
     app.extensions[CACHE] = cache
@@ -32,12 +29,12 @@ def settings_of(app: Flask | None = None) -> Config:
     return (app or current_app).extensions[SETTINGS]  # type: ignore[no-any-return]
 
 
-def cache_of(app: Flask | None = None) -> ClipCache:
+def cache_of(app: Flask | None = None) -> Store:
     """The clip cache of an app (the current one in a request)."""
     return (app or current_app).extensions[CACHE]  # type: ignore[no-any-return]
 
 
-def service_of(app: Flask | None = None) -> SpeechService:
+def service_of(app: Flask | None = None) -> Speech:
     """The synthesis pool of an app (the current one in a request)."""
     return (app or current_app).extensions[SERVICE]  # type: ignore[no-any-return]
 

@@ -18,14 +18,13 @@ from reader.errors import BlockedSourceError, SourceError, UsageError
 from reader.model import Page
 from reader.options import ReadOptions, SpeechOptions
 from reader.settings import Config
-from reader_web.cache import ClipCache
+from reader_web.backend import Speech, Store
 from reader_web.clips import ClipJob, ClipTiming
 from reader_web.download import page_mp3
 from reader_web.plan import PagePlan, page_key, plan_page
 from reader_web.posted import document_bytes, posted_page
 from reader_web.recent import Recent
 from reader_web.security import TooMuchText
-from reader_web.service import SpeechService
 
 # Page plans kept decoded in memory: a popular page is answered without touching the disk.
 PLANS_IN_MEMORY = 256
@@ -36,7 +35,7 @@ URL_SCHEMES = ("http", "https")
 class Reader:
     """Plans pages and renders downloads for one app (its settings, cache and service)."""
 
-    def __init__(self, settings: Config, cache: ClipCache, service: SpeechService) -> None:
+    def __init__(self, settings: Config, cache: Store, service: Speech) -> None:
         self.settings = settings
         self.cache = cache
         self.service = service
@@ -183,6 +182,7 @@ class Reader:
     def _queue(self, plan: PagePlan) -> dict[str, Any]:
         """Queue every clip not yet made (in reading order); the answer has the timings known."""
         timings: dict[str, ClipTiming] = {}
+        self.service.remember(plan.jobs)
         for rank, job in enumerate(plan.jobs):
             future = self.service.submit(job, rank)
             if future.done() and future.exception() is None:

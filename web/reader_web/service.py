@@ -103,6 +103,11 @@ class SpeechService:
         """An Engine for planning voices in this process."""
         return RemoteEngine(self.engine_info())
 
+    def remember(self, jobs: tuple[ClipJob, ...]) -> None:
+        """Know a plan's jobs, to make any of its clips again after an eviction."""
+        for job in jobs:
+            self._known.put(job.key, job)
+
     def known(self, key: str) -> ClipJob | None:
         """The job that makes a clip, if a page plan named it since the server started."""
         return self._known.get(key)

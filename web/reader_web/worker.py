@@ -19,7 +19,7 @@ from reader.audio.pauses import sentence_pause
 from reader.errors import ReaderError
 from reader.model import Clip, Voice
 from reader.options import SpeechOptions
-from reader_web.clips import ClipJob, ClipTiming
+from reader_web.clips import ClipJob, ClipTiming, json_field
 
 # Attempts per job beyond the first, after its worker process died or hung.
 RETRIES = 1
@@ -36,6 +36,42 @@ class EngineInfo:
     @property
     def id(self) -> str:
         return f"{self.name} {self.version}".strip()
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "version": self.version,
+            "voices": [
+                {
+                    "id": v.id,
+                    "name": v.name,
+                    "languages": list(v.languages),
+                    "engine": v.engine,
+                    "quality": v.quality,
+                    "sample_rate": v.sample_rate,
+                }
+                for v in self.voices
+            ],
+        }
+
+    @classmethod
+    def from_json(cls, data: Any) -> EngineInfo:
+        voices = tuple(
+            Voice(
+                id=json_field(v, "id", str),
+                name=json_field(v, "name", str),
+                languages=tuple(json_field(v, "languages", list)),
+                engine=json_field(v, "engine", str),
+                quality=json_field(v, "quality", str),
+                sample_rate=json_field(v, "sample_rate", int),
+            )
+            for v in json_field(data, "voices", list)
+        )
+        return cls(
+            name=json_field(data, "name", str),
+            version=json_field(data, "version", str),
+            voices=voices,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -68,23 +104,28 @@ def clip_from_wav(data: bytes) -> Clip:
         return Clip(pcm=source.readframes(source.getnframes()), sample_rate=source.getframerate())
 
 
+def open_loaded(options: SpeechOptions, threads: int = 1) -> tuple[Any, EngineInfo]:
+    """Open the engine with every neural model loaded, and say what it is."""
+    from reader.speech import open_engine
+
+    engine = open_engine(options, threads)
+    load = getattr(engine, "load", None)
+    if callable(load):
+        for voice in engine.voices():
+            if voice.engine == "piper":
+                load(voice.id)
+    version = str(getattr(engine, "version", ""))
+    return engine, EngineInfo(name=engine.name, version=version, voices=tuple(engine.voices()))
+
+
 def run(conn: Connection, options: SpeechOptions, threads: int = 1) -> None:
     """Process entry point: open the engine, report ready, then serve jobs until told to stop.
 
     Neural models are loaded before "ready" and kept: no listener waits for a model load."""
-    from reader.speech import open_engine
-
     # Ctrl-C reaches the whole process group: the parent decides, and ends its workers.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
-        engine = open_engine(options, threads)
-        load = getattr(engine, "load", None)
-        if callable(load):
-            for voice in engine.voices():
-                if voice.engine == "piper":
-                    load(voice.id)
-        version = str(getattr(engine, "version", ""))
-        info = EngineInfo(name=engine.name, version=version, voices=tuple(engine.voices()))
+        engine, info = open_loaded(options, threads)
         conn.send(("ready", 0, info))
     except Exception as exc:  # any failure to start is reported, then the process ends
         conn.send(("fatal", 0, _one_line(exc)))

@@ -1,0 +1,141 @@
+"""The distributed mode with real processes on loopback: a Redis server of the test's own,
+`reader serve --redis` web nodes and `reader worker --redis` synthesis processes."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cluster import READER, Cluster, RedisServer, call
+from mutagen.mp3 import MP3
+
+from reader_web.cache import unwrap
+from reader_web.clipqueue import SYNTHESIZED_KEY
+from reader_web.redisstore import PREFIX
+
+PAGE = (
+    '<div data-reader-node="0"><h1 data-reader-node="1">Waste collection</h1>'
+    '<p data-reader-node="2">Bins are emptied every other week. Garden waste goes on Fridays.'
+    " Glass is taken to the recycling station by the library.</p>"
+    '<p data-reader-node="3">Bulky waste is collected twice a year. Book a time online.</p></div>'
+)
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    server = RedisServer(tmp_path)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def cluster(tmp_path: Path, redis_server: RedisServer) -> Iterator[Cluster]:
+    made = Cluster(tmp_path, redis_server)
+    yield made
+    made.stop()
+
+
+def plan_of(base: str, html: str = PAGE) -> dict[str, Any]:
+    status, body = call(f"{base}/api/read", {"html": html, "lang": "en"})
+    assert status == 200, body
+    return json.loads(body)  # type: ignore[no-any-return]
+
+
+def sentences(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for block in plan["blocks"] for s in block["sentences"]]
+
+
+def mp3_seconds(data: bytes) -> float:
+    return float(MP3(io.BytesIO(data)).info.length)
+
+
+def whole_entries(client: Any) -> list[str]:
+    """Every clip and plan entry in Redis, each checked against its digest."""
+    names = []
+    for name in client.scan_iter(match=PREFIX + "*"):
+        entry = name.decode().removeprefix(PREFIX)
+        assert unwrap(entry, client.get(name)) is not None, f"damaged: {entry}"
+        names.append(entry)
+    return names
+
+
+def test_two_nodes_serve_one_page_with_each_clip_made_once(
+    cluster: Cluster, redis_server: RedisServer
+) -> None:
+    cluster.worker(processes=2)
+    first, second = cluster.node(), cluster.node()
+    plans: dict[str, dict[str, Any]] = {}
+    audio: dict[tuple[str, str], bytes] = {}
+
+    def listen(base: str) -> None:
+        plans[base] = plan = plan_of(base)
+        for sentence in sentences(plan):
+            status, body = call(base + sentence["audio"])
+            assert status == 200, body
+            audio[(base, sentence["audio"])] = body
+
+    threads = [threading.Thread(target=listen, args=(base,)) for base in (first, second) * 3]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    # Both nodes plan the page alike: the same key, sentences, clips and bytes.
+    assert plans[first]["key"] == plans[second]["key"]
+    spoken = sentences(plans[first])
+    texts = [s["text"] for s in spoken]
+    assert texts[:2] == ["Waste collection", "Bins are emptied every other week."]
+    assert len(spoken) == 6
+    for sentence in spoken:
+        assert audio[(first, sentence["audio"])] == audio[(second, sentence["audio"])]
+        assert mp3_seconds(audio[(first, sentence["audio"])]) > 0.5
+    # Six listeners on two nodes: every clip synthesized once.
+    client = redis_server.client()
+    assert int(client.get(SYNTHESIZED_KEY) or 0) == 6
+    # A plan answered again has every timing, from Redis.
+    again = sentences(plan_of(second))
+    assert all(s["duration"] and s["duration"] > 0.5 for s in again)
+    assert len([e for e in whole_entries(client) if e.endswith(".mp3")]) == 6
+
+
+def test_a_node_serves_the_page_download_from_clips_another_node_queued(
+    cluster: Cluster,
+) -> None:
+    cluster.worker()
+    first, second = cluster.node(), cluster.node()
+    plan = plan_of(first)
+    status, body = call(second + plan["download"])
+    assert status == 200, body
+    total = sum(s["duration"] or 0 for s in sentences(plan_of(second)))
+    assert mp3_seconds(body) == pytest.approx(total, rel=0.25)
+
+
+def test_the_worker_needs_a_redis_url(tmp_path: Path) -> None:
+    (tmp_path / "empty.toml").write_text("", encoding="utf-8")
+    result = subprocess.run(
+        [*READER, "--config", str(tmp_path / "empty.toml"), "worker"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "reader: --redis URL is required (or redis in the [web] table of the config)"
+    )
+
+
+def test_a_malformed_redis_url_is_refused_before_serving(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [*READER, "serve", "--redis", "http://localhost:6379"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert "expected a Redis URL" in result.stderr
+    assert "serving on" not in result.stderr

@@ -1,0 +1,405 @@
+"""The speech service of a web node on Redis: clip jobs to an RQ queue, clips from Redis.
+
+    request ──submit(job, rank)──▶ waiter (key → Future) ──enqueue──▶ RQ queues in Redis
+                                         ▲                          reader-now / -next / -later
+                                         └── `reader:made` ◀── `reader worker` processes
+                                                               (redisworker.py) store the clip
+
+The same calls as the embedded SpeechService (`submit`, `clip`, `made`, `known`,
+`engine_info`), so the routes, the page reader and the page download do not change. The node
+keeps nothing of its own: plans, clips and the jobs behind them live in Redis; what it holds
+in memory (futures being waited on, recent timings) is rebuilt from Redis after a restart.
+
+- One synthesis per clip across nodes: the RQ job id is the clip key, enqueued `unique`; a
+  node finding the job already queued or running just waits for `reader:made`.
+- Priority: a worker takes `reader-now` (a page's first sentence, a listener waiting) before
+  `reader-next` (the next few sentences) before `reader-later`; a clip a listener asks for
+  while it waits in a lower queue is moved to the front of `reader-now`.
+- Worker death: RQ's `Retry` queues an abandoned job again (redisworker.py).
+- Redis lost (restarted empty): the waiter poll finds neither the clip nor its job and
+  enqueues it again; the client reconnects by itself.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass
+from typing import Any
+
+import redis
+from rq import Queue, Retry
+from rq.exceptions import DuplicateJobError, NoSuchJobError
+from rq.job import Job
+from rq.serializers import JSONSerializer
+
+from reader.errors import SpeechError
+from reader.options import SpeechOptions
+from reader_web.jobqueue import Meta, settle, settled
+from reader_web.recent import Recent
+from reader_web.redisstore import PREFIX, RedisCache, unreachable
+from reader_web.remote import RemoteEngine
+from reader_web.stats import Counters
+from reader_web.worker import RETRIES, ClipJob, EngineInfo
+
+# The queues a worker takes jobs from, most urgent first.
+QUEUE_NAMES = ("reader-now", "reader-next", "reader-later")
+# Sentences of a page (after its first) that go to `reader-next`: what a listener hears in
+# the first half minute.
+NEXT_RANKS = 4
+# Where workers publish their engine (refreshed while they run) and announce made clips.
+ENGINE_KEY = "reader:engine"
+ENGINE_TTL = 60
+MADE_CHANNEL = "reader:made"
+# Clips the workers have synthesized (not counting jobs that found their clip made).
+SYNTHESIZED_KEY = "reader:synthesized"
+JOB_PREFIX = "reader:job:"
+# The function a worker runs for a clip job.
+MAKE_CLIP = "reader_web.redisworker.make_clip"
+# Seconds a failed job is kept: requests meanwhile get its error, later ones try again.
+FAILURE_TTL = 30
+# Seconds between checks of every clip waited on (clips announced while the node was cut
+# off from Redis, jobs lost with a restarted Redis), and how long a node trusts what it read
+# of the workers' engine.
+POLL_EVERY = 1.0
+ENGINE_FRESH = 10.0
+STARTUP_TIMEOUT = 60.0
+KNOWN_JOBS = 20_000
+TIMINGS_IN_MEMORY = 20_000
+URGENT = -1
+
+
+@dataclass(slots=True)
+class Waiter:
+    """A clip this node waits for: its job, the future its requests share, when it was queued."""
+
+    job: ClipJob
+    future: Future[Meta]
+    rank: int
+    since: float
+
+
+def queue_index(rank: int) -> int:
+    """Which queue a job of this rank goes to (0 = reader-now)."""
+    return 0 if rank <= 0 else 1 if rank <= NEXT_RANKS else 2
+
+
+class ClipQueue:
+    """Clip jobs to Redis workers, clips from Redis, one synthesis per clip across nodes."""
+
+    def __init__(self, cache: RedisCache, options: SpeechOptions, *, job_timeout: float) -> None:
+        self.cache = cache
+        self.client = cache.client
+        self.options = options
+        self.job_timeout = job_timeout
+        self.stats = Counters()
+        self._queues = [
+            Queue(name, connection=self.client, serializer=JSONSerializer) for name in QUEUE_NAMES
+        ]
+        self._known: Recent[str, ClipJob] = Recent(KNOWN_JOBS)
+        self._timings: Recent[str, Meta] = Recent(TIMINGS_IN_MEMORY)
+        self._waiting: dict[str, Waiter] = {}
+        self._lock = threading.Lock()
+        self._engine: tuple[float, EngineInfo] | None = None
+        self._thread: threading.Thread | None = None
+        self._closed = threading.Event()
+
+    # ---- what the routes call (the same as SpeechService) -----------------------------------
+
+    def start(self) -> None:
+        """Start the thread that hears about made clips (idempotent)."""
+        with self._lock:
+            if self._thread is not None or self._closed.is_set():
+                return
+            self._thread = threading.Thread(target=self._watch, name="reader-redis", daemon=True)
+        self._thread.start()
+
+    def engine_info(self, timeout: float = STARTUP_TIMEOUT) -> EngineInfo:
+        """The workers' engine as they publish it (waits for the first worker)."""
+        cached = self._engine
+        if cached is not None and time.monotonic() - cached[0] < ENGINE_FRESH:
+            return cached[1]
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                record = self.client.get(ENGINE_KEY)
+            except redis.RedisError as exc:
+                if cached is not None:
+                    return cached[1]
+                raise unreachable(exc) from exc
+            if record is not None:
+                info = EngineInfo.from_json(json.loads(record))  # type: ignore[arg-type]
+                self._engine = (time.monotonic(), info)
+                return info
+            if cached is not None:  # workers restarting: plan with what they last said
+                return cached[1]
+            if time.monotonic() > deadline:
+                raise SpeechError("no speech worker is running: start `reader worker --redis URL`")
+            time.sleep(0.1)
+
+    def engine(self) -> RemoteEngine:
+        """An Engine for planning voices in this process."""
+        return RemoteEngine(self.engine_info())
+
+    def remember(self, jobs: tuple[ClipJob, ...]) -> None:
+        """Keep a plan's jobs in Redis, so any node can make a clip it did not plan."""
+        new = [job for job in jobs if self._known.get(job.key) is None]
+        if not new:
+            return
+        try:
+            with self.client.pipeline(transaction=False) as pipe:
+                for job in new:
+                    record = json.dumps(job.to_json(), ensure_ascii=False)
+                    pipe.set(JOB_PREFIX + job.key, record, ex=self.cache.ttl)
+                pipe.execute()
+        except redis.RedisError as exc:
+            raise unreachable(exc) from exc
+        for job in new:
+            self._known.put(job.key, job)
+
+    def known(self, key: str) -> ClipJob | None:
+        """The job that makes a clip, if any node planned it (and Redis still has it)."""
+        job = self._known.get(key)
+        if job is not None:
+            return job
+        try:
+            record = self.client.get(JOB_PREFIX + key)
+            job = ClipJob.from_json(json.loads(record)) if record is not None else None
+        except redis.RedisError as exc:
+            raise unreachable(exc) from exc
+        except ValueError:  # written by another version: as if unknown
+            return None
+        if job is not None and job.key == key:
+            self._known.put(key, job)
+            return job
+        return None
+
+    def forget(self, key: str) -> None:
+        """Drop the remembered timing of a clip Redis no longer holds, so it is made again."""
+        self._timings.pop(key)
+
+    def submit(self, job: ClipJob, rank: int = URGENT) -> Future[Meta]:
+        """The clip's timing record: made, under way, or queued now at `rank`."""
+        self.start()
+        with self._lock:
+            waiter = self._waiting.get(job.key)
+            if waiter is not None:
+                self.stats.count("shared")
+                promote = rank <= 0 < waiter.rank
+                waiter.rank = min(waiter.rank, rank)
+        if waiter is not None:
+            if promote:
+                self._promote(job.key)
+            return waiter.future
+        meta = self._timings.get(job.key) or self._made(job.key)
+        if meta is not None:
+            return settled(meta)
+        with self._lock:
+            waiter = self._waiting.get(job.key)
+            if waiter is not None:
+                return waiter.future
+            waiter = Waiter(job=job, future=Future(), rank=rank, since=time.monotonic())
+            self._waiting[job.key] = waiter
+        self._enqueue(waiter)
+        return waiter.future
+
+    def clip(self, job: ClipJob, timeout: float | None = None) -> Meta:
+        """Wait for a clip's timing record, synthesizing it first if needed."""
+        try:
+            return self.submit(job).result(timeout=timeout or self.wait_limit())
+        except TimeoutError as exc:
+            raise SpeechError("speech synthesis is busy; try again shortly") from exc
+
+    def made(self, job: ClipJob, ext: str = "wav") -> tuple[Meta, bytes]:
+        """A clip's timing record and its file, making it (again, if evicted) as needed."""
+        meta = self.clip(job)
+        data = self.cache.read(job.key, ext)
+        if data is None:  # evicted (or Redis restarted) since: make it again
+            self.forget(job.key)
+            meta = self.clip(job)
+            data = self.cache.read(job.key, ext)
+        if data is None:
+            raise SpeechError("Redis is too small to hold a clip (see maxmemory)")
+        return meta, data
+
+    def wait_limit(self) -> float:
+        """Longest a request waits for one clip: every attempt may time out once."""
+        return (self.job_timeout + 5.0) * (RETRIES + 1) + 5.0
+
+    def snapshot(self) -> dict[str, Any]:
+        """Counters for health checks and benchmarks."""
+        from rq import Worker
+
+        try:
+            workers = Worker.count(connection=self.client)
+            queued = sum(queue.count for queue in self._queues)
+            made = int(self.client.get(SYNTHESIZED_KEY) or 0)  # type: ignore[arg-type]
+        except redis.RedisError:
+            workers = queued = made = 0
+        with self._lock:
+            waiting = len(self._waiting)
+        return {
+            "redis": True,
+            "made_by_workers": made,
+            "workers": workers,
+            "alive": workers,
+            "queued": queued,
+            "waiting": waiting,
+            **self.stats.as_dict(),
+            "damaged": self.cache.damaged,
+        }
+
+    def close(self) -> None:
+        """Stop hearing about clips; requests still waiting get a SpeechError."""
+        self._closed.set()
+        with self._lock:
+            waiting = list(self._waiting.values())
+            self._waiting.clear()
+        for waiter in waiting:
+            settle(waiter.future, error="the speech service stopped")
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    # ---- Redis and the queue ----------------------------------------------------------------
+
+    def _made(self, key: str) -> Meta | None:
+        """The timing record of a clip Redis holds whole (WAV, MP3 and the record), else None."""
+        try:
+            with self.client.pipeline(transaction=False) as pipe:
+                pipe.exists(f"{PREFIX}{key}.wav", f"{PREFIX}{key}.mp3")
+                pipe.exists(f"{PREFIX}{key}.json")
+                both, record = pipe.execute()
+        except redis.RedisError as exc:
+            raise unreachable(exc) from exc
+        if both != 2 or not record:
+            return None
+        meta = self.cache.read_json(key)
+        if not isinstance(meta, dict):
+            return None
+        self._timings.put(key, meta)
+        return meta
+
+    def _enqueue(self, waiter: Waiter) -> None:
+        job, rank = waiter.job, waiter.rank
+        options = self.options
+        try:
+            engine = self.engine_info().id
+            self._queues[queue_index(rank)].enqueue_call(
+                MAKE_CLIP,
+                args=(job.to_json(), engine, options.words_per_minute, options.volume),
+                job_id=job.key,
+                unique=True,
+                timeout=math.ceil(self.job_timeout),
+                result_ttl=0,
+                failure_ttl=FAILURE_TTL,
+                retry=Retry(max=RETRIES),
+                description="clip",
+            )
+        except DuplicateJobError:  # another node queued it: wait for it, hurried if need be
+            self.stats.count("shared")
+            if rank <= 0:
+                self._promote(job.key)
+        except redis.RedisError as exc:
+            self._settle(job.key, error=str(unreachable(exc)))
+        except SpeechError as exc:  # no worker has said what its engine is
+            self._settle(job.key, error=str(exc))
+
+    def _promote(self, key: str) -> None:
+        """Move a queued job to the front of reader-now: a listener is waiting for it."""
+        try:
+            job = Job.fetch(key, connection=self.client, serializer=JSONSerializer)
+            origin = next((q for q in self._queues[1:] if q.name == job.origin), None)
+            if origin is None or not self.client.lrem(origin.key, 0, key):
+                return  # already urgent, running or done
+            now = self._queues[0]
+            self.client.hset(job.key, "origin", now.name)
+            now.push_job_id(key, at_front=True)
+        except (NoSuchJobError, redis.RedisError):
+            return  # done meanwhile, or Redis is away: the poll sees to it
+
+    def _settle(self, key: str, *, meta: Meta | None = None, error: str = "") -> None:
+        with self._lock:
+            waiter = self._waiting.pop(key, None)
+        if waiter is None:
+            return
+        if meta is not None:
+            self.stats.count("synthesized")
+            settle(waiter.future, result=meta)
+        else:
+            self.stats.count("failed")
+            settle(waiter.future, error=error or "speech synthesis failed")
+
+    def _watch(self) -> None:
+        """Hear `reader:made`; every POLL_EVERY check what is waited on; reconnect on errors."""
+        pubsub: Any = None
+        polled = time.monotonic()
+        while not self._closed.is_set():
+            try:
+                if pubsub is None:
+                    pubsub = self.client.pubsub(ignore_subscribe_messages=True)
+                    pubsub.subscribe(MADE_CHANNEL)
+                message = pubsub.get_message(timeout=0.2)
+                if message is not None and message.get("type") == "message":
+                    key = message["data"].decode("ascii", "replace")
+                    if key in self._waiting:
+                        self._check(key)
+                if time.monotonic() - polled >= POLL_EVERY:
+                    polled = time.monotonic()
+                    self._poll()
+            except (redis.RedisError, SpeechError, OSError):
+                if pubsub is not None:
+                    try:
+                        pubsub.close()
+                    except (redis.RedisError, OSError):
+                        pass
+                pubsub = None
+                self._closed.wait(0.2)
+        if pubsub is not None:
+            pubsub.close()
+
+    def _check(self, key: str) -> None:
+        meta = self._made(key)
+        if meta is not None:
+            self._settle(key, meta=meta)
+
+    def _poll(self) -> None:
+        """Settle what was made or failed; queue again what Redis lost; give up on the stale."""
+        now = time.monotonic()
+        with self._lock:
+            waiters = [w for w in self._waiting.values() if now - w.since >= POLL_EVERY]
+        if not waiters:
+            return
+        with self.client.pipeline(transaction=False) as pipe:
+            for waiter in waiters:
+                pipe.hget(Job.key_for(waiter.job.key), "status")
+                pipe.exists(f"{PREFIX}{waiter.job.key}.json")
+            answers = pipe.execute()
+        for index, waiter in enumerate(waiters):
+            status, stored = answers[2 * index], answers[2 * index + 1]
+            key = waiter.job.key
+            if stored:
+                self._check(key)
+            elif status == b"failed":
+                self._settle(key, error=self._failure(key))
+            elif status is None:  # neither clip nor job: lost with Redis, queue it again
+                self.stats.count("retried")
+                self._enqueue(waiter)
+            elif now - waiter.since > 2 * self.wait_limit():
+                self._settle(key, error="speech synthesis is busy; try again shortly")
+
+    def _failure(self, key: str) -> str:
+        """The last line of a failed job's error, as the listener is told it."""
+        try:
+            job = Job.fetch(key, connection=self.client, serializer=JSONSerializer)
+            result = job.latest_result()
+            text = (result.exc_string or "") if result is not None else ""
+        except (NoSuchJobError, redis.RedisError):
+            text = ""
+        lines = [line for line in text.strip().splitlines() if line.strip()]
+        if not lines:
+            return "speech synthesis failed"
+        last = lines[-1]
+        return last.split(": ", 1)[1] if last.startswith("reader.errors.") else last
