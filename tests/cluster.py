@@ -7,6 +7,7 @@ groups, so a test can kill one of them and the fixture always ends all of them.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import signal
@@ -20,11 +21,47 @@ from pathlib import Path
 from typing import Any
 
 import redis
+from mutagen.mp3 import MP3
+
+from reader_web.cache import unwrap
+from reader_web.redisstore import PREFIX
 
 ROOT = Path(__file__).resolve().parent.parent
 REDIS_SERVER = "/usr/bin/redis-server"
 START_TIMEOUT = 90.0
 READER = [sys.executable, "-c", "from reader.cli import main; main()"]
+
+# A page of six sentences in two paragraphs, as the widget posts it.
+PAGE = (
+    '<div data-reader-node="0"><h1 data-reader-node="1">Waste collection</h1>'
+    '<p data-reader-node="2">Bins are emptied every other week. Garden waste goes on Fridays.'
+    " Glass is taken to the recycling station by the library.</p>"
+    '<p data-reader-node="3">Bulky waste is collected twice a year. Book a time online.</p></div>'
+)
+
+
+def plan_of(base: str, html: str = PAGE) -> dict[str, Any]:
+    status, body = call(f"{base}/api/read", {"html": html, "lang": "en"})
+    assert status == 200, body
+    return json.loads(body)  # type: ignore[no-any-return]
+
+
+def sentences(plan: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for block in plan["blocks"] for s in block["sentences"]]
+
+
+def mp3_seconds(data: bytes) -> float:
+    return float(MP3(io.BytesIO(data)).info.length)
+
+
+def whole_entries(client: Any) -> list[str]:
+    """Every clip and plan entry in Redis, each checked against its digest."""
+    names = []
+    for name in client.scan_iter(match=PREFIX + "*"):
+        entry = name.decode().removeprefix(PREFIX)
+        assert unwrap(entry, client.get(name)) is not None, f"damaged: {entry}"
+        names.append(entry)
+    return names
 
 
 def free_port() -> int:

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from cluster import Cluster, RedisServer
 from flask import Flask
 from flask.testing import FlaskClient
 from liveserver import start_server
@@ -152,3 +153,19 @@ def context(browser: Browser) -> Iterator[BrowserContext]:
     context = browser.new_context(viewport={"width": 1280, "height": 800}, locale="en-GB")
     yield context
     context.close()
+
+
+@pytest.fixture
+def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
+    """A redis-server of this test's own on a free loopback port, stopped after."""
+    server = RedisServer(tmp_path)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def cluster(tmp_path: Path, redis_server: RedisServer) -> Iterator[Cluster]:
+    """Web nodes and workers the test starts on its Redis, all ended after."""
+    made = Cluster(tmp_path, redis_server)
+    yield made
+    made.stop()

@@ -3,66 +3,24 @@
 
 from __future__ import annotations
 
-import io
-import json
 import subprocess
 import threading
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cluster import READER, Cluster, RedisServer, call
-from mutagen.mp3 import MP3
-
-from reader_web.cache import unwrap
-from reader_web.clipqueue import SYNTHESIZED_KEY
-from reader_web.redisstore import PREFIX
-
-PAGE = (
-    '<div data-reader-node="0"><h1 data-reader-node="1">Waste collection</h1>'
-    '<p data-reader-node="2">Bins are emptied every other week. Garden waste goes on Fridays.'
-    " Glass is taken to the recycling station by the library.</p>"
-    '<p data-reader-node="3">Bulky waste is collected twice a year. Book a time online.</p></div>'
+from cluster import (
+    READER,
+    Cluster,
+    RedisServer,
+    call,
+    mp3_seconds,
+    plan_of,
+    sentences,
+    whole_entries,
 )
 
-
-@pytest.fixture
-def redis_server(tmp_path: Path) -> Iterator[RedisServer]:
-    server = RedisServer(tmp_path)
-    yield server
-    server.stop()
-
-
-@pytest.fixture
-def cluster(tmp_path: Path, redis_server: RedisServer) -> Iterator[Cluster]:
-    made = Cluster(tmp_path, redis_server)
-    yield made
-    made.stop()
-
-
-def plan_of(base: str, html: str = PAGE) -> dict[str, Any]:
-    status, body = call(f"{base}/api/read", {"html": html, "lang": "en"})
-    assert status == 200, body
-    return json.loads(body)  # type: ignore[no-any-return]
-
-
-def sentences(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    return [s for block in plan["blocks"] for s in block["sentences"]]
-
-
-def mp3_seconds(data: bytes) -> float:
-    return float(MP3(io.BytesIO(data)).info.length)
-
-
-def whole_entries(client: Any) -> list[str]:
-    """Every clip and plan entry in Redis, each checked against its digest."""
-    names = []
-    for name in client.scan_iter(match=PREFIX + "*"):
-        entry = name.decode().removeprefix(PREFIX)
-        assert unwrap(entry, client.get(name)) is not None, f"damaged: {entry}"
-        names.append(entry)
-    return names
+from reader_web.clipqueue import SYNTHESIZED_KEY
 
 
 def test_two_nodes_serve_one_page_with_each_clip_made_once(

@@ -69,6 +69,14 @@ class RedisCache:
         except redis.RedisError as exc:
             raise unreachable(exc) from exc
 
+    def has_all(self, key: str, exts: tuple[str, ...]) -> bool:
+        """True if every one of the key's entries is in Redis."""
+        try:
+            names = [self.name(key, ext) for ext in exts]
+            return int(self.client.exists(*names)) == len(names)  # type: ignore[arg-type]
+        except redis.RedisError as exc:
+            raise unreachable(exc) from exc
+
     def read(self, key: str, ext: str) -> bytes | None:
         """The entry's checked bytes, or None if it is absent or damaged (then deleted)."""
         name = self.name(key, ext)

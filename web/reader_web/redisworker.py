@@ -47,10 +47,13 @@ from reader_web.clips import ClipJob, clip_key
 from reader_web.redisstore import RedisCache, connect
 from reader_web.worker import EngineInfo, open_loaded, render_clip
 
+# What a made clip is in Redis: all three, or it is made again.
+CLIP_FILES = ("wav", "mp3", "json")
 # Seconds a job's execution counts as alive without a heartbeat: a killed worker's job is
 # queued again this long after its last beat (plus one maintenance round).
 EXECUTION_TTL = 3
 HEARTBEAT_EVERY = 1.0
+RECORD_GRACE = 90
 # Seconds between maintenance rounds (abandoned jobs) and the longest blocking dequeue: an
 # idle worker looks for abandoned jobs about once a second.
 MAINTENANCE_EVERY = 1
@@ -86,7 +89,7 @@ def make_clip(job: dict[str, Any], engine: str, words_per_minute: int, volume: f
     if clip_key(engine, options, clip_job.sentence) != clip_job.key:
         raise SpeechError("the job's key does not address its sentence")
     store, key = _loaded.store, clip_job.key
-    if not store.has(key, "json"):
+    if not store.has_all(key, CLIP_FILES):
         result = render_clip(_loaded.engine, clip_job, options)
         meta = json_bytes(result.meta)
         # The timing record last in the same transaction: a node never sees half a clip.
@@ -118,6 +121,14 @@ class ClipWorker(SimpleWorker):
             target = pipeline if pipeline is not None else self.connection
             target.set(ENGINE_KEY, json_bytes(_loaded.info.to_json()), ex=ENGINE_TTL)
 
+    def prepare_execution(self, job: Job) -> Execution:
+        execution = super().prepare_execution(job)
+        # RQ keeps an execution listed for its job 60 s past its TTL and fetches it when the
+        # job ends; the record must outlive the listing, or a job retried after its worker
+        # died fails at the end over the dead execution's missing record.
+        self.connection.expire(execution.key, EXECUTION_TTL + RECORD_GRACE)
+        return execution
+
     def perform_job(self, job: Job, queue: Queue, execution: Execution) -> bool:
         # The job runs in this thread; a second one renews its execution while it runs, so
         # the execution lapses within EXECUTION_TTL of this process dying, not job.timeout.
@@ -138,6 +149,7 @@ class ClipWorker(SimpleWorker):
             try:
                 with self.connection.pipeline() as pipe:
                     execution.heartbeat(job.started_job_registry, EXECUTION_TTL, pipe)
+                    pipe.expire(execution.key, EXECUTION_TTL + RECORD_GRACE)
                     pipe.execute()
             except Exception:  # noqa: BLE001 - a lost beat only makes the job look abandoned
                 log.debug("job heartbeat failed", exc_info=True)
