@@ -14,6 +14,7 @@ from cluster import (
     Cluster,
     RedisServer,
     call,
+    free_port,
     mp3_seconds,
     plan_of,
     sentences,
@@ -97,3 +98,17 @@ def test_a_malformed_redis_url_is_refused_before_serving(tmp_path: Path) -> None
     assert result.returncode == 1
     assert "expected a Redis URL" in result.stderr
     assert "serving on" not in result.stderr
+
+
+def test_a_worker_without_redis_is_one_line_and_exit_4(tmp_path: Path) -> None:
+    port = free_port()  # nothing listens there
+    result = subprocess.run(
+        [*READER, "worker", "--redis", f"redis://127.0.0.1:{port}/0", "--processes", "1"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 4
+    line = result.stderr.strip().splitlines()[-1]
+    assert line.startswith("reader: the clip store (Redis) cannot be reached: ")
+    assert "Traceback" not in result.stderr

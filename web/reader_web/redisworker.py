@@ -29,6 +29,7 @@ import time
 from dataclasses import dataclass, replace
 from typing import Any
 
+import redis
 from rq import Queue, SimpleWorker
 from rq.executions import Execution
 from rq.job import Job
@@ -44,7 +45,7 @@ from reader_web.clipqueue import (
     SYNTHESIZED_KEY,
 )
 from reader_web.clips import ClipJob, clip_key
-from reader_web.redisstore import RedisCache, connect
+from reader_web.redisstore import RedisCache, connect, unreachable
 from reader_web.worker import EngineInfo, open_loaded, render_clip
 
 # What a made clip is in Redis: all three, or it is made again.
@@ -60,6 +61,8 @@ MAINTENANCE_EVERY = 1
 DEQUEUE_TIMEOUT = 1
 # Seconds the parent waits before starting a process again after one died.
 RESTART_DELAY = 0.5
+MAX_RESTART_DELAY = 60.0
+QUICK_END = 10.0
 
 log = logging.getLogger("reader.web")
 
@@ -178,10 +181,19 @@ def serve_queue(url: str, options: SpeechOptions, threads: int, ttl: int) -> Non
 
 
 def run_workers(url: str, processes: int, options: SpeechOptions, ttl: int) -> None:
-    """Run `processes` worker processes until interrupted, starting a new one when one dies."""
+    """Run `processes` worker processes until interrupted, starting a new one when one dies.
+
+    Raises SpeechError at once when Redis cannot be reached."""
+    try:
+        connect(url).ping()
+    except redis.RedisError as exc:
+        raise unreachable(exc) from exc
     context = multiprocessing.get_context("spawn")
     threads = max(1, (os.cpu_count() or 1) // processes)
     running: list[Any] = [None] * processes
+    started = [0.0] * processes
+    delay = [RESTART_DELAY / 2] * processes
+    ended: list[float | None] = [None] * processes
 
     def start(slot: int) -> None:
         process = context.Process(
@@ -192,6 +204,7 @@ def run_workers(url: str, processes: int, options: SpeechOptions, ttl: int) -> N
         )
         process.start()
         running[slot] = process
+        started[slot] = time.monotonic()
 
     try:
         for slot in range(processes):
@@ -199,9 +212,23 @@ def run_workers(url: str, processes: int, options: SpeechOptions, ttl: int) -> N
         while True:
             time.sleep(RESTART_DELAY)
             for slot, process in enumerate(running):
-                if not process.is_alive():
-                    code = process.exitcode
-                    log.warning("worker process %s ended (%s); starting another", slot, code)
+                if process.is_alive():
+                    continue
+                now = time.monotonic()
+                since = ended[slot]
+                if since is None:
+                    ended[slot] = since = now
+                    # A process that ends soon after it started (Redis away, an engine that
+                    # cannot open) is started again less and less often, up to once a minute.
+                    quick = now - started[slot] < QUICK_END
+                    longer = min(delay[slot] * 2, MAX_RESTART_DELAY)
+                    delay[slot] = longer if quick else RESTART_DELAY
+                    log.warning(
+                        "worker process %s ended (exit %s); starting another in %.1f s",
+                        slot, process.exitcode, delay[slot],
+                    )  # fmt: skip
+                if now - since >= delay[slot]:
+                    ended[slot] = None
                     start(slot)
     finally:
         for process in running:
