@@ -565,6 +565,15 @@ def route_requests(net: Net, plan: dict[str, Any]) -> dict[str, list[tuple[str, 
             ("GET", plan["download"], None),
             ("GET", f"/api/page/{KEY}.mp3", None),
         ],
+        "api.start_known": [
+            ("GET", f"/api/start/{KEY}", None),
+            ("GET", "/api/start/not-a-digest", None),
+        ],
+        "api.start_posted": [
+            ("POST", "/api/start", {"html": "<p>Öppet i dag.</p>", "lang": "sv"}),
+            ("POST", "/api/start", {"html": ""}),
+            ("OPTIONS", "/api/start", None),
+        ],
         "api.voices": [("GET", "/api/voices", None)],
         "api.health": [("GET", "/healthz", None), ("POST", "/healthz", None)],
     }

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, Page, Response, Route
 
 from reader_web.security import CONTENT_SECURITY_POLICY
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
 AUDIO_WAIT_MS = 30_000
+# The widget's wait for the server before it places the button by the page's headings
+# (DEFAULTS.placeWaitMs), and the time a test gives it beyond that.
+PLACE_WAIT_MS = 1500
+PLACE_SLACK_MS = 5000
 SCREENS = {
     "desktop": {"viewport": {"width": 1280, "height": 800}},
     "phone": {
@@ -48,30 +52,109 @@ HOST_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 </body></html>"""
 
 
+# A council page without `main` whose first headings are a cookie banner's and a promotion's:
+# the text the server reads starts further down, at the page's own heading.
+COUNCIL_PAGE = """<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Bin collections over the holidays | Ostbury Council</title>
+<style>body { margin: 0; font-family: Georgia, "DejaVu Serif", serif; }
+.cookies { background: #222; color: #fff; padding: 1rem; }
+.masthead { background: #0b3d5c; color: #fff; padding: 0.5rem 1.25rem; }
+.masthead a { color: #fff; }
+.promo { background: #fde7a9; padding: 0.5rem 1.25rem; }
+.content { padding: 0 1.25rem; max-width: 40rem; }</style></head>
+<body>
+<div class="cookies"><h2>Cookies on this site</h2><p>We use cookies to make the site work.</p>
+<button type="button">Accept</button></div>
+<div class="masthead"><p>Ostbury Council</p><a href="/">Home</a> <a href="/bins">Bins</a></div>
+<div class="promo"><h2>Sign up for our newsletter</h2><a href="/news">Subscribe</a></div>
+<div class="content">
+<h2>Bin collections over the holidays</h2>
+<p>Bins are collected two days later than usual in the week after Christmas.</p>
+<p>Garden waste is not collected between 24 December and 2 January.</p>
+<p>Put your bin out by seven in the morning on the new day of collection.</p>
+</div>
+<script type="module" src="/widget.js"></script>
+</body></html>"""
+CONTENT_HEADING = "Bin collections over the holidays"
+
+
+def council_page(note: str = "") -> str:
+    """The council page, its text told apart by `note` (a page version the server has not read)."""
+    return COUNCIL_PAGE.replace("</div>\n<script", f"<p>{note}</p></div>\n<script", 1)
+
+
+@dataclass(kw_only=True)
+class Host:
+    """A host page open in Chromium on a desktop or a phone, and what it asked the server."""
+
+    page: Page
+    screen: str
+    shots: Path
+    asked: list[tuple[str, str, int]] = field(default_factory=list)  # /api/start answers
+
+    def shoot(self, name: str) -> None:
+        self.page.screenshot(path=str(self.shots / f"widget-{name}-{self.screen}.png"))
+
+
+Show = Callable[..., Host]
+
+
+@pytest.fixture
+def show(browser: Browser, live_server: str, tmp_path: Path) -> Iterator[Show]:
+    """Open a page served from the reader's origin (its CSP and API apply) on a screen; every
+    context is closed after the test, and a script error fails it."""
+    opened: list[tuple[Host, list[str]]] = []
+
+    def open_page(
+        html: str,
+        screen: str,
+        *,
+        path: str = "/host",
+        before: Callable[[Page], None] | None = None,
+    ) -> Host:
+        context = browser.new_context(**SCREENS[screen])  # type: ignore[arg-type]
+        page = context.new_page()
+        host, errors = Host(page=page, screen=screen, shots=tmp_path), []
+        opened.append((host, errors))
+        page.on("pageerror", lambda error: errors.append(str(error)))
+
+        def note(response: Response) -> None:
+            if "/api/start" in response.url:
+                kind = "known?" if response.request.method == "GET" else "read"
+                host.asked.append((response.request.method, kind, response.status))
+
+        page.on("response", note)
+        page.route(
+            f"{live_server}{path}",
+            lambda route: route.fulfill(
+                status=200,
+                content_type="text/html; charset=utf-8",
+                headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY},
+                body=html,
+            ),
+        )
+        if before is not None:
+            before(page)
+        page.goto(f"{live_server}{path}")
+        page.locator(".js-reader-listen").wait_for(timeout=PLACE_WAIT_MS + PLACE_SLACK_MS)
+        return host
+
+    yield open_page
+    for host, errors in opened:
+        host.page.context.close()
+        assert errors == []
+
+
 @pytest.fixture(params=list(SCREENS))
-def host(request: pytest.FixtureRequest, browser: Browser, live_server: str) -> Iterator[Page]:
-    """The host page, served from the reader's origin, on a desktop or a phone."""
-    context = browser.new_context(**SCREENS[request.param])  # type: ignore[arg-type]
-    page = context.new_page()
-    page.route(
-        f"{live_server}/park",
-        lambda route: route.fulfill(
-            status=200,
-            content_type="text/html; charset=utf-8",
-            headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY},
-            body=HOST_PAGE,
-        ),
-    )
-    page.goto(f"{live_server}/park")
-    page.locator(".js-reader-listen").wait_for()
-    page.screen = request.param  # type: ignore[attr-defined]
-    yield page
-    context.close()
+def screen(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
 
 
-def shoot(page: Page, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"widget-{name}-{page.screen}.png"))  # type: ignore[attr-defined]
+@pytest.fixture
+def host(show: Show, screen: str) -> Host:
+    """The news-like host page on a desktop or a phone."""
+    return show(HOST_PAGE, screen, path="/park")
 
 
 def box(page: Page, selector: str) -> dict[str, float]:
@@ -93,11 +176,11 @@ def open_bar(page: Page) -> None:
     )
 
 
-def test_the_listen_button_stands_before_the_headline(host: Page) -> None:
-    shoot(host, "host-closed")
-    listen = box(host, ".js-reader-listen")
-    headline = box(host, "h1")
-    banner = box(host, ".cookies")
+def test_the_listen_button_stands_before_the_headline(host: Host) -> None:
+    host.shoot("host-closed")
+    listen = box(host.page, ".js-reader-listen")
+    headline = box(host.page, "h1")
+    banner = box(host.page, ".cookies")
     # Below the cookie banner and the site's header, just above the headline, in its column.
     assert listen["y"] >= banner["y"] + banner["height"]
     assert 0 < headline["y"] - (listen["y"] + listen["height"]) < 60
@@ -105,31 +188,31 @@ def test_the_listen_button_stands_before_the_headline(host: Page) -> None:
     assert listen["x"] >= 16
 
 
-def test_the_widget_uses_the_system_font_not_the_pages(host: Page) -> None:
-    open_bar(host)
-    fonts = host.evaluate(
+def test_the_widget_uses_the_system_font_not_the_pages(host: Host) -> None:
+    open_bar(host.page)
+    fonts = host.page.evaluate(
         """() => ['.js-reader-listen', '.reader-player', '.js-reader-play',
                   '.reader-player__heading', '.js-reader-speed']
             .map((s) => getComputedStyle(document.querySelector(s)).fontFamily)"""
     )
-    body_font = host.evaluate("() => getComputedStyle(document.body).fontFamily")
+    body_font = host.page.evaluate("() => getComputedStyle(document.body).fontFamily")
     assert body_font.startswith("Georgia")
     for font in fonts:
         assert font.startswith("system-ui"), font
         assert "Georgia" not in font
 
 
-def test_opening_the_bar_does_not_move_the_page(host: Page) -> None:
-    before = {s: box(host, s)["y"] for s in ("h1", ".page p", ".js-reader-listen")}
-    open_bar(host)
-    shoot(host, "host-open")
-    after = {s: box(host, s)["y"] for s in before}
+def test_opening_the_bar_does_not_move_the_page(host: Host) -> None:
+    before = {s: box(host.page, s)["y"] for s in ("h1", ".page p", ".js-reader-listen")}
+    open_bar(host.page)
+    host.shoot("host-open")
+    after = {s: box(host.page, s)["y"] for s in before}
     assert after == before
     # The button stays in place and says that it opened the player; pressing it goes there.
-    listen = host.get_by_role("button", name="Listen")
+    listen = host.page.get_by_role("button", name="Listen")
     assert listen.get_attribute("aria-expanded") == "true"
     listen.click()
-    assert host.evaluate("() => document.activeElement.classList.contains('js-reader-play')")
+    assert host.page.evaluate("() => document.activeElement.classList.contains('js-reader-play')")
 
 
 # The text a control shows: its parts that take up room on the screen.
@@ -138,8 +221,8 @@ SHOWN_TEXT = """(control) => [...control.querySelectorAll('span')]
   .map((s) => s.textContent.trim()).join(' ')"""
 
 
-def test_every_icon_button_shows_its_name(host: Page) -> None:
-    open_bar(host)
+def test_every_icon_button_shows_its_name(host: Host) -> None:
+    open_bar(host.page)
     shown = {}
     for hook, name, caption in [
         ("js-reader-stop", "Stop", "Stop"),
@@ -149,11 +232,11 @@ def test_every_icon_button_shows_its_name(host: Page) -> None:
         ("js-reader-download", "Download MP3", None),
         ("js-reader-highlight", "Highlight text", None),
     ]:
-        control = host.locator(f".{hook}")
+        control = host.page.locator(f".{hook}")
         # The accessible name contains what is shown (WCAG 2.5.3), the tooltip says it whole.
         assert control.get_attribute("title") == name
         role = "link" if hook == "js-reader-download" else "button"
-        assert host.get_by_role(role, name=name).count() == 1
+        assert host.page.get_by_role(role, name=name).count() == 1
         visible = control.evaluate(SHOWN_TEXT)
         assert visible, hook
         assert visible in name
@@ -162,20 +245,20 @@ def test_every_icon_button_shows_its_name(host: Page) -> None:
         assert control.is_visible()
         shown[hook] = visible
     # The speed control keeps its visible label on every screen.
-    assert host.locator(".reader-player__field-label", has_text="Speed").is_visible()
-    assert host.get_by_label("Speed").is_visible()
+    assert host.page.locator(".reader-player__field-label", has_text="Speed").is_visible()
+    assert host.page.get_by_label("Speed").is_visible()
 
 
-def test_the_bar_is_compact_on_a_phone(host: Page) -> None:
-    open_bar(host)
-    shoot(host, "bar")
-    bar = box(host, ".reader-player")
-    viewport = host.viewport_size
+def test_the_bar_is_compact_on_a_phone(host: Host) -> None:
+    open_bar(host.page)
+    host.shoot("bar")
+    bar = box(host.page, ".reader-player")
+    viewport = host.page.viewport_size
     assert viewport is not None
     if viewport["width"] < 500:
         assert bar["height"] <= PHONE_BAR_MAX_PX
     # Every control is inside the bar and the window: nothing cut off at the edge.
-    for control in host.locator(
+    for control in host.page.locator(
         ".reader-player button:visible, .reader-player select:visible, .reader-player a:visible"
     ).all():
         place = control.bounding_box()
@@ -188,44 +271,134 @@ SPEED_LOOK = """() => { const s = getComputedStyle(document.querySelector('.js-r
   return [s.borderTopWidth, s.boxShadow, s.backgroundColor]; }"""
 
 
-def test_the_speed_list_looks_focused_only_when_focused_by_keyboard(host: Page) -> None:
-    open_bar(host)
-    width, shadow, _ = host.evaluate(SPEED_LOOK)
+def test_the_speed_list_looks_focused_only_when_focused_by_keyboard(host: Host) -> None:
+    open_bar(host.page)
+    width, shadow, _ = host.page.evaluate(SPEED_LOOK)
     assert (width, shadow) == ("1px", "none")
     # Chosen with the mouse: no focus ring either.
-    host.locator(".js-reader-speed").select_option("1.25")
-    width, shadow, _ = host.evaluate(SPEED_LOOK)
+    host.page.locator(".js-reader-speed").select_option("1.25")
+    width, shadow, _ = host.page.evaluate(SPEED_LOOK)
     assert (width, shadow) == ("1px", "none")
     # Reached with Tab from the next-sentence button: the ring shows.
-    host.locator(".js-reader-next").focus()
-    host.keyboard.press("Tab")
-    assert host.evaluate("() => document.activeElement.classList.contains('js-reader-speed')")
-    _, shadow, background = host.evaluate(SPEED_LOOK)
+    host.page.locator(".js-reader-next").focus()
+    host.page.keyboard.press("Tab")
+    assert host.page.evaluate("() => document.activeElement.classList.contains('js-reader-speed')")
+    _, shadow, background = host.page.evaluate(SPEED_LOOK)
     assert shadow != "none"
     assert background == "rgb(255, 221, 0)"
 
 
-def test_without_a_heading_the_button_keeps_off_the_window_edge(
-    browser: Browser, live_server: str
+# Where the widget's own placement (without the server) would put the button: the text of the
+# element it would stand before.
+BY_HEADING = """async () => {
+  const { placeByHeading } = await import('/place.js');
+  const probe = document.createElement('div');
+  placeByHeading(probe, document.body);
+  const next = probe.nextElementSibling.textContent.trim();
+  probe.remove();
+  return next;
+}"""
+BEFORE_BUTTON = (
+    "() => document.querySelector('.reader-widget').nextElementSibling.textContent.trim()"
+)
+
+
+def assert_just_above(host: Host, heading: str, above: str) -> None:
+    """The Listen button stands just above `heading`, below `above`, in its column."""
+    listen = box(host.page, ".js-reader-listen")
+    target = host.page.get_by_role("heading", name=CONTENT_HEADING).bounding_box()
+    assert target is not None
+    assert host.page.evaluate(BEFORE_BUTTON) == heading
+    assert listen["y"] >= box(host.page, above)["y"] + box(host.page, above)["height"]
+    assert 0 < target["y"] - (listen["y"] + listen["height"]) < 60
+    assert listen["x"] == pytest.approx(target["x"], abs=1)
+
+
+def test_the_button_stands_before_the_text_the_server_found_not_a_banner_heading(
+    show: Show, screen: str
 ) -> None:
-    context = browser.new_context(**SCREENS["phone"])  # type: ignore[arg-type]
-    try:
-        page = context.new_page()
-        html = HOST_PAGE.replace("<h1>", "<p>").replace("</h1>", "</p>")
-        page.route(
-            f"{live_server}/notice",
-            lambda route: route.fulfill(
-                status=200,
-                content_type="text/html; charset=utf-8",
-                headers={"Content-Security-Policy": CONTENT_SECURITY_POLICY},
-                body=html,
-            ),
+    host = show(council_page(), screen)
+    host.shoot("council")
+    # The page's first heading outside header and navigation is the cookie banner's.
+    assert host.page.evaluate(BY_HEADING) == "Cookies on this site"
+    assert_just_above(host, CONTENT_HEADING, ".promo")
+    assert box(host.page, ".js-reader-listen")["x"] >= 16
+
+
+def test_a_page_version_is_posted_once_then_known_by_one_small_get(show: Show) -> None:
+    html = council_page(f"Version {uuid.uuid4().hex}.")
+    first = show(html, "desktop")
+    assert first.asked == [("GET", "known?", 204), ("POST", "read", 200)]
+    # Another visitor (a browser with nothing cached) sends no page: one GET is answered.
+    second = show(html, "phone")
+    assert second.asked == [("GET", "known?", 200)]
+    assert_just_above(second, CONTENT_HEADING, ".promo")
+    # The page changes: its new version is read once more.
+    changed = show(html.replace("Version", "Changed version"), "desktop")
+    assert changed.asked == [("GET", "known?", 204), ("POST", "read", 200)]
+
+
+def test_without_an_answer_in_time_the_button_is_placed_once_by_the_headings(
+    show: Show, screen: str, live_server: str
+) -> None:
+    held: list[Route] = []
+
+    def hold_the_server(page: Page) -> None:
+        page.route(f"{live_server}/api/start**", lambda route: held.append(route))
+        # Every time the widget's mount enters the page is counted.
+        page.add_init_script(
+            "window.mounts = 0; new MutationObserver((changes) => { for (const c of changes)"
+            " for (const n of c.addedNodes) if (n.classList?.contains('reader-widget'))"
+            " window.mounts += 1; }).observe(document, { childList: true, subtree: true });"
         )
-        page.goto(f"{live_server}/notice")
-        listen = page.locator(".js-reader-listen")
-        listen.wait_for()
-        place = listen.bounding_box()
-        assert place is not None
-        assert place["x"] >= 12 and place["y"] >= 8
-    finally:
-        context.close()
+
+    host = show(council_page(f"Slow {uuid.uuid4().hex}."), screen, before=hold_the_server)
+    page = host.page
+    assert page.evaluate(BEFORE_BUTTON) == "Cookies on this site"
+    place = box(page, ".js-reader-listen")
+    assert place["x"] >= 12
+    # The server answers late (the page is read): the button stays where it was placed.
+    for _ in range(PLACE_SLACK_MS // 50):
+        if any(method == "POST" for method, _, _ in host.asked):
+            break
+        for route in held:
+            route.continue_()
+        held.clear()
+        page.wait_for_timeout(50)
+    host.shoot("late-answer")
+    assert host.asked[-1] == ("POST", "read", 200)
+    assert box(page, ".js-reader-listen") == place
+    assert page.evaluate("() => window.mounts") == 1
+
+
+def test_where_the_site_put_data_reader_widget_the_button_goes_unasked(show: Show) -> None:
+    html = council_page().replace(
+        "<p>Ostbury Council</p>", '<p>Ostbury Council</p><div data-reader-widget id="here"></div>'
+    )
+    host = show(html, "desktop")
+    assert host.page.locator("#here .js-reader-listen").is_visible()
+    host.page.wait_for_timeout(PLACE_WAIT_MS)
+    assert host.asked == []
+
+
+# Pages whose text stands against the window's edge: no padding, or no heading at all.
+EDGE_CHANGES = {
+    "flush-text": [(".content { padding: 0 1.25rem;", ".content { padding: 0;")],
+    "no-heading": [
+        (".content { padding: 0 1.25rem;", ".content { padding: 0;"),
+        ("<h2>Bin", "<p>Bin"),
+        ("holidays</h2>", "holidays</p>"),
+    ],
+}
+
+
+@pytest.mark.parametrize("what", EDGE_CHANGES)
+def test_the_button_keeps_off_the_window_edge(show: Show, screen: str, what: str) -> None:
+    html = council_page()
+    for old, new in EDGE_CHANGES[what]:
+        html = html.replace(old, new)
+    host = show(html, screen)
+    host.shoot(f"edge-{what}")
+    listen = box(host.page, ".js-reader-listen")
+    assert listen["x"] >= 12
+    assert host.page.evaluate(BEFORE_BUTTON) == CONTENT_HEADING

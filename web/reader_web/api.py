@@ -9,8 +9,9 @@ from flask import Blueprint, Response, abort, jsonify, request
 from reader.audio.encode import encode_bytes
 from reader.audio.export import slug
 from reader.errors import UsageError
-from reader_web.extensions import cache_of, reader_of, service_of
-from reader_web.posted import request_json
+from reader_web.extensions import cache_of, reader_of, service_of, starts_of
+from reader_web.posted import parse_json, request_json, unpacked_body
+from reader_web.start import DIGEST_CHARS
 from reader_web.worker import clip_from_wav
 
 bp = Blueprint("api", __name__)
@@ -18,6 +19,7 @@ bp = Blueprint("api", __name__)
 # A clip or page file name: the key is checked before anything touches the disk.
 CLIP_NAME = re.compile(r"(?P<key>[0-9a-f]{32})\.(?P<ext>mp3|ogg|wav|json)")
 PAGE_NAME = re.compile(r"(?P<key>[0-9a-f]{32})\.mp3")
+START_DIGEST = re.compile(f"[0-9a-f]{{{DIGEST_CHARS}}}")
 MIMETYPES = {
     "mp3": "audio/mpeg",
     "ogg": "audio/ogg",
@@ -26,6 +28,8 @@ MIMETYPES = {
 }
 # Content-addressed files never change: browsers and proxies may keep them for a year.
 IMMUTABLE = "public, max-age=31536000, immutable"
+# Where a page version's text starts changes only when the server's extraction does: a day.
+START_MAX_AGE = 86400
 
 
 @bp.post("/api/read")
@@ -45,6 +49,36 @@ def read_posted() -> Response:
 def read_url() -> Response:
     """Plan a page of an allowed host, fetched by the server."""
     return jsonify(reader_of().read_url(request.args.get("url", "")))
+
+
+@bp.get("/api/start/<digest>")
+def start_known(digest: str) -> Response:
+    """Where the text starts on a page version already read (by digest of its posted body);
+    204 when that version has not been read yet (no error: the widget posts it then)."""
+    if START_DIGEST.fullmatch(digest) is None:
+        abort(404)
+    answer = starts_of().known(digest)
+    if answer is None:
+        response = Response(status=204)
+        response.headers["Cache-Control"] = "no-store"  # it may be read a moment later
+        return response
+    response = jsonify(answer)
+    response.cache_control.public = True
+    response.cache_control.max_age = START_MAX_AGE
+    return response
+
+
+@bp.post("/api/start")
+def start_posted() -> Response:
+    """Read the posted page (as `POST /api/read` takes it) for where its text starts."""
+    if not request.is_json:
+        raise UsageError("send the page as JSON (Content-Type: application/json)")
+    data = unpacked_body(
+        request.get_data(cache=False),
+        request.headers.get("Content-Encoding", ""),
+        reader_of().settings.web.max_markup,
+    )
+    return jsonify(starts_of().read(data, parse_json(data)))
 
 
 @bp.get("/api/audio/<name>")

@@ -9,11 +9,13 @@ from flask import Flask, current_app
 from reader.settings import Config
 from reader_web.backend import Speech, Store
 from reader_web.reading import Reader
+from reader_web.start import Starts
 
 SETTINGS = "reader.settings"
 CACHE = "reader.cache"
 SERVICE = "reader.service"
 READER = "reader.reader"
+STARTS = "reader.starts"
 
 
 def install(app: Flask, settings: Config, cache: Store, service: Speech, reader: Reader) -> None:
@@ -22,6 +24,7 @@ def install(app: Flask, settings: Config, cache: Store, service: Speech, reader:
     app.extensions[CACHE] = cache
     app.extensions[SERVICE] = service
     app.extensions[READER] = reader
+    app.extensions[STARTS] = Starts(reader)
 
 
 def settings_of(app: Flask | None = None) -> Config:
@@ -42,3 +45,8 @@ def service_of(app: Flask | None = None) -> Speech:
 def reader_of(app: Flask | None = None) -> Reader:
     """The page reader of an app (the current one in a request)."""
     return (app or current_app).extensions[READER]  # type: ignore[no-any-return]
+
+
+def starts_of(app: Flask | None = None) -> Starts:
+    """Where the text of each page version read starts (the current app's, in a request)."""
+    return (app or current_app).extensions[STARTS]  # type: ignore[no-any-return]

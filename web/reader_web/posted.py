@@ -64,13 +64,23 @@ def request_json(data: bytes, encoding: str, limit: int) -> Any:
     At most `limit` bytes are unpacked: a small body that unpacks to gigabytes is refused
     (413) before it is held in memory.
     """
+    return parse_json(unpacked_body(data, encoding, limit))
+
+
+def unpacked_body(data: bytes, encoding: str, limit: int) -> bytes:
+    """A request body as sent before compression (at most `limit` bytes, as request_json)."""
     encoding = encoding.strip().lower()
     if encoding in ("gzip", "x-gzip"):
-        data = _gunzip(data, limit)
-    elif encoding not in ("", "identity"):
+        return _gunzip(data, limit)
+    if encoding not in ("", "identity"):
         raise UsageError(f"unsupported Content-Encoding {encoding[:40]!r}: send gzip or none")
-    elif len(data) > limit:
+    if len(data) > limit:
         raise TooMuchMarkup(f"the posted page is larger than {limit} bytes")
+    return data
+
+
+def parse_json(data: bytes) -> Any:
+    """A request body's JSON (UsageError when it is not JSON)."""
     try:
         return json.loads(data)
     except (ValueError, UnicodeDecodeError) as exc:

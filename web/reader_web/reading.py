@@ -22,7 +22,7 @@ from reader_web.backend import Speech, Store
 from reader_web.clips import ClipJob, ClipTiming
 from reader_web.download import page_mp3
 from reader_web.plan import PagePlan, page_key, plan_page
-from reader_web.posted import document_bytes, posted_page
+from reader_web.posted import PostedPage, document_bytes, posted_page
 from reader_web.recent import Recent
 from reader_web.security import TooMuchText
 
@@ -71,6 +71,10 @@ class Reader:
                     page = self._read_document(document_bytes(posted))
                     plan = self._plan(key, page, posted.url)
         return self._queue(plan)
+
+    def read_document(self, posted: PostedPage) -> Page:
+        """A posted page's blocks, read as `reader blocks` reads the saved page."""
+        return self._read_document(document_bytes(posted))
 
     def _read_document(self, document: bytes) -> Page:
         from reader.pipeline import read_page  # imported late: the stages load lazily

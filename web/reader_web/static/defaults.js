@@ -11,6 +11,9 @@ export const DEFAULTS = {
   area: "main, [role=main], article, body",
   speeds: [0.75, 1, 1.25, 1.5, 1.75, 2], // playback multipliers
   storageKey: "reader-settings",
+  // How long the button waits for the server to say where the text starts (pages without
+  // main/article): after that it is placed by the page's headings, and stays there.
+  placeWaitMs: 1500,
   settings: { speed: 1, volume: 1, highlight: true },
   i18n: {
     sv: {

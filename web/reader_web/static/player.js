@@ -84,7 +84,7 @@ export function pagePayload(markup, area) {
 }
 
 /** The request body, gzipped where the browser can: a page's markup shrinks about sixfold. */
-async function packed(text) {
+export async function packed(text) {
   if (typeof CompressionStream !== "function") return { body: text, headers: {} };
   const stream = new Blob([text]).stream().pipeThrough(new CompressionStream("gzip"));
   const body = await new Response(stream).arrayBuffer();

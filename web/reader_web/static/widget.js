@@ -10,6 +10,7 @@ import { DEFAULTS } from "./defaults.js";
 import {
   caretAt, Follower, Highlighter, placeSentence, placeWord, sentenceAtPoint,
 } from "./highlight.js";
+import { placeMount } from "./place.js";
 import { loadSettings, requestReading, saveSettings, SentencePlayer } from "./player.js";
 
 // Clicks on these are the page's own business, never "read from here".
@@ -391,36 +392,24 @@ function interfaceLang(pageLang) {
   }
 }
 
-// Where the button goes when the site did not say (data-reader-widget): before the first
-// heading of the reading area, which is where the text that will be read starts. Without a
-// heading, at the top of the area; the page's header, navigation and banners come before.
-const NOT_CONTENT = "header, nav, footer, aside, [role=banner], [role=navigation], "
-  + "[role=contentinfo], [role=dialog], [aria-modal=true], [hidden], [aria-hidden=true]";
-
-function placeMount(mount, area) {
-  const headings = [...area.querySelectorAll("h1, h2, h3, h4, h5, h6")]
-    .filter((h) => !h.closest(NOT_CONTENT) && h.getClientRects().length > 0);
-  const heading = headings.find((h) => h.localName === "h1") ?? headings[0];
-  if (heading) heading.before(mount);
-  else if (area === document.body) area.prepend(mount);
-  else area.before(mount);
-}
+// Set once a copy of the widget has started on this page (the script may be included twice).
+const STARTED = Symbol.for("reader-widget");
 
 function boot() {
-  if (document.querySelector(".js-reader-listen")) return;
+  if (globalThis[STARTED] || document.querySelector(".js-reader-listen")) return;
+  globalThis[STARTED] = true;
   const script = ownScript();
   const area = findArea(script?.dataset.readerArea || ReaderWidget.defaults.area);
-  let mount = document.querySelector("[data-reader-widget]");
-  if (!mount) {
-    mount = el("div", "reader-widget");
-    if (area === document.body) placeMount(mount, area);
-    else area.before(mount);
-  }
+  const placed = document.querySelector("[data-reader-widget]");
+  const mount = placed ?? el("div", "reader-widget");
   const pageLang = document.documentElement.lang || "en";
   ensureStylesheet();
   const apiBase = new URL(import.meta.url).origin;
   const namedArea = script?.dataset.readerArea?.trim() ?? "";
   new ReaderWidget(mount, { namedArea, apiBase, pageLang }).init();
+  if (!placed) {
+    placeMount(mount, area, { apiBase, namedArea, waitMs: ReaderWidget.defaults.placeWaitMs });
+  }
 }
 
 if (document.readyState === "loading") {
