@@ -5,12 +5,18 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
+from reader_web import create_app
+from reader_web.extensions import cache_of, service_of
+from reader_web.plan import page_key
 from reader_web.posted import widget_payload
+from reader_web.start import START_FORMAT
 
 # A council page with no `main`: a cookie banner and a promotion (each with a heading) come
 # before the text, which opens with a kicker line and then its heading.
@@ -118,3 +124,26 @@ def test_a_malformed_page_is_a_400_naming_what_is_wrong(
     response = client.post("/api/start", data=data, headers={"Content-Type": "application/json"})
     assert response.status_code == 400
     assert message in response.get_json()["error"]
+
+
+def test_another_node_on_the_same_store_knows_a_version_read_here(tmp_path: Path) -> None:
+    body = body_of(COUNCIL_PAGE)
+    # Two apps on one cache directory: two web nodes on one store, or a restarted server.
+    config = {"TESTING": True, "READER_CACHE_DIR": str(tmp_path / "store"), "READER_WORKERS": 1}
+    here, there = create_app(config), create_app(config)
+    try:
+        posted = post(here.test_client(), body)
+        known = there.test_client().get(f"/api/start/{digest(body)}")
+        assert known.status_code == 200
+        assert known.get_json() == {"start": posted}
+    finally:
+        service_of(here).close()
+        service_of(there).close()
+
+
+def test_a_stored_answer_of_another_shape_is_not_known(client: FlaskClient, app: Flask) -> None:
+    body = body_of(LONG_LEAD)
+    store_key = page_key("start", START_FORMAT, digest(body))
+    cache_of(app).offer(store_key, "start.json", b'{"start": "somewhere"}')
+    assert client.get(f"/api/start/{digest(body)}").status_code == 204
+    assert len(post(client, body)) == 1

@@ -30,8 +30,8 @@ from typing import Any, BinaryIO
 
 KEY_PATTERN = re.compile(r"[0-9a-f]{32}")
 # What the cache holds per key: a clip's audio in each format and its timing, a page's plan
-# and its assembled download.
-EXTENSIONS = frozenset({"wav", "mp3", "ogg", "json", "plan.json", "page.mp3"})
+# and its assembled download, and where a page version's text starts (start.py).
+EXTENSIONS = frozenset({"wav", "mp3", "ogg", "json", "plan.json", "page.mp3", "start.json"})
 # Temporary files start with a dot so a scan never mistakes one for a finished entry.
 TEMP_PREFIX = ".tmp-"
 # The integrity header: magic (bumped if the layout changes), payload length, payload digest.

@@ -11,6 +11,8 @@ asks on page load, before anyone presses Listen:
 `<digest>` is the first 32 hex digits of the SHA-256 of the JSON body the widget posts (the
 page's URL and markup among it), so one answer serves every visitor who sees that version of
 the page, and a visitor is only ever answered from what was posted under the same digest.
+Answers are kept in memory in front of the clip store (`start.json`), so every web node and
+a restarted server know the page versions read.
 Each mark is a block as `/api/read` lists it (kind, text, locator), in the order the widget
 tries them against the live page: the first heading when the text opens with one, then the
 first block.
@@ -19,11 +21,13 @@ first block.
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from typing import Any
 
 from reader.errors import NoContentError
 from reader.model import Block, Page
+from reader_web.plan import page_key
 from reader_web.posted import posted_page
 from reader_web.reading import Reader
 from reader_web.recent import Recent
@@ -36,6 +40,8 @@ MARK_CHARS = 200
 # Page versions remembered: each answer is a few hundred bytes.
 STARTS_IN_MEMORY = 4096
 DIGEST_CHARS = 32
+# Part of the stored answer's key, bumped when what a start holds changes.
+START_FORMAT = "1"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -78,6 +84,8 @@ class Starts:
     def known(self, digest: str) -> dict[str, Any] | None:
         """The answer for a page version already read, or None."""
         marks = self._known.get(digest)
+        if marks is None:
+            marks = self._stored(digest)
         return None if marks is None else _answer(marks)
 
     def read(self, data: bytes, body: Any) -> dict[str, Any]:
@@ -92,7 +100,27 @@ class Starts:
                 page = Page(url="", title="", lang="", blocks=())
             marks = start_marks(page)
             self._known.put(digest, marks)
+            answer = json.dumps(_answer(marks), ensure_ascii=False).encode("utf-8")
+            self.reader.cache.offer(_store_key(digest), "start.json", answer)
         return _answer(marks)
+
+    def _stored(self, digest: str) -> tuple[StartMark, ...] | None:
+        """The marks another node (or this one before a restart) kept, or None."""
+        record: Any = self.reader.cache.read_json(_store_key(digest), "start.json")
+        try:
+            marks = tuple(
+                StartMark(kind=m["kind"], text=m["text"], locator=m["locator"])
+                for m in record["start"]
+                if all(isinstance(m.get(f), str) for f in ("kind", "text", "locator"))
+            )
+        except (TypeError, KeyError, AttributeError):  # absent, or not an answer we write
+            return None
+        self._known.put(digest, marks)
+        return marks
+
+
+def _store_key(digest: str) -> str:
+    return page_key("start", START_FORMAT, digest)
 
 
 def _answer(marks: tuple[StartMark, ...]) -> dict[str, Any]:
