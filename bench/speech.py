@@ -19,6 +19,8 @@ system one.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import importlib
 import json
 import os
 import resource
@@ -39,6 +41,17 @@ SAMPLE = ROOT / "samples" / "ostersund-international-cooperation.html"
 FORMATS = ("wav", "mp3", "ogg", "flac")
 # CPU seconds of planning measured for the throughput line.
 PLANNING_CPU = 1.0
+# The phases of a WAV export after the imports, measured one after another.
+PHASES = ("read the page", "open eSpeak NG", "plan speech", "synthesize", "assemble and write")
+# A command that imports the modules named after it (what an export loads) and does nothing.
+IMPORT_ALL = (
+    "import importlib, sys\n"
+    "for name in sys.argv[1:]:\n"
+    "    try:\n"
+    "        importlib.import_module(name)\n"
+    "    except ImportError:\n"
+    "        pass"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,8 +154,7 @@ def timed_runs(commands: dict[str, list[str]], repeat: int, out: Path) -> dict[s
     package has (pip compiles it); a source tree with PYTHONDONTWRITEBYTECODE set would
     recompile every module on every start.
     """
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    env["PYTHONPYCACHEPREFIX"] = str(out / "pycache")
+    env = bench_env(out)
     for command in commands.values():
         subprocess.run(command, check=True, cwd=ROOT, capture_output=True, env=env)
     walls: dict[str, list[float]] = {name: [] for name in commands}
@@ -161,6 +173,69 @@ def timed_runs(commands: dict[str, list[str]], repeat: int, out: Path) -> dict[s
     }
 
 
+def bench_env(out: Path) -> dict[str, str]:
+    """The environment of every timed command: a byte-code cache, as an installed package has."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    env["PYTHONPYCACHEPREFIX"] = str(out / "pycache")
+    return env
+
+
+def wav_export(sample: Path, out: Path) -> list[str]:
+    """The `reader export -o x.wav` command whose cost is split into phases."""
+    return ["-m", "reader", "export", str(sample), "-o", str(out / "c.wav"), "--engine", "espeak"]
+
+
+def loaded_modules(sample: Path, out: Path) -> list[str]:
+    """The modules `reader export -o x.wav` loads, in the order it loads them."""
+    command = [sys.executable, "-X", "importtime", *wav_export(sample, out)]
+    done = subprocess.run(
+        command, check=True, cwd=ROOT, capture_output=True, text=True, env=bench_env(out)
+    )
+    rows = (line.rsplit("|", 1) for line in done.stderr.splitlines())
+    return [row[1].strip() for row in rows if len(row) == 2 and "imported package" not in row[1]]
+
+
+def phase_child(sample: Path, out: Path) -> dict[str, float]:
+    """CPU seconds of each phase of a WAV export, in this fresh process, the modules the
+    command loads imported first (their cost is the `imports` command's)."""
+    for name in (out / "modules.txt").read_text(encoding="utf-8").split():
+        with contextlib.suppress(ImportError):
+            importlib.import_module(name)
+    from reader.audio.export import export_sentences
+    from reader.options import SpeechOptions
+    from reader.pipeline import plan_sentences, read_page, speak_sentence
+    from reader.speech import open_engine
+
+    options = SpeechOptions(engine="espeak")
+    clock = [time.process_time()]
+    page = read_page(sample)
+    clock.append(time.process_time())
+    engine = open_engine(options)
+    clock.append(time.process_time())
+    sentences = plan_sentences(page, engine, options)
+    clock.append(time.process_time())
+    spoken = [(sentence, speak_sentence(sentence, engine, options)) for sentence in sentences]
+    clock.append(time.process_time())
+    export_sentences(page, spoken, options, out / "p.wav", keep_audio=False)
+    clock.append(time.process_time())
+    return {name: b - a for name, a, b in zip(PHASES, clock[:-1], clock[1:], strict=True)}
+
+
+def phases(sample: Path, repeat: int, out: Path) -> dict[str, float]:
+    """Median CPU seconds of each phase over `repeat` fresh processes."""
+    (out / "modules.txt").write_text("\n".join(loaded_modules(sample, out)), encoding="utf-8")
+    command = [sys.executable, __file__, "--phases", "--sample", str(sample), "--out", str(out)]
+    runs = [
+        json.loads(
+            subprocess.run(
+                command, check=True, cwd=ROOT, capture_output=True, text=True, env=bench_env(out)
+            ).stdout
+        )
+        for _ in range(repeat)
+    ]
+    return {name: statistics.median(run[name] for run in runs) for name in PHASES}
+
+
 def commands(text: str, engines: list[str], sample: Path, out: Path) -> dict[str, list[str]]:
     """Plain `espeak-ng -w` on the text, and the whole `reader export` command per engine."""
     program = shutil.which("espeak-ng")
@@ -176,8 +251,9 @@ def commands(text: str, engines: list[str], sample: Path, out: Path) -> dict[str
         command = [sys.executable, "-m", "reader", "export", str(sample), "-o", str(out / "c.mp3")]
         found[engine] = [*command, "--engine", engine]
     if "espeak" in engines:
-        command = [sys.executable, "-m", "reader", "export", str(sample), "-o", str(out / "c.wav")]
-        found["espeak wav"] = [*command, "--engine", "espeak"]
+        found["espeak wav"] = [sys.executable, *wav_export(sample, out)]
+        modules = loaded_modules(sample, out)
+        found["imports"] = [sys.executable, "-c", IMPORT_ALL, *modules]
     if shutil.which("lame"):
         # What a user would otherwise run for an MP3: eSpeak NG piped into Debian's LAME.
         pipeline = f"{program} --stdout -f '{source}' | lame --quiet -b 48 - '{out / 'l.mp3'}'"
@@ -234,6 +310,29 @@ def report_against_users(plain: Timing, cli: dict[str, Timing], repeat: int) -> 
             f"{label:<24} {ours.cpu:.3f} s vs {theirs:<22} {base.cpu:.3f} s: "
             f"{ours.cpu / base.cpu:.2f}x CPU (floor {floor}x; wall {ours.wall / base.wall:.2f}x)"
         )
+
+
+def report_phases(
+    plain: Timing,
+    python: Timing,
+    imports: Timing,
+    whole: Timing,
+    split: dict[str, float],
+    repeat: int,
+) -> None:
+    """Where the CPU of `reader export -o x.wav` goes, against the whole `espeak-ng -w`."""
+    print(f"\nreader export -o x.wav, CPU seconds by phase (medians of {repeat}, fresh processes)")
+    rows = [("interpreter start (python -c pass)", python.cpu)]
+    rows.append(("imports (what the command loads)", imports.cpu - python.cpu))
+    rows += list(split.items())
+    rows.append(("the rest (flags, config, exit)", whole.cpu - sum(t for _, t in rows)))
+    for label, seconds in [*rows, ("whole command", whole.cpu)]:
+        print(f"  {label:<40}{seconds:>7.3f} s{seconds / plain.cpu:>7.2f}x espeak-ng -w")
+    least = python.cpu + split["synthesize"]
+    print(
+        f"  interpreter start and synthesis alone: {least:.3f} s, {least / plain.cpu:.2f}x "
+        f"espeak-ng -w's {plain.cpu:.3f} s (floor 1.5x)"
+    )
 
 
 def report(
@@ -297,8 +396,12 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--paragraphs", type=int, default=600, help="0 skips the memory line")
     parser.add_argument("--child", help=argparse.SUPPRESS)
+    parser.add_argument("--phases", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.phases:
+        print(json.dumps(phase_child(args.sample, args.out)))
+        return
     if args.child:
         print(json.dumps(child(args.child, args.sample, args.repeat, args.out)))
         return
@@ -310,8 +413,12 @@ def main() -> None:
         text = str(next(iter(results.values()))["text"])
         timed = timed_runs(commands(text, engines, args.sample.resolve(), out), args.repeat, out)
         plain, python = timed.pop("plain"), timed.pop("python")
+        imports = timed.pop("imports", None)
         report(results, plain, python, timed, args.repeat)
         report_against_users(plain, timed, args.repeat)
+        if imports is not None and "espeak wav" in timed:
+            split = phases(args.sample.resolve(), args.repeat, out)
+            report_phases(plain, python, imports, timed["espeak wav"], split, args.repeat)
         if args.paragraphs:
             peak = export_peak_rss(args.sample.resolve(), args.paragraphs, out)
             print(
