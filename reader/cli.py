@@ -10,7 +10,8 @@ import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -224,20 +225,21 @@ def export(
     )  # fmt: skip
     config = options_from(ctx, flags)
     page = read_page(source, config.read)
-    with audio_target(output, fmt) as target:
-        track = with_progress(
-            lambda progress: export_page(
-                page, target, config.speech, None, progress, fmt=fmt, keep_audio=bool(split_dir)
-            )
-        )
-    written = ["standard output" if to_stdout else str(output)]
-    if captions:
-        written.append(str(exporting.write_captions(track, captions)))
-    if timeline:
-        written.append(str(exporting.write_timeline(track, timeline)))
-    if split_dir:
-        files = exporting.export_split(track, split_dir, fmt)
-        written.append(f"{len(files) - 1} section files and {files[-1]}")
+    with ExitStack() as stack:
+        # The sections of --split are cut from a temporary copy of the audio, not from memory.
+        spool = stack.enter_context(tempfile.TemporaryFile(prefix="reader-")) if split_dir else None
+        with audio_target(output, fmt) as target:
+            # The track keeps its timeline, not its audio: the file (and the spool) have it.
+            speak = partial(export_page, page, target, config.speech, fmt=fmt, keep_audio=False)
+            track = with_progress(lambda progress: speak(progress=progress, spool=spool))
+        written = ["standard output" if to_stdout else str(output)]
+        if captions:
+            written.append(str(exporting.write_captions(track, captions)))
+        if timeline:
+            written.append(str(exporting.write_timeline(track, timeline)))
+        if split_dir:
+            files = exporting.export_split(track, split_dir, fmt, spool=spool)
+            written.append(f"{len(files) - 1} section files and {files[-1]}")
     click.echo(f"reader: wrote {track.duration:.0f} s of audio to {', '.join(written)}", err=True)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, BinaryIO
 
 from reader.extract import extract_blocks
 from reader.language import assign_languages
@@ -115,13 +115,17 @@ def export_page(
     *,
     fmt: str | None = None,
     keep_audio: bool = True,
+    spool: BinaryIO | None = None,
 ) -> Track:
     """Speak a page straight into an audio file (encoding overlaps synthesis); the format
     follows the extension unless `fmt` names one. Without `keep_audio` the track returned
-    holds the timeline but no PCM, and memory stays flat however long the page."""
+    holds the timeline but no PCM, and memory stays flat however long the page; `spool` gets
+    a copy of the PCM as it is made (see export_split)."""
     from reader.audio.export import export_sentences
 
     options = options or SpeechOptions()
     with engine_for(options, engine) as active:
         sentences = spoken_sentences(page, active, options, progress)
-        return export_sentences(page, sentences, options, path, fmt=fmt, keep_audio=keep_audio)
+        return export_sentences(
+            page, sentences, options, path, fmt=fmt, keep_audio=keep_audio, spool=spool
+        )

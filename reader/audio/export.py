@@ -9,7 +9,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, TypeVar
 
 from reader.audio.assemble import Assembler
 from reader.audio.encode import WRITERS, atomic_path, write_text
@@ -48,6 +48,9 @@ EMPTY = "nothing to export: no text on the page was spoken"
 # never loads the tagging code (reader.audio.chapters, mutagen).
 TAGGED = frozenset({"mp3", "ogg", "flac"})
 
+# Bytes of a spooled track read at a time when a section is written (~3 s of speech).
+SPOOL_READ_BYTES = 1 << 17
+
 T = TypeVar("T")
 
 
@@ -66,10 +69,13 @@ def export_stream(
     *,
     fmt: str | None = None,
     keep_audio: bool = True,
+    spool: BinaryIO | None = None,
 ) -> Track:
     """Assemble part clips (in reading order) and write them at once (see export_sentences)."""
     sentences = render_pairs(page, pairs, options.words_per_minute)
-    return export_sentences(page, sentences, options, path, fmt=fmt, keep_audio=keep_audio)
+    return export_sentences(
+        page, sentences, options, path, fmt=fmt, keep_audio=keep_audio, spool=spool
+    )
 
 
 def export_sentences(
@@ -80,24 +86,35 @@ def export_sentences(
     *,
     fmt: str | None = None,
     keep_audio: bool = True,
+    spool: BinaryIO | None = None,
 ) -> Track:
     """Assemble and write at once: each sentence is encoded (in a child process, on another
     core) as soon as it is spoken, while the next ones are synthesized. Returns the track;
     without `keep_audio` its PCM is left empty (the file has it), so memory stays flat however
-    long the page."""
+    long the page. `spool`, if given, gets a copy of the track's PCM as it is made (for
+    `export_split` to cut sections from without holding the audio)."""
     path = Path(path)
     fmt = check_format(path, fmt)
     assembler = Assembler(page, options, keep_audio=keep_audio)
 
     def audio() -> Iterator[tuple[bytes, int]]:
         for sentence, clip in sentences:
-            yield assembler.add(sentence, clip), assembler.sample_rate
+            pcm = assembler.add(sentence, clip)
+            if spool is not None:
+                spool.write(pcm)
+            yield pcm, assembler.sample_rate
 
     return _write(path, fmt, audio(), assembler.track, overlap=True)
 
 
-def export_split(track: Track, directory: Path, fmt: str = "mp3") -> list[Path]:
-    """One file per section (`01-<slug>.<fmt>`) and an M3U playlist; returns them, list last."""
+def export_split(
+    track: Track, directory: Path, fmt: str = "mp3", *, spool: BinaryIO | None = None
+) -> list[Path]:
+    """One file per section (`01-<slug>.<fmt>`) and an M3U playlist; returns them, list last.
+
+    The audio is the track's PCM, or `spool`'s (a file holding it, see export_sentences) for a
+    track that does not keep it: each section is then read a chunk at a time.
+    """
     directory = Path(directory)
     fmt = check_format(directory / f"x.{fmt.lstrip('.')}")
     try:
@@ -111,9 +128,10 @@ def export_split(track: Track, directory: Path, fmt: str = "mp3") -> list[Path]:
     playlist = ["#EXTM3U", "#EXTENC: UTF-8", f"#PLAYLIST:{track.title}"]
     for number, section in enumerate(parts, 1):
         name = f"{number:02d}-{slug(section.title) or 'section'}.{fmt}"
-        piece = _cut(track, section)
+        piece, first, last = _cut(track, section)
         target = directory / name
-        _write_track(target, fmt, piece, number=f"{number}/{len(parts)}", album=track.title)
+        audio = _samples(track, spool, first, last)
+        _write_track(target, fmt, piece, audio, number=f"{number}/{len(parts)}", album=track.title)
         written.append(target)
         playlist += [f"#EXTINF:{round(piece.duration)},{_one_line(section.title)}", name]
     list_path = directory / f"{slug(track.title) or 'playlist'}.m3u"
@@ -186,9 +204,16 @@ def _write(
     return _guarded(path, write)
 
 
-def _write_track(path: Path, fmt: str, track: Track, **extra: str) -> None:
-    """A finished track (or a section of one) to a file: its audio is the one piece."""
-    audio = [(track.pcm, track.sample_rate)] if track.pcm else []
+def _write_track(
+    path: Path,
+    fmt: str,
+    track: Track,
+    audio: Iterable[tuple[bytes, int]] | None = None,
+    **extra: str,
+) -> None:
+    """A finished track (or a section of one) to a file; its audio is its PCM unless given."""
+    if audio is None:
+        audio = [(track.pcm, track.sample_rate)] if track.pcm else []
     _write(path, fmt, audio, lambda: track, overlap=False, **extra)
 
 
@@ -251,8 +276,9 @@ def _guarded(path: Path, action: Callable[[], T]) -> T:
         raise AudioError(f"cannot write {path}: {reason}") from exc
 
 
-def _cut(track: Track, section: Section) -> Track:
-    """The part of a track in one section, with its cues moved to the part's clock."""
+def _cut(track: Track, section: Section) -> tuple[Track, int, int]:
+    """The part of a track in one section, its cues moved to the part's clock and without
+    its audio, and the part's first and end sample in the track."""
     sample_rate = track.sample_rate
     first, last = int(round(section.t_start * sample_rate)), int(round(section.t_end * sample_rate))
     offset = first / sample_rate
@@ -261,14 +287,30 @@ def _cut(track: Track, section: Section) -> Track:
         for cue in track.timeline.cues
         if section.t_start <= cue.t_start < section.t_end
     )
-    return Track(
-        pcm=track.pcm[first * 2 : last * 2],
+    piece = Track(
+        pcm=b"",
         sample_rate=sample_rate,
         timeline=Timeline(cues=cues, duration=(last - first) / sample_rate),
         title=section.title,
         lang=track.lang,
         page=track.page,
     )
+    return piece, first, last
+
+
+def _samples(
+    track: Track, spool: BinaryIO | None, first: int, last: int
+) -> Iterator[tuple[bytes, int]]:
+    """Samples `first` to `last` of the track, from its PCM or a chunk at a time from `spool`."""
+    if spool is None:
+        if last > first:
+            yield track.pcm[first * 2 : last * 2], track.sample_rate
+        return
+    spool.seek(first * 2)
+    left = (last - first) * 2
+    while left > 0 and (chunk := spool.read(min(left, SPOOL_READ_BYTES))):
+        left -= len(chunk)
+        yield chunk, track.sample_rate
 
 
 def _one_line(text: str) -> str:

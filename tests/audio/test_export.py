@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -293,6 +294,23 @@ def test_split_writes_a_file_per_section_and_a_playlist(track: Track, tmp_path: 
     assert [str(ID3(f)["TIT2"]) for f in files] == titles
     assert [str(ID3(f)["TRCK"]) for f in files] == ["1/3", "2/3", "3/3"]
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(p.name for p in paths)
+
+
+def test_split_from_a_streamed_export_cuts_the_same_sections(track: Track, tmp_path: Path) -> None:
+    """A streamed export keeps no audio: its sections are cut from the spooled copy, and come
+    out sample for sample as from a track held in memory."""
+    with tempfile.TemporaryFile() as spool:
+        streamed = export_stream(
+            PAGE, iter(make_pairs()), SpeechOptions(), tmp_path / "page.wav", keep_audio=False,
+            spool=spool,
+        )  # fmt: skip
+        assert streamed.pcm == b"" and streamed.timeline == track.timeline
+        from_spool = export_split(streamed, tmp_path / "spooled", "wav", spool=spool)
+    from_memory = export_split(track, tmp_path / "memory", "wav")
+    assert [p.name for p in from_spool] == [p.name for p in from_memory]
+    for a, b in zip(from_spool[:-1], from_memory[:-1], strict=True):
+        assert decoded(a)[0].tobytes() == decoded(b)[0].tobytes() != b""
+    assert from_spool[-1].read_text() == from_memory[-1].read_text()  # the playlist
 
 
 def test_real_page_exports_with_a_chapter_per_heading(tmp_path: Path) -> None:

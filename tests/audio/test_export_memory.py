@@ -35,7 +35,8 @@ def test_exporting_a_long_page_keeps_memory_under_the_bound(
     page.write_text(f"<html lang=sv><body><main>{body}</main></body></html>", encoding="utf-8")
     out, timeline = tmp_path / f"long.{ext}", tmp_path / "long.json"
     export = [sys.executable, "-m", "reader", "export", str(page), "-o", str(out)]
-    export += ["--timeline", str(timeline), "--engine", "espeak"]
+    export += ["--timeline", str(timeline), "--split", str(tmp_path / "parts")]
+    export += ["--engine", "espeak"]
     done = subprocess.run(
         [sys.executable, "-c", PROBE, *export], capture_output=True, text=True, check=True
     )
@@ -48,6 +49,8 @@ def test_exporting_a_long_page_keeps_memory_under_the_bound(
     # ... the file holds all of it, as long as the timeline says (LAME adds its delay and
     # pads the last frame) ...
     assert cues["duration"] - 0.001 <= seconds <= cues["duration"] + MP3_SLACK[ext]
+    (part,) = (tmp_path / "parts").glob(f"*.{ext}")  # no headings: one section, all of it
+    assert decoded_seconds(part) == pytest.approx(seconds, abs=MP3_SLACK[ext] + 0.001)
     assert peak_mb < BOUND_MB  # ... without its audio held in memory
 
 
