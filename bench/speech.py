@@ -8,9 +8,14 @@ floor, both ways, medians of N repeats in the same run against `espeak-ng -w` on
 text (the blocks' text joined by newlines): the in-process MP3 export against the eSpeak NG
 command, and the whole `reader export` command (start-up, reading the page, everything)
 against the whole `espeak-ng -w` command, the two commands run alternately. CPU seconds
-include the encoder's child process. Needs the `espeak-ng` program.
+include the encoder's child process. Then the floors against what a user would otherwise
+run: `reader export -o x.mp3` against `espeak-ng --stdout | lame -b 48` (Debian's lame) and
+`reader export -o x.wav` against `espeak-ng -w`; where the WAV export's CPU goes, phase by
+phase (interpreter start, imports, reading, planning, synthesis, writing); and the peak
+memory of exporting a page of N paragraphs. Needs the `espeak-ng` program.
 
     python bench/speech.py [--sample FILE] [--engines espeak,pyttsx3] [--repeat N]
+                           [--paragraphs N]
 
 READER_ESPEAK_LIB=wheel measures with the espeakng-loader wheel's library instead of the
 system one.
