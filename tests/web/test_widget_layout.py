@@ -402,3 +402,19 @@ def test_the_button_keeps_off_the_window_edge(show: Show, screen: str, what: str
     listen = box(host.page, ".js-reader-listen")
     assert listen["x"] >= 12
     assert host.page.evaluate(BEFORE_BUTTON) == CONTENT_HEADING
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [{"start": {"kind": "heading", "text": "Bin"}}, {"start": [None, "x", {"text": 5}]}],
+    ids=["not-a-list", "odd-marks"],
+)
+def test_an_answer_of_another_shape_still_gives_the_page_its_button(
+    show: Show, live_server: str, answer: dict[str, object]
+) -> None:
+    def answer_oddly(page: Page) -> None:
+        page.route(f"{live_server}/api/start**", lambda route: route.fulfill(json=answer))
+
+    host = show(council_page(), "desktop", before=answer_oddly)
+    assert host.page.evaluate(BEFORE_BUTTON) == "Cookies on this site"
+    assert host.page.get_by_role("button", name="Listen").is_visible()

@@ -11,7 +11,7 @@
 // nothing, it goes before the page's first heading outside its header, navigation and
 // dialogs, and a late answer moves nothing.
 
-import { packed, pageCopy, pagePayload } from "./player.js";
+import { packed, pageCopy, pagePayload as payload } from "./player.js";
 
 // Around the content a div cannot stand inside: the button goes before the whole list,
 // table, paragraph or heading group, or the inline element holding the mark.
@@ -34,10 +34,15 @@ export async function placeMount(mount, area, { apiBase, namedArea, waitMs }) {
     area.before(mount);
     return "area";
   }
-  const { markup, locate } = pageCopy();
-  const payload = pagePayload(markup, namedArea);
-  const marks = await withinTime(askStart(apiBase, payload), waitMs);
-  const target = marks && markedElement(marks, locate);
+  let target = null;
+  try {
+    const { markup, locate } = pageCopy();
+    const marks = await withinTime(askStart(apiBase, payload(markup, namedArea)), waitMs);
+    target = Array.isArray(marks) ? markedElement(marks, locate) : null;
+  } catch {
+    // Whatever went wrong (an answer of another shape), the page still gets its button.
+    target = null;
+  }
   if (target) {
     mountPoint(target).before(mount);
   } else {
@@ -48,19 +53,19 @@ export async function placeMount(mount, area, { apiBase, namedArea, waitMs }) {
 }
 
 /** The server's marks for this page version (known by digest, else read from a post). */
-async function askStart(apiBase, payload) {
-  const digest = await digestOf(payload);
+async function askStart(apiBase, body) {
+  const digest = await digestOf(body);
   if (digest) {
     const known = await fetch(new URL(`/api/start/${digest}`, apiBase), { credentials: "omit" });
     if (known.status === 200) return (await known.json()).start;
     if (known.status !== 204) throw new Error(`HTTP ${known.status}`); // 204: not read yet
   }
-  const { body, headers } = await packed(payload);
+  const { body: sent, headers } = await packed(body);
   const response = await fetch(new URL("/api/start", apiBase), {
     method: "POST",
     credentials: "omit",
     headers: { "Content-Type": "application/json", ...headers },
-    body,
+    body: sent,
   });
   if (!response.ok) throw new Error(`HTTP ${response.status}`);
   return (await response.json()).start;
@@ -87,9 +92,9 @@ function withinTime(promise, ms) {
  * holds the mark's text, else the first element in reading order whose text is the mark's. */
 function markedElement(marks, locate) {
   for (const mark of marks) {
-    const key = textKey(mark.text);
+    const key = textKey(String(mark?.text ?? ""));
     if (!key) continue;
-    const located = locate(mark.locator);
+    const located = locate(String(mark.locator ?? ""));
     const opening = key.split(" ").slice(0, CHECKED_WORDS).join(" ");
     if (located && shown(located) && textKey(located.textContent).startsWith(opening)) {
       return located;
