@@ -17,7 +17,6 @@ cache_dir = "/var/cache/reader"
 
 from __future__ import annotations
 
-import tomllib
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,9 @@ def load_config(path: Path | None = None) -> Config:
         path = next((p for p in CONFIG_FILES if p.is_file()), None)
         if path is None:
             return Config()
+    # Loaded here: most commands run without a config file, and every start would pay for it.
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
