@@ -286,6 +286,78 @@ def with_progress(work: Callable[[Callable[[int, int], None] | None], Track]) ->
 
 
 @cli.command()
+@click.argument("source")
+@click.option(
+    "-o",
+    "--output",
+    "directory",
+    type=click.Path(file_okay=False, path_type=Path),
+    required=True,
+    help="Directory for the pages' .mp3 and .vtt files and the manifest.json that resumes.",
+)
+@click.option(
+    "-j",
+    "--jobs",
+    type=click.IntRange(1, 256),
+    help="Render processes (default: one per core).",
+)
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also fill this web clip cache (`reader serve --cache-dir`), so the server plays "
+    "the rendered pages without synthesis.",
+)
+@read_flags
+@speech_flags
+@click.pass_context
+def render(
+    ctx: click.Context,
+    source: str,
+    directory: Path,
+    jobs: int | None,
+    cache_dir: Path | None,
+    **flags: Any,
+) -> None:
+    """Render every page of a sitemap or URL list to MP3 with chapters and WebVTT captions.
+
+    SOURCE is a sitemap (a URL or a file; a sitemap index too) or a file of URLs, one a line.
+    A rerun renders only the pages that changed or are missing.
+    """
+    from reader.errors import IncompleteError
+    from reader.site import read_source, render_site
+    from reader.site.report import RenderDisplay, summary_lines
+
+    config = options_from(ctx, flags)
+    site = read_source(source, config.read)
+    sink = None
+    if cache_dir is not None:
+        from reader_web.prerender import CacheFiller
+
+        sink = CacheFiller(directory=cache_dir, max_bytes=config.web.cache_max_bytes)
+    display = RenderDisplay(sys.stderr, in_place=sys.stderr.isatty())
+    try:
+        summary = render_site(
+            site,
+            directory,
+            config.read,
+            config.speech,
+            jobs=jobs or 0,
+            sink=sink,
+            on_progress=display,
+        )
+    except KeyboardInterrupt:
+        display.close()
+        click.echo(f"reader: {display.stopped()}", err=True)
+        raise
+    finally:
+        display.close()
+    for line in summary_lines(summary):
+        click.echo(f"reader: {line}" if not line.startswith(" ") else line, err=True)
+    if summary.failed:
+        raise IncompleteError(f"{len(summary.failed)} of {summary.done} pages failed (see above)")
+
+
+@cli.command()
 @click.option("--lang", help="Only voices for this language, e.g. sv.")
 @click.option("--engine", type=click.Choice(ENGINE_CHOICES))
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
@@ -332,6 +404,11 @@ def voices(ctx: click.Context, lang: str | None, engine: str | None, as_json: bo
 @click.option(
     "--workers", type=int, help="Speech synthesis processes (default 2, or [web] workers)."
 )
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Clip cache directory (default [web] cache_dir, else ~/.cache/reader/web).",
+)
 @click.option("--quiet", is_flag=True, help="Log no requests (by default one line each on stderr).")
 @click.option(
     "--redis",
@@ -340,12 +417,19 @@ def voices(ctx: click.Context, lang: str | None, engine: str | None, as_json: bo
 )
 @click.pass_context
 def serve(
-    ctx: click.Context, host: str, port: int, workers: int | None, quiet: bool, redis: str | None
+    ctx: click.Context,
+    host: str,
+    port: int,
+    workers: int | None,
+    cache_dir: Path | None,
+    quiet: bool,
+    redis: str | None,
 ) -> None:
     """Serve the Listen button, its API and the sample page."""
     from reader_web import serve as run_server
 
-    config = apply(ctx.obj, {"workers": workers, "redis": redis}, flag, WEB_SETTINGS)
+    values = {"workers": workers, "cache_dir": cache_dir, "redis": redis}
+    config = apply(ctx.obj, values, flag, WEB_SETTINGS)
     run_server(
         host,
         port,

@@ -6,7 +6,8 @@
     │   └── BlockedSourceError   a URL refused by policy (allow-list, private address) (HTTP 403)
     ├── NoContentError           nothing readable on the page      (exit 3, HTTP 422)
     ├── SpeechError              the speech engine failed or has no voice (exit 4, HTTP 503)
-    └── AudioError               audio could not be played or written     (exit 4, HTTP 500)
+    ├── AudioError               audio could not be played or written     (exit 4, HTTP 500)
+    └── IncompleteError          some pages of a site failed, the others were rendered (exit 5)
 
 Third-party exceptions are wrapped where they enter (``raise SourceError(...) from exc``),
 so callers only ever catch ``ReaderError``.
@@ -53,3 +54,9 @@ class AudioError(ReaderError):
     """Audio could not be played or written."""
 
     exit_code = 4
+
+
+class IncompleteError(ReaderError):
+    """Some pages of a site could not be rendered; the others were (each failure is listed)."""
+
+    exit_code = 5

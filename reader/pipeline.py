@@ -22,6 +22,9 @@ if TYPE_CHECKING:
 
 Source = str | bytes | Path
 Progress = Callable[[int, int], None]
+# Called with each sentence as soon as it is spoken (`reader render` counts the audio made and
+# keeps the sentence clips for the web service).
+Observer = Callable[[Sentence, SentenceClip], None]
 
 
 def read_page(source: Source, options: ReadOptions | None = None) -> Page:
@@ -116,16 +119,28 @@ def export_page(
     fmt: str | None = None,
     keep_audio: bool = True,
     spool: BinaryIO | None = None,
+    observe: Observer | None = None,
 ) -> Track:
     """Speak a page straight into an audio file (encoding overlaps synthesis); the format
     follows the extension unless `fmt` names one. Without `keep_audio` the track returned
     holds the timeline but no PCM, and memory stays flat however long the page; `spool` gets
-    a copy of the PCM as it is made (see export_split)."""
+    a copy of the PCM as it is made (see export_split); `observe` sees each sentence as it
+    is spoken."""
     from reader.audio.export import export_sentences
 
     options = options or SpeechOptions()
     with engine_for(options, engine) as active:
         sentences = spoken_sentences(page, active, options, progress)
+        if observe is not None:
+            sentences = _observed(sentences, observe)
         return export_sentences(
             page, sentences, options, path, fmt=fmt, keep_audio=keep_audio, spool=spool
         )
+
+
+def _observed(
+    sentences: Iterator[tuple[Sentence, SentenceClip]], observe: Observer
+) -> Iterator[tuple[Sentence, SentenceClip]]:
+    for sentence, clip in sentences:
+        observe(sentence, clip)
+        yield sentence, clip

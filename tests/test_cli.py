@@ -212,7 +212,7 @@ def test_speak_reads_every_block_to_a_null_device() -> None:
     assert not any(ch in result.stderr for ch in "\r\x1b")
 
 
-@pytest.mark.parametrize("command", ["blocks", "export", "speak", "voices", "serve"])
+@pytest.mark.parametrize("command", ["blocks", "export", "speak", "voices", "serve", "render"])
 def test_every_command_has_help(command: str) -> None:
     result = reader(command, "--help")
     assert result.returncode == 0 and "Usage:" in result.stdout

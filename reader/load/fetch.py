@@ -51,13 +51,14 @@ class Response:
     content_language: str = ""
 
 
-def fetch(url: str, options: ReadOptions) -> Response:
-    """GET an HTML page, following redirects, refusing what the options forbid."""
+def fetch(url: str, options: ReadOptions, *, media_types: frozenset[str] = HTML_TYPES) -> Response:
+    """GET an HTML page (or a document of `media_types`, a sitemap), following redirects,
+    refusing what the options forbid."""
     deadline = time.monotonic() + options.timeout
     try:
         for _hop in range(options.max_redirects + 1):
             target = _checked(url, options, deadline)
-            location, response = _request(url, target, options, deadline)
+            location, response = _request(url, target, options, deadline, media_types)
             if response is not None:
                 return response
             url = urljoin(url, location)
@@ -126,18 +127,21 @@ def _is_ip(host: str) -> bool:
 
 
 def _request(
-    url: str, target: _Target, options: ReadOptions, deadline: float
+    url: str, target: _Target, options: ReadOptions, deadline: float, media_types: frozenset[str]
 ) -> tuple[str, Response | None]:
     """One hop: ("", response) for a page, (location, None) for a redirect."""
     conn = open_connection(target.scheme, target.host, target.port, target.addresses, deadline)
+    headers = REQUEST_HEADERS
+    if media_types != HTML_TYPES:
+        headers = {**headers, "Accept": ", ".join(sorted(media_types))}
     try:
-        conn.request("GET", target.path, headers=REQUEST_HEADERS)
+        conn.request("GET", target.path, headers=headers)
         reply = conn.getresponse()
         if reply.status in REDIRECT_STATUSES and reply.getheader("Location"):
             return _utf8(reply.getheader("Location", "")), None
         if not 200 <= reply.status < 300:
             raise SourceError(f"HTTP {reply.status} {reply.reason}: {url}")
-        return "", _page(url, reply, options)
+        return "", _page(url, reply, options, media_types)
     except TimeoutError:
         raise  # one message for every wait that ran out, made by fetch()
     except ssl.SSLError as exc:
@@ -160,18 +164,21 @@ def _utf8(value: str) -> str:
         return value
 
 
-def _page(url: str, reply: http.client.HTTPResponse, options: ReadOptions) -> Response:
+def _page(
+    url: str, reply: http.client.HTTPResponse, options: ReadOptions, media_types: frozenset[str]
+) -> Response:
     content_type = reply.getheader("Content-Type")
     if content_type is not None:
         media_type = content_type.split(";", 1)[0].strip().lower()
-        if media_type not in HTML_TYPES:
-            raise SourceError(f"not an HTML page ({media_type or 'no type'}): {url}")
+        if media_type not in media_types:
+            what = "an HTML page" if media_types == HTML_TYPES else "a sitemap"
+            raise SourceError(f"not {what} ({media_type or 'no type'}): {url}")
     length = reply.getheader("Content-Length", "")
     if length.isdigit() and int(length) > options.max_bytes:
         raise SourceError(f"page larger than {options.max_bytes} bytes: {url}")
     raw = _read_capped(reply, options.max_bytes, url)
     body = _decompress(raw, reply.getheader("Content-Encoding", ""), options.max_bytes, url)
-    if content_type is None and looks_binary(body):
+    if content_type is None and media_types == HTML_TYPES and looks_binary(body):
         raise SourceError(f"not an HTML page (binary data without a Content-Type): {url}")
     return Response(
         url=url,

@@ -17,7 +17,7 @@ from typing import Any
 from reader.audio.encode import encode_bytes
 from reader.audio.pauses import sentence_pause
 from reader.errors import ReaderError
-from reader.model import Clip, Voice
+from reader.model import Clip, SentenceClip, Voice
 from reader.options import SpeechOptions
 from reader_web.clips import ClipJob, ClipTiming, json_field
 
@@ -90,7 +90,12 @@ def render_clip(engine: Any, job: ClipJob, options: SpeechOptions) -> ClipResult
     # The widget plays clips back to back: each ends with the pause after a sentence.
     pause = sentence_pause(options.words_per_minute)
     clip = speak_sentence(job.sentence, engine, options, pause_after=pause)
-    timing = ClipTiming.of(clip, job.sentence.lang)
+    return clip_result(clip, job.sentence.lang)
+
+
+def clip_result(clip: SentenceClip, lang: str) -> ClipResult:
+    """A spoken sentence clip (with its pause after) as the cache keeps it."""
+    timing = ClipTiming.of(clip, lang)
     return ClipResult(
         wav=encode_bytes("wav", clip.pcm, clip.sample_rate),
         mp3=encode_bytes("mp3", clip.pcm, clip.sample_rate),
