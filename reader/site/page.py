@@ -104,7 +104,11 @@ def render_page(
         if key == task.previous_key:
             return PageResult(url=task.url, status="skipped", reason="unchanged")
         audio, captions = f"{task.stem}.mp3", f"{task.stem}.vtt"
-        track = export_page(page, directory / audio, speech_options, engine, observe=observe)
+        # The track keeps its timeline only (the audio is in the file): memory stays flat
+        # however long the page, and the captions need no more.
+        track = export_page(
+            page, directory / audio, speech_options, engine, keep_audio=False, observe=observe
+        )
         write_captions(track, directory / captions)
     except ReaderError as exc:
         return PageResult(url=task.url, status="failed", reason=str(exc))
