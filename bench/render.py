@@ -111,7 +111,7 @@ def children_cpu() -> float:
 
 
 def counts(stderr: str) -> tuple[int, int, int]:
-    line = next((line for line in stderr.splitlines() if " pages in " in line), "")
+    line = next((line for line in stderr.splitlines() if re.search(r"\d+ pages? in ", line)), "")
     found = [re.search(rf"(\d+) {kind}", line) for kind in ("rendered", "skipped", "failed")]
     return tuple(int(m.group(1)) if m else 0 for m in found)  # type: ignore[return-value]
 

@@ -77,7 +77,8 @@ def summary_lines(summary: Summary) -> list[str]:
         reasons = sorted({r.reason for r in summary.skipped})
         counts.append(f"{len(summary.skipped)} skipped ({', '.join(reasons)})")
     counts.append(f"{len(summary.failed)} failed")
-    lines = [f"{summary.done} pages in {duration(summary.elapsed)}: {', '.join(counts)}"]
+    pages = f"{summary.done} page{'' if summary.done == 1 else 's'}"
+    lines = [f"{pages} in {duration(summary.elapsed)}: {', '.join(counts)}"]
     for result in summary.failed[:LISTED_FAILURES]:
         lines.append(f"  failed {result.url}: {result.reason}")
     if len(summary.failed) > LISTED_FAILURES:

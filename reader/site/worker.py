@@ -53,7 +53,7 @@ def run(
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
         _serve(conn, directory, read_options, speech_options, sink)
-    except (Stop, BrokenPipeError, EOFError):
+    except (Stop, EOFError, ConnectionError):  # stopped, or the parent is gone
         return
 
 

@@ -43,7 +43,7 @@ def manifest(directory: Path) -> dict[str, dict[str, object]]:
 
 def counts(stderr: str) -> tuple[int, int, int]:
     """(rendered, skipped, failed) from the summary line."""
-    line = next(line for line in stderr.splitlines() if " pages in " in line)
+    line = next(line for line in stderr.splitlines() if re.search(r"\d+ pages? in ", line))
     found = {
         kind: int(m.group(1)) if (m := re.search(rf"(\d+) {kind}", line)) else 0
         for kind in ("rendered", "skipped", "failed")
