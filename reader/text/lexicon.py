@@ -58,7 +58,7 @@ def apply_lexicon(spoken: Spoken, lexicon: Lexicon, shown: str, offset: int = 0)
         if said is not None and done <= first < last:
             edits.append((first, min(last, len(spoken.text)), said))
             done = last
-    return splice(spoken, edits)
+    return splice(spoken, edits) if edits else spoken
 
 
 def _lookup(lexicon: Lexicon, written: str) -> Replacement:

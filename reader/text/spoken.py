@@ -11,13 +11,14 @@ import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from reader.text.gates import Gated
 from reader.text.triggers import characters, rule_index
 
 # A piece of a replacement: spoken text and the span it stands for, relative to the match.
 Piece = tuple[str, int, int]
 # A rule's answer: a plain string for the whole match, pieces, or None to keep the match.
 Replacement = str | Sequence[Piece] | None
-Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], Replacement]]
+Rule = tuple[re.Pattern[str] | Gated, Callable[[re.Match[str]], Replacement]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,16 +59,6 @@ def identity(text: str, offset: int = 0) -> Spoken:
     return Spoken(text, tuple(range(offset, offset + len(text) + 1)))
 
 
-def rewrite(spoken: Spoken, pattern: re.Pattern[str], repl: Callable[..., Replacement]) -> Spoken:
-    """Replace every match of `pattern`, carrying the character map through."""
-    edits = [
-        (match.start(), match.end(), result)
-        for match in pattern.finditer(spoken.text)
-        if (result := repl(match)) is not None
-    ]
-    return splice(spoken, edits) if edits else spoken
-
-
 def splice(spoken: Spoken, edits: Iterable[tuple[int, int, str | Sequence[Piece]]]) -> Spoken:
     """Replace stretches [start, end) of the spoken text, in order and not overlapping.
 
@@ -95,17 +86,30 @@ def splice(spoken: Spoken, edits: Iterable[tuple[int, int, str | Sequence[Piece]
 def apply_rules(spoken: Spoken, rules: tuple[Rule, ...]) -> Spoken:
     """Apply rules one after the other, skipping those whose trigger characters are absent."""
     index = rule_index(rules)
-    wanted = index.wanted(characters(spoken.text))
+    chars = characters(spoken.text)
+    wanted = index.wanted(chars)
     while wanted:
         lowest = wanted & -wanted
-        done = ~((lowest << 1) - 1)  # this rule and those before it
+        later = ~((lowest << 1) - 1)  # the rules after this one
+        wanted &= later
         pattern, repl = rules[lowest.bit_length() - 1]
-        rewritten = rewrite(spoken, pattern, repl)
-        if rewritten is not spoken:
+        edits = []
+        for match in pattern.finditer(spoken.text):
+            if (result := repl(match)) is not None:
+                edits.append((match.start(), match.end(), result))
+        if edits:
+            spoken = splice(spoken, edits)
             # A rewrite may bring characters that later rules wait for ("&" said as "and").
-            spoken, wanted = rewritten, index.wanted(characters(rewritten.text))
-        wanted &= done
+            # Those it took away may stay in the set: a rule run in vain changes nothing.
+            said = characters("".join(_said(result) for _start, _end, result in edits))
+            if not said <= chars:
+                chars |= said
+                wanted |= index.wanted(chars) & later
     return spoken
+
+
+def _said(result: str | Sequence[Piece]) -> str:
+    return result if isinstance(result, str) else "".join(piece[0] for piece in result)
 
 
 def tidy(spoken: Spoken) -> Spoken:
@@ -113,8 +117,11 @@ def tidy(spoken: Spoken) -> Spoken:
     if _UNTIDY.search(spoken.text):
         spoken = apply_rules(spoken, _TIDY)
     text = spoken.text
+    stripped = text.strip(" ,;")
+    if len(stripped) == len(text):
+        return spoken
     start = len(text) - len(text.lstrip(" ,;"))
-    end = len(text.rstrip(" ,;")) if text.rstrip(" ,;") else start
+    end = start + len(stripped) if stripped else start
     return Spoken(text[start:end], spoken.char_map[start : end + 1])
 
 

@@ -14,19 +14,27 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from re import _casefix, _constants, _parser  # type: ignore[attr-defined]
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from reader.text.gates import Gated
 
 Trigger = frozenset[str]
 # Stands for "a digit outside ASCII" in a text's characters: `\d` matches every Unicode
 # decimal digit, and only texts that are not ASCII need the slower check.
 OTHER_DIGIT = "\x00"
+# Stands for "a character from HIGH_FROM up" (pictographs, emoji): a class of thousands of
+# such characters is tested by a text's highest character, not one by one.
+HIGH = "\x01"
+HIGH_FROM = "\u2300"
 ASCII_DIGITS = frozenset("0123456789")
 # A character class larger than this is as good as "any character": not worth a test.
 MAX_CLASS = 128
 # Rule tables indexed at most (one per language and a few fixed ones).
 MAX_TABLES = 256
 # Rough frequency of a character in prose: letters and spaces match nearly every sentence,
-# so among the required parts of a pattern the one made of rare characters is kept.
+# so among the required parts of a pattern the one made of rare characters is kept; a given
+# capital is rarer than its small letter (most sentences hold only a few capitals).
 _COMMON = frozenset(" .,abcdefghijklmnopqrstuvwxyzåäöéü")
 
 
@@ -39,6 +47,8 @@ def characters(text: str) -> frozenset[str]:
     chars.update(text.lower())
     if _OTHER_DIGITS.search(text):
         chars.add(OTHER_DIGIT)
+    if max(chars) >= HIGH_FROM:
+        chars.add(HIGH)
     return frozenset(chars)
 
 
@@ -47,7 +57,7 @@ _OTHER_DIGITS = re.compile(r"(?![0-9])\d")
 
 
 @lru_cache(maxsize=4096)
-def trigger_of(pattern: re.Pattern[str]) -> Trigger | None:
+def trigger_of(pattern: re.Pattern[str] | Gated) -> Trigger | None:
     """Characters every match of `pattern` holds one of, or None when none can be proved."""
     try:
         parsed = _parser.parse(pattern.pattern, pattern.flags)
@@ -63,7 +73,7 @@ def _sequence(items: list[tuple[Any, Any]], fold: bool) -> Trigger | None:
 
 
 def _cost(trigger: Trigger) -> int:
-    return sum(20 if c.lower() in _COMMON else 1 for c in trigger)
+    return sum(20 if c in _COMMON else 4 if c.lower() in _COMMON else 1 for c in trigger)
 
 
 def _item(op: Any, av: Any, fold: bool) -> Trigger | None:
@@ -84,6 +94,10 @@ def _item(op: Any, av: Any, fold: bool) -> Trigger | None:
         return _sequence(list(sub), fold)
     if op is getattr(c, "ATOMIC_GROUP", None):
         return _sequence(list(av), fold)
+    if op is c.ASSERT:
+        # What a lookahead or lookbehind must see is in the text, if not in the match.
+        _direction, sub = av
+        return _sequence(list(sub), fold)
     if op is c.BRANCH:
         union: set[str] = set()
         for alternative in av[1]:
@@ -92,21 +106,28 @@ def _item(op: Any, av: Any, fold: bool) -> Trigger | None:
                 return None
             union |= trigger
         return frozenset(union)
-    return None  # any character, a negated class, an assertion, a back-reference
+    return None  # any character, a negated class, a negative assertion, a back-reference
 
 
 def _class(items: list[tuple[Any, Any]], fold: bool) -> Trigger | None:
     c = _constants
     chars: set[str] = set()
+    high = False  # a range of thousands of characters from HIGH_FROM up
     for op, av in items:
         if op is c.LITERAL:
             chars.add(chr(av))
         elif op is c.RANGE and av[1] - av[0] < MAX_CLASS:
             chars.update(chr(i) for i in range(av[0], av[1] + 1))
+        elif op is c.RANGE and chr(av[0]) >= HIGH_FROM:
+            high = True
         elif op is c.CATEGORY and av is c.CATEGORY_DIGIT:
             chars |= ASCII_DIGITS | {OTHER_DIGIT}
         else:
-            return None  # negation, \w, \s, a wide range
+            return None  # negation, \w, \s, a wide range of common characters
+    if high or len(chars) > MAX_CLASS:
+        if fold:
+            return None  # a case fold may bring a character below HIGH_FROM
+        chars = {ch for ch in chars if ch < HIGH_FROM} | {HIGH}
     return _folded(chars, fold) if len(chars) <= MAX_CLASS else None
 
 
@@ -128,7 +149,7 @@ def _folded(chars: set[str], fold: bool) -> Trigger:
 class RuleIndex:
     """A rule table's triggers as bit masks: which rules a text's characters may need."""
 
-    def __init__(self, patterns: tuple[re.Pattern[str], ...]) -> None:
+    def __init__(self, patterns: tuple[re.Pattern[str] | Gated, ...]) -> None:
         self.always = 0
         self.every = (1 << len(patterns)) - 1
         by_char: dict[str, int] = {}
@@ -153,7 +174,7 @@ class RuleIndex:
 _INDEXES: dict[int, tuple[object, RuleIndex]] = {}
 
 
-def rule_index(rules: tuple[tuple[re.Pattern[str], object], ...]) -> RuleIndex:
+def rule_index(rules: tuple[tuple[re.Pattern[str] | Gated, object], ...]) -> RuleIndex:
     """The index of a rule table; tables are built once per language, so indexes are too."""
     kept = _INDEXES.get(id(rules))
     if kept is not None and kept[0] is rules:

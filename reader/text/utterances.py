@@ -6,6 +6,7 @@ character back to the shown text, so highlighting follows the speech.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from itertools import accumulate
@@ -121,7 +122,11 @@ def _broken(
 
 
 def _speakable(text: str) -> bool:
-    return any(ch.isalnum() for ch in text)
+    return _ALNUM.search(text) is not None
+
+
+# A letter or a digit: a word character ("\\w" is str.isalnum() or "_") but "_".
+_ALNUM = re.compile(r"[^\W_]")
 
 
 def _continuing(spoken: Spoken) -> Spoken:

@@ -7,6 +7,7 @@ import pytest
 
 from reader.pipeline import read_page
 from reader.text import triggers
+from reader.text.gates import Gated
 from reader.text.normalize import normalize
 from reader.text.sentences import split_sentences
 from reader.text.triggers import characters, trigger_of
@@ -22,6 +23,9 @@ TRICKY = [
     "Der 2. Weltkrieg, z.B. um 8.30 Uhr; 1. Mai; usw.",
     "EU:s och FN:s mål, t.ex. 15 000 kr – 20 000 kr, kl. 08.00–16.30",
     "“Quoted” — with a dash ,, and double commas ; e.g. Mr. Smith’s",
+    "See HTTPS://Example.ORG/a, WWW.zeit.de, kommun.SE. and ostersund.se/bygglov today",
+    "Karl XII and World War II; Part IV ➡️➡️ ☎ 063-14 30 00 ✉ 🇸🇪 done",
+    "Kontakt: t ex bl a c:a 5 st., nr 4, jfr. pga. z.B. u.a. bzw. ca. osv.",
 ]
 
 
@@ -41,8 +45,9 @@ def test_skipping_rules_by_their_characters_never_changes_what_is_said(
 ) -> None:
     texts = _sentences()
     filtered = [normalize(t, lang) for t in texts]
-    # Every rule wanted, as if there were no pre-filter.
+    # Every rule wanted and every gate open, as if there were no pre-filter.
     monkeypatch.setattr(triggers.RuleIndex, "wanted", lambda self, chars: self.every)
+    monkeypatch.setattr(Gated, "finditer", lambda self, text: self.inner.finditer(text))
     unfiltered = [normalize(t, lang) for t in texts]
     assert len(texts) > 100
     assert filtered == unfiltered
@@ -58,6 +63,22 @@ def test_a_trigger_holds_a_character_of_every_match() -> None:
         for text in texts:
             if pattern.search(text):
                 assert not trigger.isdisjoint(characters(text)), (source, text)
+
+
+def test_what_a_lookaround_or_a_run_of_pictographs_needs_is_a_trigger() -> None:
+    patterns = [r"(?<=\d )(Jan|Feb)\b", r"\b(Mon)\.?(?= \d)", r"(?=[IVX]{2,}\b)[IVX]+",
+                r"\s*([\u2600-\u27bf\U0001f000-\U0001faff])"]  # fmt: skip
+    texts = ["on 5 Jan", "Jan 5", "Mon 5", "Mon, Tue", "Karl XII", "Karl", "go ➡️", "ok 😀", "ok ⁉"]
+    for source in patterns:
+        pattern = re.compile(source)
+        trigger = trigger_of(pattern)
+        assert trigger is not None
+        for text in texts:
+            if pattern.search(text):
+                assert not trigger.isdisjoint(characters(text)), (source, text)
+    # A plain text without a digit, a capital I, V or X, or a pictograph needs none of them.
+    for source in patterns:
+        assert trigger_of(re.compile(source)).isdisjoint(characters("plain words, é and ’"))
 
 
 def test_a_pattern_that_can_match_anything_always_runs() -> None:

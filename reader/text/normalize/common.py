@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Sequence
 from functools import partial
 
+from reader.text.gates import Gated, abbreviation_gate, url_gate
 from reader.text.spoken import Language, Piece, Replacement, Rule, grouped, spell_digits
 
 # Characters eSpeak reads aloud or stumbles on: the acute accent used as an apostrophe
@@ -27,7 +28,10 @@ COMMON_ACRONYM_WORDS = {
 }  # fmt: skip
 # Acronyms that look like words but are spelled all the same.
 COMMON_SPELLED = frozenset({"OECD", "IAEA", "ECDC", "EEA", "AIIB"})
-ACRONYM = re.compile(r"(?<![\w'])([A-ZÅÄÖÆØÜÉ]{2,})(:s|'s)?(?!\w)")
+# Two capitals or more, not after a letter or an apostrophe. The lookbehind comes after the
+# first capital (it looks back past it), so the pattern starts with a class and the regex
+# engine skips from capital to capital instead of trying every position.
+ACRONYM = re.compile(r"([A-ZÅÄÖÆØÜÉ](?<![\w'].)[A-ZÅÄÖÆØÜÉ]+)(:s|'s)?(?!\w)")
 # Roman numerals (Gustav III, World War II) are not acronyms.
 ROMAN = re.compile(r"(?=[IVX]{2,}$)X{0,3}(?:IX|IV|V?I{0,3})")
 # A Roman numeral of two letters or more after a word: the languages read it as a ruler's
@@ -55,9 +59,11 @@ _V, _C = "[AEIOUYÅÄÖÆØÜÉ]", "[^AEIOUYÅÄÖÆØÜÉ]"
 PRONOUNCEABLE = re.compile(rf"{_C}{{0,2}}(?:{_V}{{1,2}}{_C}{{0,2}})*{_V}{{1,2}}{_C}{{0,2}}S?")
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _END = r"(?=[.,;:!?)\]]*(?:\s|$))"
+TOP_LEVEL_DOMAINS = ("se", "nu", "com", "org", "net", "eu", "no", "fi", "de", "dk", "uk", "io",
+                     "info", "gov", "edu")  # fmt: skip
 URL = re.compile(
     rf"(?<![\w@./-])(?:https?://|www\.)\S+?{_END}"
-    rf"|(?<![\w@./-])[\w-]+(?:\.[\w-]+)*\.(?:se|nu|com|org|net|eu|no|fi|de|dk|uk|io|info|gov|edu)"
+    rf"|(?<![\w@./-])[\w-]+(?:\.[\w-]+)*\.(?:{'|'.join(TOP_LEVEL_DOMAINS)})"
     rf"(?:/\S*?)?{_END}",
     re.IGNORECASE,
 )
@@ -141,11 +147,36 @@ def pictograph_rules(language: Language) -> tuple[Rule, ...]:
 def _in_capitals(m: re.Match[str]) -> bool:
     """True for a word in a stretch written in capitals ("ÖSTERSUNDS KOMMUN")."""
     text = m.string
-    before = re.search(r"([^\W\d_]+)\s+$", text[: m.start()])
-    after = re.match(r"\s+([^\W\d_]+)", text[m.end() :])
-    neighbours = [w[1] for w in (before, after) if w and w[1].isupper() and len(w[1]) >= 4]
-    capitals = [w for w in re.findall(r"[^\W\d_]+", text) if len(w) > 1 and w.isupper()]
-    return bool(neighbours) or (len(capitals) >= 2 and not any(c.islower() for c in text))
+    before = _word_before(text, m.start())
+    after = _WORD_AFTER.match(text, m.end())
+    neighbours = [w for w in (before, after and after[1]) if w and w.isupper() and len(w) >= 4]
+    if neighbours:
+        return True
+    # A text with a small letter is not in capitals: most are found so at their first word,
+    # before every word of the text is listed.
+    if any(c.islower() for c in text):
+        return False
+    return len([w for w in _LETTERS.findall(text) if len(w) > 1 and w.isupper()]) >= 2
+
+
+# A run of letters ([^\W\d_]: a word character, not a digit or "_").
+_LETTERS = re.compile(r"[^\W\d_]+")
+_WORD_AFTER = re.compile(r"\s+([^\W\d_]+)")
+
+
+def _word_before(text: str, end: int) -> str:
+    """The run of letters that spaces separate from `end`; "" if there is none.
+
+    Read backwards from `end`, so a long text costs the length of a word, not of the text.
+    """
+    gap = end
+    while gap > 0 and text[gap - 1].isspace():
+        gap -= 1
+    start = gap
+    if gap < end:
+        while start > 0 and text[start - 1].isalnum() and not text[start - 1].isdecimal():
+            start -= 1
+    return text[start:gap]
 
 
 def _acronym(language: Language, m: re.Match[str]) -> Replacement:
@@ -181,7 +212,7 @@ def web_rules(language: Language) -> tuple[Rule, ...]:
     if "dot" not in language.words:
         return ()
     read = partial(_address, dict(language.words))
-    return ((EMAIL, read), (URL, read))
+    return ((EMAIL, read), (Gated(URL, url_gate(TOP_LEVEL_DOMAINS)), read))
 
 
 def text_rules(language: Language) -> tuple[Rule, ...]:
@@ -189,7 +220,10 @@ def text_rules(language: Language) -> tuple[Rule, ...]:
     return (
         (DASH, _dash),
         (ACRONYM, partial(_acronym, language)),
-        (abbreviation_pattern(language), partial(_abbreviation, language)),
+        (
+            Gated(abbreviation_pattern(language), abbreviation_gate(language.abbreviations)),
+            partial(_abbreviation, language),
+        ),
     )
 
 
