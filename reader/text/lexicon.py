@@ -17,6 +17,7 @@ from pathlib import Path
 
 from reader.errors import UsageError
 from reader.text.spoken import Replacement, Spoken, splice
+from reader.text.triggers import scout_of
 
 # Languages whose tables stay loaded: page tags are untrusted input, so the caches keyed by
 # them are bounded (a site has a handful of languages).
@@ -49,6 +50,9 @@ def apply_lexicon(spoken: Spoken, lexicon: Lexicon, shown: str, offset: int = 0)
     the spoken stretch that stands for it.
     """
     if lexicon.pattern is None:
+        return spoken
+    scout = scout_of(lexicon.pattern)
+    if scout is not None and scout.search(shown) is None:
         return spoken
     edits, done = [], 0
     for match in lexicon.pattern.finditer(shown):

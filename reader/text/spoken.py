@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from reader.text.gates import Gated
 from reader.text.triggers import characters, rule_index
@@ -66,9 +67,17 @@ def splice(spoken: Spoken, edits: Iterable[tuple[int, int, str | Sequence[Piece]
     so "till exempel" maps back onto "t.ex." and "fjorton" onto "14".
     """
     text, old = spoken.text, spoken.char_map
+    edits = list(edits)
     out: list[str] = []
-    cmap: list[int] = []
     pos = 0
+    if all(isinstance(result, str) and len(result) == end - start for start, end, result in edits):
+        # Each character replaced by one ("’" by "'"): the map stays as it is.
+        for start, end, result in edits:
+            out += (text[pos:start], cast(str, result))
+            pos = end
+        out.append(text[pos:])
+        return Spoken("".join(out), old)
+    cmap: list[int] = []
     for start, end, result in edits:
         out.append(text[pos:start])
         cmap.extend(old[pos:start])
@@ -76,7 +85,10 @@ def splice(spoken: Spoken, edits: Iterable[tuple[int, int, str | Sequence[Piece]
         for said, a, b in pieces:
             a, b = a + start, b + start
             out.append(said)
-            cmap.extend(old[a + (i * (b - a)) // len(said)] for i in range(len(said)))
+            if len(said) == b - a:
+                cmap.extend(old[a:b])
+            else:
+                cmap.extend([old[a + (i * (b - a)) // len(said)] for i in range(len(said))])
         pos = end
     out.append(text[pos:])
     cmap.extend(old[pos:])
@@ -92,7 +104,11 @@ def apply_rules(spoken: Spoken, rules: tuple[Rule, ...]) -> Spoken:
         lowest = wanted & -wanted
         later = ~((lowest << 1) - 1)  # the rules after this one
         wanted &= later
-        pattern, repl = rules[lowest.bit_length() - 1]
+        number = lowest.bit_length() - 1
+        scout = index.scouts[number]
+        if scout is not None and scout(spoken.text) is None:
+            continue
+        pattern, repl = rules[number]
         edits = []
         for match in pattern.finditer(spoken.text):
             if (result := repl(match)) is not None:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from re import _casefix, _constants, _parser  # type: ignore[attr-defined]
+from re import _casefix, _compiler, _constants, _parser  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -146,6 +146,72 @@ def _folded(chars: set[str], fold: bool) -> Trigger:
     return frozenset(out)
 
 
+@lru_cache(maxsize=4096)
+def scout_of(pattern: re.Pattern[str] | Gated) -> re.Pattern[str] | None:
+    """The pattern without the assertions it starts with, when it then starts with a class.
+
+    A pattern that starts with a lookbehind or a word boundary is tried at every position of
+    a text; one that starts with a literal or a class lets the regex engine skip to where
+    that may match. Dropping assertions lets more texts match, never fewer, so a text the
+    scout finds nothing in is one the pattern finds nothing in either.
+    """
+    source = pattern.pattern
+    if re.search(r"\\\d|\(\?P=|\(\?\(", source):
+        return None  # a back-reference may point into a dropped assertion
+    try:
+        parsed = _parser.parse(source, pattern.flags)
+    except Exception:  # an unusual pattern is merely not scouted
+        return None
+    c = _constants
+    items = list(parsed.data)
+    lead = 0
+    while lead < len(items) and items[lead][0] in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        lead += 1
+    if lead == len(items) or pattern.flags & re.IGNORECASE:
+        return None
+    parsed.data = items[lead:]
+    expanded = _class_first(parsed)
+    if not (lead or expanded) or not _leads_with_class(parsed.data[0]):
+        return None
+    try:
+        scout: re.Pattern[str] = _compiler.compile(parsed, pattern.flags)
+    except Exception:
+        return None
+    return scout
+
+
+def _class_first(parsed: Any) -> bool:
+    """Write a leading repeat of one class as the class and the rest: "\\d{4}" as "\\d\\d{3}".
+
+    The regex engine skips ahead only to a class that starts the pattern, groups opened.
+    """
+    c = _constants
+    while (
+        parsed.data
+        and parsed.data[0][0] is c.SUBPATTERN
+        and not (parsed.data[0][1][1] | parsed.data[0][1][2])
+    ):
+        parsed = parsed.data[0][1][3]
+    if not parsed.data or parsed.data[0][0] is not c.MAX_REPEAT:
+        return False
+    low, high, sub = parsed.data[0][1]
+    if low < 1 or len(sub.data) != 1 or sub.data[0][0] not in (c.IN, c.LITERAL):
+        return False
+    rest = (c.MAX_REPEAT, (low - 1, high if high is c.MAXREPEAT else high - 1, sub))
+    parsed.data[0:1] = [sub.data[0], rest]
+    return True
+
+
+def _leads_with_class(item: tuple[Any, Any]) -> bool:
+    c = _constants
+    op, av = item
+    while op is c.SUBPATTERN and not (av[1] | av[2]) and av[3].data:
+        op, av = av[3].data[0]
+    if op is c.BRANCH:
+        return all(alt.data and alt.data[0][0] is c.LITERAL for alt in av[1])
+    return op is c.LITERAL or op is c.IN
+
+
 class RuleIndex:
     """A rule table's triggers as bit masks: which rules a text's characters may need."""
 
@@ -162,6 +228,11 @@ class RuleIndex:
                 by_char[ch] = by_char.get(ch, 0) | 1 << number
         self.by_char = by_char
         self.keys = frozenset(by_char)
+        # A scout's search, per rule, where one helps.
+        self.scouts = tuple(
+            scout.search if (scout := scout_of(pattern)) is not None else None
+            for pattern in patterns
+        )
 
     def wanted(self, chars: frozenset[str]) -> int:
         """A bit per rule that may match a text made of `chars`."""

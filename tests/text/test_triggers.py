@@ -6,11 +6,11 @@ from pathlib import Path
 import pytest
 
 from reader.pipeline import read_page
-from reader.text import triggers
+from reader.text import lexicon, triggers
 from reader.text.gates import Gated
 from reader.text.normalize import normalize
 from reader.text.sentences import split_sentences
-from reader.text.triggers import characters, trigger_of
+from reader.text.triggers import characters, scout_of, trigger_of
 
 SAMPLES = Path(__file__).resolve().parents[2] / "samples"
 # Texts where a rule needs what an earlier rule wrote, or a character only a case fold or a
@@ -45,9 +45,13 @@ def test_skipping_rules_by_their_characters_never_changes_what_is_said(
 ) -> None:
     texts = _sentences()
     filtered = [normalize(t, lang) for t in texts]
-    # Every rule wanted and every gate open, as if there were no pre-filter.
+    # Every rule wanted, every gate open and no scout sent ahead, as if there were no
+    # pre-filter.
     monkeypatch.setattr(triggers.RuleIndex, "wanted", lambda self, chars: self.every)
     monkeypatch.setattr(Gated, "finditer", lambda self, text: self.inner.finditer(text))
+    monkeypatch.setattr(triggers, "scout_of", lambda pattern: None)
+    monkeypatch.setattr(lexicon, "scout_of", lambda pattern: None)
+    monkeypatch.setattr(triggers, "_INDEXES", {})
     unfiltered = [normalize(t, lang) for t in texts]
     assert len(texts) > 100
     assert filtered == unfiltered
@@ -85,3 +89,22 @@ def test_a_pattern_that_can_match_anything_always_runs() -> None:
     assert trigger_of(re.compile(r"\s{2,}")) is None
     assert trigger_of(re.compile(r"x?")) is None
     assert trigger_of(re.compile(r"[^a]")) is None
+
+
+def test_a_scout_finds_something_in_every_text_its_pattern_matches() -> None:
+    patterns = [r"(?<![\d.,/-])(\d{4})[–-](\d{2})(?![\d.,/-])", r"\bSt\.(?!\w)",
+                r"\b(Mon|Tue)\.?(?= \d)", r"(?<=[^\W\d_])/(?=[^\W\d_])",
+                r"\b(\d+)(?:st|nd)\b"]  # fmt: skip
+    texts = ["season 2011-12", "x2011-12", "St. Paul", "Main St.", "Mon 5", "Mon.", "and/or",
+             "1/2", "the 1st and 22nd", "1stly"]  # fmt: skip
+    for source in patterns:
+        pattern = re.compile(source)
+        scout = scout_of(pattern)
+        assert scout is not None, source
+        for text in texts:
+            if pattern.search(text):
+                assert scout.search(text), (source, text)
+    assert scout_of(re.compile(r"(?<![\d.,/-])(\d{4})")).search("x2011")  # finds more
+    # A pattern that starts with a class already lets the engine skip ahead.
+    assert scout_of(re.compile(r"[A-Z][a-z]+")) is None
+    assert scout_of(re.compile(r"(a)\1")) is None  # a back-reference is not scouted

@@ -44,9 +44,9 @@ def language_for(lang: str) -> Language:
 
 def normalize(text: str, lang: str, *, offset: int = 0, lexicon_dir: Path | None = None) -> Spoken:
     """Text to speak for `text` (which starts at `offset` in its block), in language `lang`."""
-    spoken = apply_rules(identity(text, offset), _rules(rules_language(lang)))
-    spoken = tidy(spoken)
-    spoken = apply_lexicon(spoken, load_lexicon(rules_language(lang), lexicon_dir), text, offset)
+    code = rules_language(lang)
+    spoken = tidy(apply_rules(identity(text, offset), _rules(code)))
+    spoken = apply_lexicon(spoken, load_lexicon(code, lexicon_dir), text, offset)
     return tidy(spoken)
 
 
