@@ -9,6 +9,11 @@ the whole page at once (POST, then every clip in order): errors, per-clip latenc
 clips per second, and the server's memory (its process and the synthesis processes).
 Floors: cold <= 300 ms, warm <= 50 ms, 50 listeners with no errors and p95 < 2 s.
 
+Then a long page of 100,000 characters of text (the sample's paragraphs over and over, each
+round under its own heading, every sentence distinct), posted as the widget posts it (with
+`?first=1`, so that it is answered with its first part while the rest is planned): click to
+first audio byte, cold (floor 100 ms) and warm, and when the whole plan (`rest`) arrived.
+
 Then a real public-sector page (austintexas.gov, 54 KB of markup, from
 `../shared/data/extraction-dev`) posted whole as the widget posts it (its body, gzipped):
 click to first audio byte, cold (floor 150 ms), with the server's CPU time for it.
@@ -36,6 +41,10 @@ DATA = ROOT.parent / "shared" / "data" / "extraction-dev"
 # A public-sector service page of 54 KB (austintexas.gov, "Workforce Development").
 REAL_PAGE = "0204"
 REAL_PAGE_URL = "https://www.austintexas.gov/department/workforce-development"
+# The long page: at most the server's READER_MAX_TEXT (100,000 characters) of text.
+LONG_PAGE_TEXT = 100_000
+# The widget asks for a long page's first part first.
+FIRST_PART = "/api/read?first=1"
 GZIP = {"Content-Encoding": "gzip"}
 # Seconds to wait for the server and its engines to come up, and for any one response.
 
@@ -49,7 +58,7 @@ class Load:
 
 
 def click_to_first_byte(
-    port: int, payload: bytes, headers: dict[str, str] | None = None
+    port: int, payload: bytes, headers: dict[str, str] | None = None, path: str = "/api/read"
 ) -> tuple[float, float]:
     """POST the reading area, then GET its first clip until its first body byte arrives.
 
@@ -58,7 +67,7 @@ def click_to_first_byte(
     conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
     try:
         started = time.perf_counter()
-        status, body = request(port, "POST", "/api/read", payload, conn, headers)
+        status, body = request(port, "POST", path, payload, conn, headers)
         if status != 200:
             raise SystemExit(f"bench: POST /api/read answered {status}: {body[:200]!r}")
         posted = time.perf_counter() - started
@@ -139,6 +148,81 @@ def payload_for(html: str, number: int | None = None) -> bytes:
     ).encode("utf-8")
 
 
+def long_page_payload(html: str, characters: int = LONG_PAGE_TEXT) -> tuple[bytes, int]:
+    """A reading area of just under `characters` characters of text, and its text length:
+    the sample's paragraphs round after round, each sentence made distinct by its round."""
+    area = BeautifulSoup(html, "lxml").select_one("#content")
+    assert area is not None
+    paragraphs = [p.get_text(" ", strip=True) for p in area.find_all("p")]
+    paragraphs = [p for p in paragraphs if p.endswith(".")]
+    parts, length, number = [], 0, 0
+    while True:
+        number += 1
+        heading = f"Round {number} of the cooperation"
+        said = [
+            p.replace(". ", f" in round {number}. ")[:-1] + f" in round {number}."
+            for p in paragraphs
+        ]
+        more = len(heading) + sum(len(p) for p in said)
+        if length + more > characters:
+            break
+        parts += [f"<h2>{heading}</h2>", *(f"<p>{p}</p>" for p in said)]
+        length += more
+    markup = f'<div id="content">{"".join(parts)}</div>'
+    return payload_for(markup), length
+
+
+def long_page_runs(args: argparse.Namespace, html: str) -> None:
+    """Click to first audio byte of a 100,000-character page: cold, warm, and the rest."""
+    payload, length = long_page_payload(html)
+    cold, warm = [], []
+    for _ in range(max(1, args.rounds)):
+        server = Server(args.workers, args.engine)
+        try:
+            cold.append(long_click(server.port, payload))
+            warm += [
+                click_to_first_byte(server.port, payload, path=FIRST_PART)
+                for _ in range(max(1, args.warm // 3))
+            ]
+        finally:
+            server.stop()
+    print(f"\nlong page ({length:,} characters of text, posted with ?first=1):")
+    _row("click → first audio byte, cold (ms)", [t for t, _, _ in cold], floor=0.100)
+    _row("  of which POST /api/read, cold (ms)", [p for _, p, _ in cold])
+    _row("  whole plan (rest) answered, cold (ms)", [r for _, _, r in cold])
+    _row("click → first audio byte, warm (ms)", [t for t, _ in warm])
+
+
+def long_click(port: int, payload: bytes) -> tuple[float, float, float]:
+    """POST a long page's first part, GET its first clip's first byte, then its whole plan.
+
+    Returns the seconds to the first audio byte, to the POST's answer and to the whole plan.
+    """
+    conn = http.client.HTTPConnection(HOST, port, timeout=REQUEST_TIMEOUT)
+    try:
+        started = time.perf_counter()
+        status, body = request(port, "POST", FIRST_PART, payload, conn)
+        if status != 200:
+            raise SystemExit(f"bench: POST {FIRST_PART} answered {status}: {body[:200]!r}")
+        posted = time.perf_counter() - started
+        answer = json.loads(body)
+        first = answer["blocks"][0]["sentences"][0]["audio"]
+        conn.request("GET", first)
+        response = conn.getresponse()
+        chunk = response.read(1)
+        elapsed = time.perf_counter() - started
+        response.read()
+        if response.status != 200 or not chunk:
+            raise SystemExit(f"bench: GET {first} answered {response.status}")
+        if answer.get("rest"):
+            status, body = request(port, "GET", answer["rest"], None, conn)
+            if status != 200 or not json.loads(body)["complete"]:
+                raise SystemExit(f"bench: GET {answer['rest']} answered {status}")
+        return elapsed, posted, time.perf_counter() - started
+    finally:
+        conn.close()
+
+
 def real_page_payload(data: Path, page: str) -> bytes | None:
     """A real page's body as the widget posts it (gzipped JSON), or None without the corpus."""
     from reader.load.source import load
@@ -188,12 +272,16 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA, help="extraction-dev corpus")
     parser.add_argument("--page", default=REAL_PAGE, help="the real page's id in the corpus")
     parser.add_argument("--only-real", action="store_true", help="run the real page only")
+    parser.add_argument("--only-long", action="store_true", help="run the long page only")
     parser.add_argument("--engine", default=ENGINE, help="espeak (default), auto or piper")
     args = parser.parse_args()
     if args.only_real:
         real_page_runs(args)
         return
     html = args.sample.read_text(encoding="utf-8")
+    if args.only_long:
+        long_page_runs(args, html)
+        return
     payload = payload_for(html)
 
     print(
@@ -240,6 +328,7 @@ def main() -> None:
         print(f"  clip latency p50/p95   {p50 * 1000:.1f} / {p95 * 1000:.1f} ms   ({verdict})")
         print(f"  clip latency max       {max(load.latencies) * 1000:.1f} ms")
     print(f"  server memory (RSS)    {rss:.0f} MB under load, {idle_rss:.0f} MB idle")
+    long_page_runs(args, html)
     real_page_runs(args)
 
 

@@ -169,3 +169,23 @@ def cluster(tmp_path: Path, redis_server: RedisServer) -> Iterator[Cluster]:
     made = Cluster(tmp_path, redis_server)
     yield made
     made.stop()
+
+
+def long_markup(characters: int) -> str:
+    """A reading area (`#content`) of at least `characters` characters of text: the sample's
+    paragraphs again and again, each round under its own heading and every sentence made
+    distinct by its round, so that no two sentences share a clip."""
+    soup = BeautifulSoup(OSTERSUND.read_text(encoding="utf-8"), "lxml")
+    area = soup.select_one("#content")
+    assert area is not None
+    paragraphs = [p.get_text(" ", strip=True) for p in area.find_all("p")]
+    paragraphs = [p for p in paragraphs if p.endswith(".")]
+    parts, length, number = [], 0, 0
+    while length < characters:
+        number += 1
+        parts.append(f"<h2>Round {number} of the cooperation</h2>")
+        for text in paragraphs:
+            said = text.replace(". ", f" in round {number}. ")[:-1] + f" in round {number}."
+            parts.append(f"<p>{said}</p>")
+            length += len(said)
+    return f'<div id="content">{"".join(parts)}</div>'

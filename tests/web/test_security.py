@@ -552,6 +552,11 @@ def route_requests(net: Net, plan: dict[str, Any]) -> dict[str, list[tuple[str, 
             ("POST", "/api/read", {"html": ""}),
             ("OPTIONS", "/api/read", None),
         ],
+        "api.read_rest": [
+            ("GET", f"/api/read/{plan['key']}", None),
+            ("GET", f"/api/read/{KEY}", None),
+            ("GET", "/api/read/not-a-key", None),
+        ],
         "api.read_url": [
             ("GET", f"/api/read?url={quote(site, safe='')}", None),
             ("GET", "/api/read?url=http://127.0.0.1/", None),

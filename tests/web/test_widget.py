@@ -376,7 +376,7 @@ def test_page_text_is_read_as_text_and_never_run(page: Page, live_server: str) -
             body="window.runs = (window.runs || 0) + 1;",
         ),
     )
-    with page.expect_response(f"{live_server}/api/read") as answer:
+    with page.expect_response(f"{live_server}/api/read?first=1") as answer:
         page.goto(f"{live_server}/code-as-text")
         page.get_by_role("button", name="Listen").click()
     texts = [block["text"] for block in answer.value.json()["blocks"]]

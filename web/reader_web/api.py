@@ -26,6 +26,8 @@ MIMETYPES = {
     "wav": "audio/wav",
     "json": "application/json",
 }
+# A page key: the whole plan of a page answered in parts is found under it.
+PAGE_KEY = re.compile(r"[0-9a-f]{32}")
 # Content-addressed files never change: browsers and proxies may keep them for a year.
 IMMUTABLE = "public, max-age=31536000, immutable"
 # Where a page version's text starts changes only when the server's extraction does: a day.
@@ -34,7 +36,11 @@ START_MAX_AGE = 86400
 
 @bp.post("/api/read")
 def read_posted() -> Response:
-    """Plan the posted page and queue its clips; returns without waiting for audio."""
+    """Plan the posted page and queue its clips; returns without waiting for audio.
+
+    `?first=1`: a long page may be answered with its first part and a `rest` URL (see
+    `read_rest`), so that its first clip is asked for before the whole page is planned.
+    """
     if not request.is_json:
         raise UsageError("send the page as JSON (Content-Type: application/json)")
     body = request_json(
@@ -42,7 +48,17 @@ def read_posted() -> Response:
         request.headers.get("Content-Encoding", ""),
         reader_of().settings.web.max_markup,
     )
-    return jsonify(reader_of().read_posted(body))
+    first = request.args.get("first", "") in ("1", "true")
+    return jsonify(reader_of().read_posted(body, first=first))
+
+
+@bp.get("/api/read/<key>")
+def read_rest(key: str) -> Response:
+    """The whole plan of a page answered in parts, waiting for its planning to finish."""
+    answer = reader_of().read_rest(key) if PAGE_KEY.fullmatch(key) else None
+    if answer is None:
+        abort(404)
+    return jsonify(answer)
 
 
 @bp.get("/api/read")

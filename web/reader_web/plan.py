@@ -81,6 +81,7 @@ class PagePlan:
             "url": self.page.url,
             "download": self.download,
             "blocks": blocks,
+            "complete": True,
         }
 
     def to_json(self) -> dict[str, Any]:

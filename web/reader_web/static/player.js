@@ -98,7 +98,9 @@ export async function packed(text) {
 export async function requestReading(apiBase, area) {
   const { markup, locate } = pageCopy();
   const { body, headers } = await packed(pagePayload(markup, area));
-  const response = await fetch(new URL("/api/read", apiBase), {
+  // `first`: a long page is answered with its first sentences and a `rest` URL, so that the
+  // listener hears the start while the server plans the rest (see requestRest).
+  const response = await fetch(new URL("/api/read?first=1", apiBase), {
     method: "POST",
     credentials: "omit",
     headers: { "Content-Type": "application/json", ...headers },
@@ -106,6 +108,13 @@ export async function requestReading(apiBase, area) {
   });
   if (!response.ok) throw new Error(await errorMessage(response));
   return { reading: await response.json(), locate };
+}
+
+/** The whole reading of a page answered in parts (its `rest` URL). Throws with a message. */
+export async function requestRest(apiBase, rest) {
+  const response = await fetch(new URL(rest, apiBase), { credentials: "omit" });
+  if (!response.ok) throw new Error(await errorMessage(response));
+  return response.json();
 }
 
 async function errorMessage(response) {
@@ -165,6 +174,12 @@ function silentWavUrl() {
   return URL.createObjectURL(new Blob([bytes.buffer], { type: "audio/wav" }));
 }
 
+function sentencesOf(reading) {
+  return reading.blocks.flatMap((block) => block.sentences.map((sentence) => ({
+    ...sentence, block, words: sentence.words ?? null,
+  })));
+}
+
 /** Plays the sentences of a reading one after another; reports through events. */
 export class SentencePlayer extends EventTarget {
   constructor(audio, apiBase) {
@@ -192,10 +207,33 @@ export class SentencePlayer extends EventTarget {
 
   load(reading) {
     this.releaseAll();
-    this.sentences = reading.blocks.flatMap((block) => block.sentences.map((sentence) => ({
-      ...sentence, block, words: sentence.words ?? null,
-    })));
+    this.sentences = sentencesOf(reading);
     this.index = 0;
+    this.more = null;
+    this.waiting = false;
+  }
+
+  /** The rest of the reading is on its way: at the end of what it has, the player waits. */
+  expect(rest) {
+    this.more = rest;
+  }
+
+  /**
+   * The whole reading, whose first sentences are those already loaded: they are kept (with
+   * their clips and timings) and the rest follow them, in order.
+   */
+  extend(reading) {
+    this.sentences = [...this.sentences, ...sentencesOf(reading).slice(this.sentences.length)];
+    this.more = null;
+    if (this.waiting && this.state === "loading") this.play(this.index + 1);
+    this.waiting = false;
+  }
+
+  /** The rest of the reading could not be had: the player ends with what it has. */
+  giveUp(error) {
+    this.more = null;
+    if (this.waiting && this.state === "loading") this.fail(error);
+    this.waiting = false;
   }
 
   get current() {
@@ -271,6 +309,9 @@ export class SentencePlayer extends EventTarget {
     if (this.state !== "playing") return;
     if (this.index < this.sentences.length - 1) {
       this.play(this.index + 1);
+    } else if (this.more) {
+      this.waiting = true;
+      this.setState("loading");
     } else {
       this.setState("finished");
     }

@@ -11,7 +11,9 @@ import {
   caretAt, Follower, Highlighter, placeSentence, placeWord, sentenceAtPoint,
 } from "./highlight.js";
 import { placeMount } from "./place.js";
-import { loadSettings, requestReading, saveSettings, SentencePlayer } from "./player.js";
+import {
+  loadSettings, requestReading, requestRest, saveSettings, SentencePlayer,
+} from "./player.js";
 
 // Clicks on these are the page's own business, never "read from here".
 const INTERACTIVE = "a[href], button, input, select, textarea, label, summary, [contenteditable], "
@@ -122,6 +124,25 @@ export class ReaderWidget {
     this.download.href = new URL(reading.download, this.apiBase).href;
     this.download.hidden = false;
     this.player.play(0);
+    if (reading.rest) this.loadRest(session, reading.rest);
+  }
+
+  /** A long page comes in two parts: the rest joins the sentences already playing. */
+  async loadRest(session, rest) {
+    const request = requestRest(this.apiBase, rest);
+    this.player.expect(request);
+    let reading;
+    try {
+      reading = await request;
+    } catch (error) {
+      if (session === this.session) this.player.giveUp(error);
+      return;
+    }
+    if (session !== this.session) return;
+    this.reading = reading;
+    this.player.extend(reading);
+    this.indexBlocks();
+    this.showSentence();
   }
 
   showBar() {
