@@ -98,16 +98,20 @@ export async function packed(text) {
 export async function requestReading(apiBase, area) {
   const { markup, locate } = pageCopy();
   const { body, headers } = await packed(pagePayload(markup, area));
+  const post = async (path) => {
+    const response = await fetch(new URL(path, apiBase), {
+      method: "POST",
+      credentials: "omit",
+      headers: { "Content-Type": "application/json", ...headers },
+      body,
+    });
+    if (!response.ok) throw new Error(await errorMessage(response));
+    return response.json();
+  };
   // `first`: a long page is answered with its first sentences and a `rest` URL, so that the
-  // listener hears the start while the server plans the rest (see requestRest).
-  const response = await fetch(new URL("/api/read?first=1", apiBase), {
-    method: "POST",
-    credentials: "omit",
-    headers: { "Content-Type": "application/json", ...headers },
-    body,
-  });
-  if (!response.ok) throw new Error(await errorMessage(response));
-  return { reading: await response.json(), locate };
+  // listener hears the start while the server plans the rest (see requestRest). `whole`
+  // asks again for the whole page at once, should the rest be lost (another server node).
+  return { reading: await post("/api/read?first=1"), locate, whole: () => post("/api/read") };
 }
 
 /** The whole reading of a page answered in parts (its `rest` URL). Throws with a message. */

@@ -108,7 +108,7 @@ export class ReaderWidget {
     this.showBar();
     let reading;
     try {
-      ({ reading, locate: this.locate } = await request);
+      ({ reading, locate: this.locate, whole: this.whole } = await request);
     } catch {
       if (session === this.session) {
         this.loading = false;
@@ -133,7 +133,7 @@ export class ReaderWidget {
     this.player.expect(request);
     let reading;
     try {
-      reading = await request;
+      reading = await request.catch(() => this.whole());
     } catch (error) {
       if (session === this.session) this.player.giveUp(error);
       return;
