@@ -106,11 +106,11 @@ def apply_rules(spoken: Spoken, rules: tuple[Rule, ...]) -> Spoken:
         wanted &= later
         number = lowest.bit_length() - 1
         scout = index.scouts[number]
-        if scout is not None and scout(spoken.text) is None:
+        if scout is not None and not scout(spoken.text):
             continue
-        pattern, repl = rules[number]
+        repl = rules[number][1]
         edits = []
-        for match in pattern.finditer(spoken.text):
+        for match in index.patterns[number].finditer(spoken.text):
             if (result := repl(match)) is not None:
                 edits.append((match.start(), match.end(), result))
         if edits:

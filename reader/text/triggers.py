@@ -12,6 +12,7 @@ pattern always runs.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from re import _casefix, _compiler, _constants, _parser  # type: ignore[attr-defined]
 from typing import TYPE_CHECKING, Any
@@ -212,6 +213,15 @@ def _leads_with_class(item: tuple[Any, Any]) -> bool:
     return op is c.LITERAL or op is c.IN
 
 
+def scout_for(pattern: re.Pattern[str] | Gated) -> Callable[[str], object] | None:
+    """A gated pattern's gate, else the search of the pattern's scout, else None."""
+    gate = getattr(pattern, "gate", None)
+    if gate is not None:
+        return gate  # type: ignore[no-any-return]
+    scout = scout_of(pattern)
+    return scout.search if scout is not None else None
+
+
 class RuleIndex:
     """A rule table's triggers as bit masks: which rules a text's characters may need."""
 
@@ -228,11 +238,10 @@ class RuleIndex:
                 by_char[ch] = by_char.get(ch, 0) | 1 << number
         self.by_char = by_char
         self.keys = frozenset(by_char)
-        # A scout's search, per rule, where one helps.
-        self.scouts = tuple(
-            scout.search if (scout := scout_of(pattern)) is not None else None
-            for pattern in patterns
-        )
+        # Per rule, a cheap test every text it matches passes, where one helps, and the
+        # pattern to scan with once the test is passed.
+        self.scouts = tuple(scout_for(pattern) for pattern in patterns)
+        self.patterns = tuple(getattr(pattern, "inner", pattern) for pattern in patterns)
 
     def wanted(self, chars: frozenset[str]) -> int:
         """A bit per rule that may match a text made of `chars`."""

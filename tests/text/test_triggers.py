@@ -49,7 +49,7 @@ def test_skipping_rules_by_their_characters_never_changes_what_is_said(
     # pre-filter.
     monkeypatch.setattr(triggers.RuleIndex, "wanted", lambda self, chars: self.every)
     monkeypatch.setattr(Gated, "finditer", lambda self, text: self.inner.finditer(text))
-    monkeypatch.setattr(triggers, "scout_of", lambda pattern: None)
+    monkeypatch.setattr(triggers, "scout_for", lambda pattern: None)
     monkeypatch.setattr(lexicon, "scout_of", lambda pattern: None)
     monkeypatch.setattr(triggers, "_INDEXES", {})
     unfiltered = [normalize(t, lang) for t in texts]
