@@ -243,6 +243,25 @@ def export(
     click.echo(f"reader: wrote {track.duration:.0f} s of audio to {', '.join(written)}", err=True)
 
 
+def render_speaker(config: Config, cache_dir: Path | None) -> Any:
+    """What `reader render` speaks with, besides its own engine: a clip cache or Redis."""
+    if cache_dir is not None:
+        from reader_web.prerender import CacheFiller
+
+        return CacheFiller(directory=cache_dir, max_bytes=config.web.cache_max_bytes)
+    if not config.web.redis:
+        return None
+    try:
+        from reader_web.prerender import RedisSpeaker, reachable
+    except ImportError as exc:
+        raise UsageError(
+            f"--redis needs the distributed extra: pip install 'reader[distributed]' ({exc})"
+        ) from exc
+    web = config.web
+    reachable(web.redis)  # one line and exit 4 before any process starts
+    return RedisSpeaker(url=web.redis, ttl=web.redis_ttl, job_timeout=web.job_timeout)
+
+
 def check_outputs(source: str, outputs: dict[str, Path | None]) -> None:
     """Refuse, before any work, outputs that would overwrite the page or one another."""
     seen: dict[Path, str] = {}
@@ -307,6 +326,12 @@ def with_progress(work: Callable[[Callable[[int, int], None] | None], Track]) ->
     help="Also fill this web clip cache (`reader serve --cache-dir`), so the server plays "
     "the rendered pages without synthesis.",
 )
+@click.option(
+    "--redis",
+    metavar="URL",
+    help="Have the sentences made by `reader worker --redis URL` processes (the clips stay in "
+    "Redis for `reader serve --redis` nodes).",
+)
 @read_flags
 @speech_flags
 @click.pass_context
@@ -316,6 +341,7 @@ def render(
     directory: Path,
     jobs: int | None,
     cache_dir: Path | None,
+    redis: str | None,
     **flags: Any,
 ) -> None:
     """Render every page of a sitemap or URL list to MP3 with chapters and WebVTT captions.
@@ -327,13 +353,11 @@ def render(
     from reader.site import read_source, render_site
     from reader.site.report import RenderDisplay, summary_lines
 
-    config = options_from(ctx, flags)
+    if cache_dir is not None and redis is not None:
+        raise UsageError("--cache-dir and --redis: clips made on Redis stay there; choose one")
+    config = apply(options_from(ctx, flags), {"redis": redis}, flag, WEB_SETTINGS)
+    speaker = render_speaker(config, cache_dir)
     site = read_source(source, config.read)
-    sink = None
-    if cache_dir is not None:
-        from reader_web.prerender import CacheFiller
-
-        sink = CacheFiller(directory=cache_dir, max_bytes=config.web.cache_max_bytes)
     display = RenderDisplay(sys.stderr, in_place=sys.stderr.isatty())
     try:
         summary = render_site(
@@ -342,7 +366,7 @@ def render(
             config.read,
             config.speech,
             jobs=jobs or 0,
-            sink=sink,
+            speaker=speaker,
             on_progress=display,
         )
     except KeyboardInterrupt:

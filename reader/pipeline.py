@@ -22,6 +22,11 @@ if TYPE_CHECKING:
 
 Source = str | bytes | Path
 Progress = Callable[[int, int], None]
+# Speaks a page's sentences in reading order (`spoken_sentences` here, with the engine in this
+# process; `reader render --redis` has them made by workers elsewhere).
+SpokenSentences = Callable[
+    [Page, "Engine", SpeechOptions, Progress | None], Iterator[tuple[Sentence, SentenceClip]]
+]
 # Called with each sentence as soon as it is spoken (`reader render` counts the audio made and
 # keeps the sentence clips for the web service).
 Observer = Callable[[Sentence, SentenceClip], None]
@@ -120,17 +125,18 @@ def export_page(
     keep_audio: bool = True,
     spool: BinaryIO | None = None,
     observe: Observer | None = None,
+    spoken: SpokenSentences | None = None,
 ) -> Track:
     """Speak a page straight into an audio file (encoding overlaps synthesis); the format
     follows the extension unless `fmt` names one. Without `keep_audio` the track returned
     holds the timeline but no PCM, and memory stays flat however long the page; `spool` gets
     a copy of the PCM as it is made (see export_split); `observe` sees each sentence as it
-    is spoken."""
+    is spoken; `spoken` makes them (default: `spoken_sentences`, in this process)."""
     from reader.audio.export import export_sentences
 
     options = options or SpeechOptions()
     with engine_for(options, engine) as active:
-        sentences = spoken_sentences(page, active, options, progress)
+        sentences = (spoken or spoken_sentences)(page, active, options, progress)
         if observe is not None:
             sentences = _observed(sentences, observe)
         return export_sentences(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from reader.site.manifest import MANIFEST_NAME, Entry, Manifest
-from reader.site.page import PageResult, PageTask, SinkFactory, content_key
+from reader.site.page import PageResult, PageTask, SpeakerFactory, content_key
 from reader.site.runner import Progress, Summary, render_site
 from reader.site.sources import SiteSource, read_source
 
@@ -14,7 +14,7 @@ __all__ = [
     "PageResult",
     "PageTask",
     "Progress",
-    "SinkFactory",
+    "SpeakerFactory",
     "SiteSource",
     "Summary",
     "content_key",

@@ -20,6 +20,7 @@ from reader.options import ReadOptions, SpeechOptions
 from reader.site.manifest import Entry
 
 if TYPE_CHECKING:
+    from reader.pipeline import SpokenSentences
     from reader.speech import Engine
 
 # Part of every content key, bumped when the same page would now be rendered differently.
@@ -28,11 +29,35 @@ Status = Literal["rendered", "skipped", "failed"]
 Observer = Callable[[Sentence, SentenceClip], None]
 
 
-class SinkFactory(Protocol):
-    """Made once per render process, after its engine is open: what to do with each sentence
-    clip besides the page file (the web front end fills its clip cache this way)."""
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Speaker:
+    """What a render process speaks with: `engine` plans the voices (its name and version are
+    part of the content key) and, unless `spoken` makes the clips elsewhere, speaks them;
+    `observe` also sees each sentence clip (the web front end fills its clip cache this way)."""
 
-    def __call__(self, engine: Engine, options: SpeechOptions) -> Observer: ...
+    engine: Engine
+    observe: Observer | None = None
+    spoken: SpokenSentences | None = None
+    closing: tuple[Callable[[], None], ...] = ()
+
+    def close(self) -> None:
+        """End what the speaker opened."""
+        for close in (*self.closing, self.engine.close):
+            close()
+
+
+class SpeakerFactory(Protocol):
+    """Sent to each render process and called there once, to open its speaker."""
+
+    def __call__(self, options: SpeechOptions) -> Speaker: ...
+
+
+def local_speaker(options: SpeechOptions) -> Speaker:
+    """The engine the options name, opened in this process (one thread for a neural model:
+    the render processes share the cores)."""
+    from reader.speech import open_engine
+
+    return Speaker(engine=open_engine(options, 1))
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -88,7 +113,7 @@ def content_key(page: Page, engine: str, options: SpeechOptions) -> str:
 def render_page(
     task: PageTask,
     directory: Path,
-    engine: Engine,
+    speaker: Speaker,
     read_options: ReadOptions,
     speech_options: SpeechOptions,
     observe: Observer,
@@ -100,14 +125,20 @@ def render_page(
 
     try:
         page = read_page(task.url, read_options)
-        key = content_key(page, engine_id(engine), speech_options)
+        key = content_key(page, engine_id(speaker.engine), speech_options)
         if key == task.previous_key:
             return PageResult(url=task.url, status="skipped", reason="unchanged")
         audio, captions = f"{task.stem}.mp3", f"{task.stem}.vtt"
         # The track keeps its timeline only (the audio is in the file): memory stays flat
         # however long the page, and the captions need no more.
         track = export_page(
-            page, directory / audio, speech_options, engine, keep_audio=False, observe=observe
+            page,
+            directory / audio,
+            speech_options,
+            speaker.engine,
+            keep_audio=False,
+            observe=observe,
+            spoken=speaker.spoken,
         )
         write_captions(track, directory / captions)
     except ReaderError as exc:

@@ -29,7 +29,7 @@ from typing import Any
 from reader.errors import AudioError, SpeechError
 from reader.options import ReadOptions, SpeechOptions
 from reader.site.manifest import Manifest, file_stem
-from reader.site.page import PageResult, PageTask, SinkFactory
+from reader.site.page import PageResult, PageTask, SpeakerFactory
 from reader.site.sources import SiteSource
 
 # Temporary files that atomic writes leave only when a process is killed outright (SIGKILL,
@@ -87,7 +87,7 @@ def render_site(
     speech_options: SpeechOptions,
     *,
     jobs: int = 0,
-    sink: SinkFactory | None = None,
+    speaker: SpeakerFactory | None = None,
     on_progress: OnProgress | None = None,
 ) -> Summary:
     """Render every page of `site` into `directory` over `jobs` processes (0: one per core)."""
@@ -110,7 +110,7 @@ def render_site(
         on_progress=on_progress or (lambda progress: None),
     )
     workers = max(1, min(jobs or os.cpu_count() or 1, len(tasks)))
-    with _Pool(directory, read_options, speech_options, sink) as pool:
+    with _Pool(directory, read_options, speech_options, speaker) as pool:
         run.pages(pool, tasks, workers)
     summary.elapsed = run.elapsed()
     return summary
@@ -146,11 +146,11 @@ class _Pool:
         directory: Path,
         read_options: ReadOptions,
         speech_options: SpeechOptions,
-        sink: SinkFactory | None,
+        speaker: SpeakerFactory | None,
     ) -> None:
         # Spawned, not forked: a fresh interpreter holds no engine or thread of this one.
         self._context = multiprocessing.get_context("spawn")
-        self._args = (directory, read_options, speech_options, sink)
+        self._args = (directory, read_options, speech_options, speaker)
         self.workers: list[_Worker] = []
 
     def start(self) -> _Worker:

@@ -20,7 +20,14 @@ from pathlib import Path
 
 from reader.model import Sentence, SentenceClip
 from reader.options import ReadOptions, SpeechOptions
-from reader.site.page import Observer, PageTask, SinkFactory, engine_id, render_page
+from reader.site.page import (
+    Observer,
+    PageTask,
+    SpeakerFactory,
+    engine_id,
+    local_speaker,
+    render_page,
+)
 
 
 class Stop(KeyboardInterrupt):
@@ -44,7 +51,7 @@ def run(
     directory: Path,
     read_options: ReadOptions,
     speech_options: SpeechOptions,
-    sink: SinkFactory | None,
+    open_speaker: SpeakerFactory | None,
 ) -> None:
     """Process entry point: serve page tasks until told to stop (or stopped)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -52,7 +59,7 @@ def run(
     # The parent started this process with SIGINT held back (see runner._sigint_blocked).
     signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
-        _serve(conn, directory, read_options, speech_options, sink)
+        _serve(conn, directory, read_options, speech_options, open_speaker)
     except (Stop, EOFError, ConnectionError):  # stopped, or the parent is gone
         return
 
@@ -62,17 +69,15 @@ def _serve(
     directory: Path,
     read_options: ReadOptions,
     speech_options: SpeechOptions,
-    sink: SinkFactory | None,
+    open_speaker: SpeakerFactory | None,
 ) -> None:
-    from reader.speech import open_engine
-
     try:
-        engine = open_engine(speech_options, 1)
-        keep = sink(engine, speech_options) if sink is not None else None
+        speaker = (open_speaker or local_speaker)(speech_options)
     except Exception as exc:  # the engine cannot start: said once, then the process ends
         conn.send(("fatal", str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)))
         return
-    conn.send(("ready", engine_id(engine)))
+    conn.send(("ready", engine_id(speaker.engine)))
+    keep = speaker.observe
 
     def observe(sentence: Sentence, clip: SentenceClip) -> None:
         _check()
@@ -87,7 +92,7 @@ def _serve(
             _check()
             if not isinstance(task, PageTask):
                 return
-            result = render_page(task, directory, engine, read_options, speech_options, observer)
+            result = render_page(task, directory, speaker, read_options, speech_options, observer)
             conn.send(("page", result))
     finally:
-        engine.close()
+        speaker.close()
