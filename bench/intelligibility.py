@@ -10,7 +10,11 @@ on, the English blocks of the first N service pages of ../shared/data/extraction
 its SOURCE.md; a line says so when it is missing), at most WORDS_PER_PAGE words of each.
 
     pip install -e '.[bench]'
-    python bench/intelligibility.py --engine espeak [--unseen 8] [--data DIR]
+    python bench/intelligibility.py --engine espeak [--unseen 8] [--data DIR] [--dump FILE]
+
+--dump writes every page's reference, transcripts and WERs as JSON and --audio keeps the
+audio, to compare two versions of the speech path page by page; --no-sample measures only
+the unseen pages.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import gzip
+import json
 import re
 import subprocess
 import tempfile
@@ -106,11 +111,19 @@ def unseen_pages(data: Path, count: int) -> list[Page]:
     return pages
 
 
-def score(model: WhisperModel, pages: list[Page], options: SpeechOptions, tmp: Path) -> Score:
-    """WER of our audio and of plain espeak-ng over the pages, each page transcribed apart."""
+def score(
+    model: WhisperModel,
+    pages: list[Page],
+    options: SpeechOptions,
+    tmp: Path,
+    dump: list[dict[str, object]],
+    prefix: str = "",
+) -> Score:
+    """WER of our audio and of plain espeak-ng over the pages, each page transcribed apart;
+    each page's texts are appended to `dump`."""
     references, ours, plain, began = [], [], [], time.perf_counter()
     for number, page in enumerate(pages):
-        ours_wav, plain_wav = tmp / f"ours{number}.wav", tmp / f"plain{number}.wav"
+        ours_wav, plain_wav = tmp / f"{prefix}ours{number}.wav", tmp / f"{prefix}plain{number}.wav"
         export(render(page, options), ours_wav)
         raw = "\n".join(b.text for b in page.blocks)
         rate = str(options.words_per_minute)
@@ -118,6 +131,17 @@ def score(model: WhisperModel, pages: list[Page], options: SpeechOptions, tmp: P
         references.append(words(" ".join(b.text for b in page.blocks)))
         ours.append(words(transcribe(model, ours_wav)))
         plain.append(words(transcribe(model, plain_wav)))
+        dump.append(
+            {
+                "title": page.title,
+                "blocks": [b.text for b in page.blocks],
+                "reference": references[-1],
+                "ours": ours[-1],
+                "plain": plain[-1],
+                "wer_ours": jiwer.wer(references[-1], ours[-1]),
+                "wer_plain": jiwer.wer(references[-1], plain[-1]),
+            }
+        )
     return Score(
         texts=len(pages),
         words=sum(len(r.split()) for r in references),
@@ -136,17 +160,28 @@ def main() -> None:
     parser.add_argument("--engine", default="auto")
     parser.add_argument("--unseen", type=int, default=8, help="service pages; 0 skips them")
     parser.add_argument("--data", type=Path, default=UNSEEN, help="the extraction-dev folder")
+    parser.add_argument("--no-sample", action="store_true", help="measure only unseen pages")
+    parser.add_argument("--dump", type=Path, help="write each page's transcripts here (JSON)")
+    parser.add_argument("--audio", type=Path, help="keep the audio in this folder")
     args = parser.parse_args()
 
     options = SpeechOptions(words_per_minute=args.words_per_minute, engine=args.engine)
     model = WhisperModel(str(MODEL), device="cpu", compute_type="int8")
-    texts = {"sample (tuned on)": [english_part(read_page(args.source))]}
+    texts = {} if args.no_sample else {"sample (tuned on)": [english_part(read_page(args.source))]}
     if args.unseen and not (args.data / "pages.tsv").is_file():
         print(f"unseen text needs {args.data} (extraction-dev data, --data); measuring the sample")
     elif args.unseen:
         texts["unseen service pages"] = unseen_pages(args.data, args.unseen)
+    dumps: dict[str, list[dict[str, object]]] = {name: [] for name in texts}
     with tempfile.TemporaryDirectory() as folder:
-        scores = {name: score(model, pages, options, Path(folder)) for name, pages in texts.items()}
+        audio = args.audio or Path(folder)
+        audio.mkdir(parents=True, exist_ok=True)
+        scores = {
+            name: score(model, pages, options, audio, dumps[name], name.split()[0])
+            for name, pages in texts.items()
+        }
+    if args.dump:
+        args.dump.write_text(json.dumps(dumps, indent=1, ensure_ascii=False), encoding="utf-8")
 
     print(f"engine: {args.engine}, {args.words_per_minute} words per minute")
     print(f"{'text':<22}{'pages':>6}{'words':>7}{'WER ours':>10}{'WER plain':>11}{'reduction':>11}")
