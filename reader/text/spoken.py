@@ -49,6 +49,8 @@ class Language:
     acronym_words: Mapping[str, str] = field(default_factory=dict)
     # Genitive endings after an acronym ("EU:s", "EU's") and how to attach them.
     acronym_genitive: Mapping[str, str] = field(default_factory=dict)
+    # What goes between the letters of a spelled acronym ("S M H I").
+    letter_joiner: str = " "
     # Number, date, time and currency rules, applied in order.
     rules: tuple[Rule, ...] = ()
     # German writes "2. Weltkrieg": a number with a dot before a capital is an ordinal.

@@ -76,6 +76,17 @@ SWEDISH = [
 ENGLISH = [
     ("Telephone: 063-14 30 00", "Telephone: zero six three, one four, three zero, zero zero"),
     ("+46 63 14 30 00", "plus four six, six three, one four, three zero, zero zero"),
+    (
+        "at (800) 995-5003 (866) 761-6071.",
+        "at eight zero zero, nine nine five, five zero zero three, "
+        "eight six six, seven six one, six zero seven one.",
+    ),
+    (
+        "Call 1-800-555-1234 now",
+        "Call one, eight zero zero, five five five, one two three four now",
+    ),
+    ("Fax 212.555.0100", "Fax two one two, five five five, zero one zero zero"),
+    ("in 2019-2020", "in twenty nineteen to twenty twenty"),
     ("since 1999", "since nineteen ninety-nine"),
     ("in 2024", "in twenty twenty-four"),
     ("in 2005", "in two thousand and five"),
@@ -100,17 +111,32 @@ ENGLISH = [
     ("$84-million", "84 million dollars"),
     ("$50 000 grant", "50000 dollars grant"),
     ("$1400/month", "1400 dollars per month"),
+    ("totaled $18.4 billion", "totaled 18.4 billion dollars"),
+    ("$2.5M raised", "2.5 million dollars raised"),
+    ("a $40K salary", "a 40 thousand dollars salary"),
+    ("$29.95", "29 dollars and 95 cents"),
+    ("2-6 Hours/Week", "2 to 6 Hours per Week"),
+    ("$455/hour", "455 dollars per hour"),
+    ("open 1 – 4 pm.", "open 1 to four PM."),
+    ("from 9:30-11:30 am", "from nine thirty to eleven thirty AM"),
+    ("a rideshare¹ or", "a rideshare or"),
+    ("(Dual Degree)² – $330", "(Dual Degree), 330 dollars"),
+    ("a 50 m² flat", "a 50 m² flat"),
+    ("SkyMiles® Members", "SkyMiles Members"),
     ("At 5:10 on Sunday", "At five ten on Sunday"),
     ("the 1990's and 1980s", "the nineteen nineties and nineteen eighties"),
     ("PUBLIC DECISIONS - No. 26", "PUBLIC DECISIONS, number 26"),
-    ("select COLOR, not RGB", "select Color, not R G B"),
+    ("select COLOR, not RGB", "select Color, not R.G.B"),
     ("e.g. this", "for example this"),
     ("i.e. that", "that is that"),
     ("pens etc.", "pens et cetera"),
     ("Mr. Smith", "Mister Smith"),
     ("St. Peter on Main St.", "Saint Peter on Main Street"),
     ("No. 5", "number 5"),
-    ("in the EU, ensuring", "in the E U, ensuring"),
+    ("in the EU, ensuring", "in the E.U, ensuring"),
+    ("AI crawlers", "A.I crawlers"),
+    ("the NPA's plan", "the N.P.A's plan"),
+    ("WHO said", "W.H.O said"),
     ("UNESCO´s network", "Unesco's network"),
     ("the Municipality´s work", "the Municipality's work"),
     ("It’s here", "It's here"),
@@ -190,6 +216,22 @@ def test_char_map_links_spoken_words_to_shown_words() -> None:
     assert shown("Mail kommun@ostersund.se now", "en", "ostersund") == "ostersund"
     assert shown("since 1999 and", "en", "nineteen ninety-nine") == "1999"
     assert shown("by UNESCO´s network", "en", "Unesco's") == "UNESCO´s"
+
+
+# Spelled English acronyms, and the letter names eSpeak NG says for them: "A" as a letter, not
+# the article; a word in capitals spelled; no sentence end before a capital word.
+ENGLISH_LETTERS = [
+    ("AI crawlers", ",eI'aI kr'O:l3z"),
+    ("the NPA Instructors", "DI2; ,Enp,i:;'eI Instr'Vkt3z"),
+    ("an ADA ramp", "a#n ,eId,i:;'eI r'amp"),
+    ("the WHO said", "D@2 d,Vb@Lj,u:,eItS'oU s'Ed"),
+    ("the SEO Checker", "DI2; ,Es,i:;'oU tS'Ek3"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), ENGLISH_LETTERS)
+def test_english_letters_are_said_as_letter_names(text: str, expected: str) -> None:
+    assert phonemes(said(text, "en-us"), "en-us") == expected
 
 
 def test_espeak_reads_the_spoken_forms_as_intended() -> None:

@@ -51,7 +51,7 @@ def test_seed_page_utterances_cover_sentences_and_map_back() -> None:
     texts = {u.text for u in found}
     assert (
         "Within this frame-work, the office works with influencing the process of "
-        "decision-making in the E U, ensuring that the region's interests are taken care of."
+        "decision-making in the E.U, ensuring that the region's interests are taken care of."
         in texts
     )
     assert any("Unesco's Creative Cities Network" in t for t in texts)

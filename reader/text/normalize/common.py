@@ -9,11 +9,19 @@ from functools import partial
 from reader.text.gates import Gated, abbreviation_gate, url_gate
 from reader.text.spoken import Language, Piece, Replacement, Rule, grouped, spell_digits
 
+# A footnote mark after a word or a bracket ("rideshare¹", "(Dual Degree)²") is not read: eSpeak
+# would say "rideshare one". After a short unit it is a power ("m²", "km²") and is kept.
+FOOTNOTE_MARK = re.compile(
+    r"(?:(?<=[^\W\d_\u00b2\u00b3\u00b9\u2070-\u209f]{3})|(?<=[).,]))"
+    r"[\u00b9\u00b2\u00b3\u2070\u2074-\u2079]+(?!\w)"
+)
 # Characters eSpeak reads aloud or stumbles on: the acute accent used as an apostrophe
-# ("Municipality´s") would be named "acute"; quotes and soft hyphens only get in the way.
+# ("Municipality´s") would be named "acute"; quotes, soft hyphens and the registered sign
+# ("SkyMiles® Members": "registered") only get in the way.
 CLEANUP: tuple[Rule, ...] = (
     (re.compile(r"[´’‘`ʼ′]"), lambda m: "'"),
-    (re.compile(r"[\"“”„«»‹›]|[\u00ad\u200b-\u200d\u2060\ufeff]"), lambda m: ""),
+    (re.compile(r"[\"“”„«»‹›®]|[\u00ad\u200b-\u200d\u2060\ufeff]"), lambda m: ""),
+    (FOOTNOTE_MARK, lambda m: ""),
     (re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\n\r]"), lambda m: " "),
     (re.compile(r"\s*[•·|▪►→]\s*"), lambda m: ", "),
 )
@@ -188,7 +196,7 @@ def _acronym(language: Language, m: re.Match[str]) -> Replacement:
         if len(word) >= 4 and word not in COMMON_SPELLED and PRONOUNCEABLE.fullmatch(word):
             known = word.capitalize()
         else:
-            known = " ".join(word)
+            known = language.letter_joiner.join(word)
     return known + language.acronym_genitive.get(genitive, genitive)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from reader.text.normalize.common import ROMAN_NUMERAL, phone_rules, range_rule, roman_value
-from reader.text.spoken import Language, Replacement, Rule, spell_digits, word_pattern
+from reader.text.spoken import Language, Piece, Replacement, Rule, spell_digits, word_pattern
 
 ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
         "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen",
@@ -60,7 +60,15 @@ ROMAN_CARDINAL_WORDS = frozenset({"war", "part", "chapter", "phase", "type", "cl
 # "8 AM" is read by eSpeak as letters already; spelling it "A M" makes it say "a" as in "cat".
 ACRONYM_WORDS = {"AM": "AM", "PM": "PM"}
 # "$1400/month": a slash before a unit of time or count is "per", not "or".
-PER_UNITS = ("month", "mo", "year", "yr", "hour", "hr", "h", "day", "week", "person", "night")
+PER_UNITS = ("month", "mo", "year", "yr", "hour", "hr", "h", "day", "week", "person", "night",
+             "minute", "min", "session", "lesson", "class", "semester", "term", "visit", "user",
+             "seat", "unit", "item", "mile", "gallon")  # fmt: skip
+# Spelled letters are joined by dots ("N.P.A"): eSpeak's English voice says a lone "A" as the
+# article ("A I" is "uh eye"), and dotted letters as letter names with an acronym's stress; no
+# dot at the end, so eSpeak sees no sentence end before a capital ("N.P.A Instructors").
+LETTER_JOINER = "."
+# Written short scales of amounts of money ("$2.5M", "$40K", "$3bn").
+SCALES = {"K": "thousand", "M": "million", "B": "billion", "bn": "billion"}
 # Currency signs and words: (one, many, hundredth).
 CURRENCIES = {"$": ("dollar", "dollars", "cents"), "€": ("euro", "euros", "cents"),
               "£": ("pound", "pounds", "pence"), "eur": ("euro", "euros", "cents"),
@@ -131,7 +139,8 @@ def _money(m: re.Match[str]) -> Replacement:
     amount, cents, scale = m["amount"].replace(" ", ""), m["cents"], m["scale"]
     one, many, small = CURRENCIES[m["unit"].lower()]
     if scale:
-        return f"{amount}{'.' + cents if cents else ''} {scale} {many}"
+        scale = SCALES.get(scale.strip(" -"), scale.strip(" -"))
+        return f"{amount}{'.' + m['decimals'] if m['decimals'] else ''} {scale} {many}"
     said = f"{amount} {one if amount == '1' else many}"
     return said + (f" and {int(cents)} {small}" if cents and int(cents) else "")
 
@@ -157,17 +166,43 @@ def _roman(m: re.Match[str]) -> Replacement:
     return f"the {ordinal(n)}" if word[0].isupper() else None
 
 
+def _north_american_phone(m: re.Match[str]) -> Replacement:
+    """ "(800) 995-5003" -> "eight zero zero, nine nine five, five zero zero three"."""
+    groups = list(re.finditer(r"\d+", m[0]))
+    # Two numbers side by side ("(800) 995-5003 (866) 761-6071") are two, with a pause.
+    pieces: list[Piece] = [(", ", 0, 0)] if m.string[: m.start()].rstrip()[-1:].isdigit() else []
+    for i, g in enumerate(groups):
+        if i:
+            pieces.append((", ", groups[i - 1].end(), g.start()))
+        pieces.append((spell_digits(g[0], ONES), g.start(), g.end()))
+    return pieces
+
+
 def _year(m: re.Match[str]) -> Replacement:
     return year(int(m[0])) if 1100 <= int(m[0]) <= 2099 else None
 
 
 _MONTHS = word_pattern(MONTHS)
+# "$18.4 billion" and "$2.5M" are amounts with a scale; "$5.50" has cents.
+_SCALE = r"(?:[- ]?(?:thousand|million|billion|trillion)\b|(?:K|M|B|bn)\b)"
 _AMOUNT = (
-    r"(?P<amount>\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)(?:\.(?P<cents>\d{2}))?"
-    r"(?:[- ](?P<scale>thousand|million|billion)\b)?"
+    r"(?P<amount>\d{1,3}(?:,\d{3})+|\d{1,3}(?: \d{3})+|\d+)"
+    rf"(?:\.(?P<cents>\d{{2}})(?!\d|{_SCALE})|\.(?P<decimals>\d+)(?={_SCALE}))?"
+    rf"(?P<scale>{_SCALE})?"
 )
 _UNIT_AFTER = r"(?P<unit>€|EUR\b|USD\b|kr\b|SEK\b|kronor\b)"
 
+# "(800) 995-5003", "1-800-995-5003", "212.555.0100": read digit by digit in its groups; read
+# as numbers they were a range ("995 to 5003") and a year ("twelve thirty-four").
+NORTH_AMERICAN_PHONE = re.compile(
+    r"(?<![\w+(.-])(?:1[-.\s])?(?:\(\d{3}\)\s?|\d{3}[-.])\d{3}[-.]\d{4}(?![\w-]|\.\d)"
+)
+# "1 – 4 pm", "9:30-11 am": a range of times; the clock rule reads the second one with its
+# "pm" and would leave the first behind a dash (a pause, not "to").
+TIME_RANGE = re.compile(
+    r"(?<![\d.,:])(\d{1,2}(?::\d{2})?)\s?[–-]\s?"
+    r"(?=\d{1,2}(?::\d{2})?\s?(?:[ap]\.m\.|[ap]m\b|[AP]M\b))"
+)
 _WEEKDAY = word_pattern(tuple(WEEKDAYS))
 _SHORT_MONTH = word_pattern(tuple(SHORT_MONTHS))
 
@@ -189,6 +224,7 @@ RULES: tuple[Rule, ...] = (
     *phone_rules(
         ONES, lambda d: spell_digits(d, ONES), lambda n: spell_digits(str(n), ONES), "plus", ", "
     ),
+    (NORTH_AMERICAN_PHONE, _north_american_phone),
     (re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])"), _date_iso),
     (
         re.compile(rf"\b((?:{_MONTHS})\.?)\s(\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)"),
@@ -198,6 +234,7 @@ RULES: tuple[Rule, ...] = (
         re.compile(rf"(?<![\d.,])(\d{{1,2}})(?:st|nd|rd|th)?\s(?=(?:{_MONTHS})\b)"),
         lambda m: f"the {ordinal(int(m[1]))} of " if 1 <= int(m[1]) <= 31 else None,
     ),
+    (TIME_RANGE, lambda m: f"{m[1]} to "),
     (
         re.compile(
             r"(?<![\d:.])(\d{1,2})(?::(\d{2}))?(?:\s?(a\.m\.|p\.m\.|am\b|pm\b|AM\b|PM\b))?(?![\d:])"
@@ -206,7 +243,7 @@ RULES: tuple[Rule, ...] = (
     ),
     (re.compile(rf"(?P<unit>[$€£])\s?{_AMOUNT}"), _money),
     (re.compile(rf"{_AMOUNT}\s?{_UNIT_AFTER}"), _money),
-    (re.compile(rf"\s?/\s?(?=(?:{word_pattern(PER_UNITS)})\b)"), lambda m: " per "),
+    (re.compile(rf"\s?/\s?(?=(?i:{word_pattern(PER_UNITS)})\b)"), lambda m: " per "),
     range_rule("to"),
     (re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,]\d)"), lambda m: m[0].replace(" ", "")),
     (re.compile(r"\b((?:1[1-9]|20)\d0)'?s\b"), lambda m: _plural(year(int(m[1])))),
@@ -232,5 +269,6 @@ LANGUAGE = Language(
     words=WORDS,
     acronym_words=ACRONYM_WORDS,
     acronym_genitive={"'s": "'s"},
+    letter_joiner=LETTER_JOINER,
     rules=RULES,
 )
