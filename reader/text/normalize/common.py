@@ -17,10 +17,11 @@ FOOTNOTE_MARK = re.compile(
 )
 # Characters eSpeak reads aloud or stumbles on: the acute accent used as an apostrophe
 # ("Municipality´s") would be named "acute"; quotes, soft hyphens and the registered sign
-# ("SkyMiles® Members": "registered") only get in the way.
+# ("SkyMiles® Members": "registered") only get in the way, and so do the combining strokes of
+# struck-through or underlined text ("£̶9̶,̶9̶5̶0̶", which eSpeak reads "symbol 3 3 6").
 CLEANUP: tuple[Rule, ...] = (
     (re.compile(r"[´’‘`ʼ′]"), lambda m: "'"),
-    (re.compile(r"[\"“”„«»‹›®]|[\u00ad\u200b-\u200d\u2060\ufeff]"), lambda m: ""),
+    (re.compile(r"[\"“”„«»‹›®]|[\u00ad\u200b-\u200d\u2060\ufeff\u0332-\u0338]"), lambda m: ""),
     (FOOTNOTE_MARK, lambda m: ""),
     (re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\n\r]"), lambda m: " "),
     (re.compile(r"\s*[•·|▪►→]\s*"), lambda m: ", "),

@@ -73,7 +73,14 @@ SCALES = {"K": "thousand", "M": "million", "B": "billion", "bn": "billion"}
 CURRENCIES = {"$": ("dollar", "dollars", "cents"), "€": ("euro", "euros", "cents"),
               "£": ("pound", "pounds", "pence"), "eur": ("euro", "euros", "cents"),
               "usd": ("dollar", "dollars", "cents"), "kr": ("krona", "kronor", "öre"),
-              "sek": ("krona", "kronor", "öre"), "kronor": ("krona", "kronor", "öre")}  # fmt: skip
+              "sek": ("krona", "kronor", "öre"), "kronor": ("krona", "kronor", "öre"),
+              "gbp": ("pound", "pounds", "pence"),
+              "aud": ("Australian dollar", "Australian dollars", "cents"),
+              "cad": ("Canadian dollar", "Canadian dollars", "cents")}  # fmt: skip
+# A currency code before an amount ("USD 9,970", "GBP £7,450"): the amount in that currency.
+_CODE_BEFORE = r"\b(?P<unit>USD|EUR|GBP|AUD|CAD|SEK)\s?(?:[$€£]\s?)?"
+# "4.9/5", "8.5/10": a rating, said "out of" ("3/5" may be a date or a fraction).
+RATING = re.compile(r"(?<![\d.,/])(\d{1,2}\.\d)\s?/\s?(5|10)(?![\d.,/]|\.\d)")
 
 
 def cardinal(n: int) -> str:
@@ -241,8 +248,10 @@ RULES: tuple[Rule, ...] = (
         ),
         _clock,
     ),
+    (re.compile(rf"{_CODE_BEFORE}{_AMOUNT}"), _money),
     (re.compile(rf"(?P<unit>[$€£])\s?{_AMOUNT}"), _money),
     (re.compile(rf"{_AMOUNT}\s?{_UNIT_AFTER}"), _money),
+    (RATING, lambda m: f"{m[1]} out of {m[2]}" if float(m[1]) <= int(m[2]) else None),
     (re.compile(rf"\s?/\s?(?=(?i:{word_pattern(PER_UNITS)})\b)"), lambda m: " per "),
     range_rule("to"),
     (re.compile(r"(?<![\d.,])\d{1,3}(?: \d{3})+(?![\d.,]\d)"), lambda m: m[0].replace(" ", "")),
