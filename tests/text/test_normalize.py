@@ -129,6 +129,8 @@ ENGLISH = [
     ("EUR 8,510", "8,510 euros"),
     ("4.9/5 from 11k+ grads", "4.9 out of 5 from 11k+ grads"),
     ("on 3/5 days", "on 3/5 days"),
+    ("April 29–30 · Register", "April twenty-ninth to thirtieth, Register"),
+    ("May 3-12, 2026", "May third to twelfth, twenty twenty-six"),
     ("At 5:10 on Sunday", "At five ten on Sunday"),
     ("the 1990's and 1980s", "the nineteen nineties and nineteen eighties"),
     ("PUBLIC DECISIONS - No. 26", "PUBLIC DECISIONS, number 26"),

@@ -130,6 +130,14 @@ def _date_iso(m: re.Match[str]) -> Replacement:
     return f"{MONTHS[month - 1]} {ordinal(day)}, {m[1]}"
 
 
+def _day_range(m: re.Match[str]) -> Replacement:
+    """ "April 29–30" -> "April twenty-ninth to thirtieth"."""
+    first, last = int(m[2]), int(m[3])
+    if not 1 <= first < last <= 31:
+        return None
+    return f"{m[1]} {ordinal(first)} to {ordinal(last)}"
+
+
 def _clock(m: re.Match[str]) -> Replacement:
     hour, minute, suffix = int(m[1]), int(m[2] or 0), (m[3] or "").replace(".", "").upper()
     if hour > 24 or minute > 59 or (not m[2] and not suffix):
@@ -233,6 +241,10 @@ RULES: tuple[Rule, ...] = (
     ),
     (NORTH_AMERICAN_PHONE, _north_american_phone),
     (re.compile(r"(?<![\d-])(\d{4})-(\d{2})-(\d{2})(?![\d-])"), _date_iso),
+    (
+        re.compile(rf"\b((?:{_MONTHS})\.?)\s(\d{{1,2}})\s?[–-]\s?(\d{{1,2}})\b(?![:.,]?\d)"),
+        _day_range,
+    ),
     (
         re.compile(rf"\b((?:{_MONTHS})\.?)\s(\d{{1,2}})(?:st|nd|rd|th)?\b(?!:)"),
         lambda m: f"{m[1]} {ordinal(int(m[2]))}" if 1 <= int(m[2]) <= 31 else None,
