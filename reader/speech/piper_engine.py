@@ -27,7 +27,10 @@ from reader.speech.piper_voice import ENGINE_NAME, PiperVoice
 
 BOS, EOS, PAD = "^", "$", "_"
 # A clause and the punctuation that ends it: the model was trained with it in the phonemes.
-CLAUSE = re.compile(r"([^,.;:!?]+)([,.;:!?]*)")
+# A clause ends at punctuation before a space or the end: inside "1,000", "4.9" or "N.P.A" it
+# is part of the number or acronym, which eSpeak reads whole ("one thousand", not "one, zero
+# zero zero").
+CLAUSE = re.compile(r"((?:[^,.;:!?]|[,.;:!?]+(?=[^\s,.;:!?]))+)([,.;:!?]*)")
 WORD = re.compile(r"\S+")
 # Punctuation counts as this many phonemes of time when words are spread over a clip.
 PAUSE_WEIGHT = 2.0

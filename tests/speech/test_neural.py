@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -76,6 +77,21 @@ def test_phonemes_keep_clause_punctuation_and_map_to_the_voices_ids() -> None:
     assert ids[: len(table["^"])] == list(table["^"]) and ids[-1] == table["$"][0]
     # Every phoneme is followed by the pad id, as the voices were trained.
     assert set(ids[1:-1:2]) == {table["_"][0]} and len(ids) == 2 * len(spoken) + 3
+
+
+# Punctuation inside a number or a spelled acronym is not a clause end: the number is read
+# whole ("one thousand", not "one, zero zero zero") and the acronym as letter names.
+WHOLE_IN_A_CLAUSE = [
+    ("1,000 dollars", "wˈʌn θˈaʊzənd dˈɑːlɚz"),
+    ("grow 2.3% a year.", "ɡɹˈoʊ tˈuː pɔɪnt θɹˈiː pɚsˈɛnt ɐ jˈɪɹ."),
+    ("the N.P.A, and", "ðɪ ˌɛnpˌiːˈeɪ, ænd"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), WHOLE_IN_A_CLAUSE)
+def test_numbers_and_acronyms_are_phonemized_whole(text: str, expected: str) -> None:
+    (voice,) = installed_voices(None)
+    assert phonemes(text, voice) == unicodedata.normalize("NFD", expected)
 
 
 def test_a_page_exported_with_neural_and_espeak_voices(neural: None, tmp_path: Path) -> None:
