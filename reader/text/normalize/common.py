@@ -26,6 +26,9 @@ CLEANUP: tuple[Rule, ...] = (
     (re.compile(r"[\u00a0\u2000-\u200a\u202f\u205f\u3000\t\n\r]"), lambda m: " "),
     (re.compile(r"\s*[•·|▪►→]\s*"), lambda m: ", "),
 )
+# "social media.Voice": a sentence end that lost its space (blocks run together on the page)
+# is read by eSpeak as "media dot Voice"; addresses have been read by then.
+RUN_TOGETHER = re.compile(r"(?<=[^\W\d_A-ZÅÄÖÆØÜ]{2})\.(?=[A-ZÅÄÖÆØÜ][^\W\d_A-ZÅÄÖÆØÜ])")
 # A dash between words is a pause; between numbers it is a range (left to the language rules).
 DASH = re.compile(r"\s*[—–―]\s*|\s+-\s+")
 # Words said as words, not spelled, whatever the language; each language adds its own.
@@ -225,8 +228,9 @@ def web_rules(language: Language) -> tuple[Rule, ...]:
 
 
 def text_rules(language: Language) -> tuple[Rule, ...]:
-    """Dashes, acronyms and abbreviations, after the number rules have run."""
+    """Run-together sentences, dashes, acronyms and abbreviations, after the number rules."""
     return (
+        (RUN_TOGETHER, lambda m: ". "),
         (DASH, _dash),
         (ACRONYM, partial(_acronym, language)),
         (
