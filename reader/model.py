@@ -197,7 +197,9 @@ class Clip:
 class Cue:
     """A timed stretch of the track: a block, a sentence or a word.
 
-    `start`/`end` are character offsets in the block's displayed text.
+    `start`/`end` are character offsets in the block's displayed text. `estimated` marks a
+    word whose time was spread over its sentence's audio (a neural voice, or an engine that
+    reported no words) rather than reported by the engine as it spoke.
     """
 
     kind: str  # "block" | "sentence" | "word"
@@ -209,6 +211,7 @@ class Cue:
     end: int
     lang: str = ""
     text: str = ""
+    estimated: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

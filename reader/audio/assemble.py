@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from reader.audio.pauses import pause_between
 from reader.audio.pcm import DEFAULT_SAMPLE_RATE, TRIM_MARGIN, resample, samples, trim
-from reader.audio.sentence import render_pairs
+from reader.audio.sentence import cue, render_pairs
 from reader.errors import AudioError
 from reader.model import Block, Clip, Cue, Page, Sentence, SentenceClip, Timeline, Track, Utterance
 from reader.options import SpeechOptions
@@ -124,32 +124,10 @@ def _block_cues(group: list[_Placed], block: Block | None) -> list[Cue]:
     start = min(p.sentence.start for p in group)
     end = max(p.sentence.end for p in group)
     text = block.text[start:end] if block else " ".join(p.sentence.text for p in group)
-    out = [_cue("block", head, group[0].t_start, group[-1].t_end, start, end, lang, text)]
+    times = (group[0].t_start, group[-1].t_end)
+    out = [cue("block", head, (start, end), times, lang, text=text)]
     for p in group:
         s = p.sentence
-        out.append(_cue("sentence", s, p.t_start, p.t_end, s.start, s.end, s.lang or lang, s.text))
+        out.append(cue("sentence", s, (s.start, s.end), (p.t_start, p.t_end), s.lang or lang))
         out.extend(p.words)
     return out
-
-
-def _cue(
-    kind: str,
-    sentence: Sentence,
-    t_start: float,
-    t_end: float,
-    start: int,
-    end: int,
-    lang: str,
-    text: str,
-) -> Cue:
-    return Cue(
-        kind=kind,
-        block=sentence.block,
-        sentence=sentence.index,
-        t_start=t_start,
-        t_end=t_end,
-        start=start,
-        end=end,
-        lang=lang,
-        text=text,
-    )

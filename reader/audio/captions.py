@@ -14,6 +14,9 @@ from reader.model import Track
 
 # Characters that would end or open markup in a WebVTT cue's text.
 VTT_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# Said in a WebVTT comment when cue times inside a sentence come from estimated word times
+# (a neural voice): a captioner knows they may be off by a word or two.
+ESTIMATED_NOTE = "NOTE Times inside a sentence are estimated: the voice gave no word times."
 
 
 def write_captions(track: Track, path: Path) -> Path:
@@ -25,7 +28,8 @@ def write_captions(track: Track, path: Path) -> Path:
 
 
 def write_timeline(track: Track, path: Path) -> Path:
-    """Write the cue list as JSON: `{"title", "lang", "url", "duration", "cues": [...]}`."""
+    """Write the cue list as JSON: `{"title", "lang", "url", "duration", "words_estimated",
+    "cues": [...]}`; a word cue whose time was estimated has `"estimated": true`."""
     path = Path(path)
     _write(path, json.dumps(timeline_dict(track), ensure_ascii=False, indent=1) + "\n")
     return path
@@ -37,6 +41,8 @@ def vtt(track: Track) -> str:
     if track.lang:
         lines.append(f"Language: {track.lang}")
     lines.append("")
+    if words_estimated(track):
+        lines += [ESTIMATED_NOTE, ""]
     for number, cue in enumerate(captions(track), 1):
         text = [_escape(line) for line in cue.lines]
         if cue.lang and _primary(cue.lang) != _primary(track.lang):
@@ -59,8 +65,14 @@ def timeline_dict(track: Track) -> dict[str, object]:
         "lang": track.lang,
         "url": track.page.url if track.page else "",
         "duration": round(track.duration, 3),
+        "words_estimated": words_estimated(track),
         "cues": cues,
     }
+
+
+def words_estimated(track: Track) -> bool:
+    """Whether any word time of the track was estimated rather than reported by the voice."""
+    return any(cue.estimated for cue in track.timeline.cues)
 
 
 def _primary(lang: str) -> str:

@@ -101,26 +101,48 @@ def render_sentence(
 
 
 def word_cues(
-    sentence: Sentence, spans: Iterable[tuple[int, int, float, float]]
+    sentence: Sentence, spans: Iterable[tuple[int, int, float, float]], *, estimated: bool = False
 ) -> tuple[Cue, ...]:
     """Word cues again from their spans in the block and times in the clip (a stored record)."""
     cues = []
     for start, end, t_start, t_end in spans:
         part = next((u for u in sentence.parts if u.start <= start < u.end), None)
-        cues.append(
-            Cue(
-                kind="word",
-                block=sentence.block,
-                sentence=sentence.index,
-                t_start=t_start,
-                t_end=t_end,
-                start=start,
-                end=end,
-                lang=(part.lang if part else "") or sentence.lang,
-                text=sentence.text[start - sentence.start : end - sentence.start],
-            )
-        )
+        lang = part.lang if part else ""
+        times = (t_start, t_end)
+        cues.append(cue("word", sentence, (start, end), times, lang, estimated=estimated))
     return tuple(cues)
+
+
+def cue(
+    kind: str,
+    sentence: Sentence,
+    span: tuple[int, int],
+    times: tuple[float, float],
+    lang: str = "",
+    *,
+    text: str | None = None,
+    estimated: bool = False,
+) -> Cue:
+    """A cue in a sentence's block: a word, the sentence, or (with its `text`) the block.
+
+    `span` is in the block's displayed text, `times` on the clip's or the track's clock; the
+    text is what the sentence shows at the span unless given, the language the sentence's
+    unless given."""
+    (start, end), (t_start, t_end) = span, times
+    if text is None:
+        text = sentence.text[start - sentence.start : end - sentence.start]
+    return Cue(
+        kind=kind,
+        block=sentence.block,
+        sentence=sentence.index,
+        t_start=t_start,
+        t_end=t_end,
+        start=start,
+        end=end,
+        lang=lang or sentence.lang,
+        text=text,
+        estimated=estimated,
+    )
 
 
 def _sentence_of(utterance: Utterance) -> tuple[int, int]:
@@ -131,19 +153,22 @@ def _word_cues(sentence: Sentence, placed: list[_Placed]) -> tuple[Cue, ...]:
     words: list[Cue] = []
     for part in placed:
         for mark in part.clip.words:
-            cue = _word_cue(sentence, part, mark)
-            if cue is None:
+            word = _word_cue(sentence, part, mark)
+            if word is None:
                 continue
-            if words and cue.start < words[-1].end:
+            if words and word.start < words[-1].end:
                 # Several spoken words for one written word ("F D P Chef" for "FDP-Chef", a
                 # phone number read in groups): one cue from the first to the last.
                 last = words[-1]
-                start, end = min(last.start, cue.start), max(last.end, cue.end)
+                start, end = min(last.start, word.start), max(last.end, word.end)
                 shown = sentence.text[start - sentence.start : end - sentence.start]
-                t_end = max(last.t_end, cue.t_end)
-                words[-1] = replace(last, t_end=t_end, start=start, end=end, text=shown)
+                t_end = max(last.t_end, word.t_end)
+                estimated = last.estimated or word.estimated
+                words[-1] = replace(
+                    last, t_end=t_end, start=start, end=end, text=shown, estimated=estimated
+                )
             else:
-                words.append(cue)
+                words.append(word)
     return tuple(words)
 
 
@@ -157,17 +182,8 @@ def _word_cue(sentence: Sentence, part: _Placed, mark: WordMark) -> Cue | None:
         return None
     t_start = min(max(part.t_start + mark.t_start - part.lead, part.t_start), part.t_end)
     t_end = min(max(part.t_start + mark.t_end - part.lead, t_start), part.t_end)
-    return Cue(
-        kind="word",
-        block=u.block,
-        sentence=u.sentence,
-        t_start=t_start,
-        t_end=t_end,
-        start=start,
-        end=end,
-        lang=u.lang or sentence.lang,
-        text=shown,
-    )
+    estimated = part.clip.words_estimated
+    return cue("word", sentence, (start, end), (t_start, t_end), u.lang, estimated=estimated)
 
 
 def _display_span(u: Utterance, start: int, end: int) -> tuple[int, int]:

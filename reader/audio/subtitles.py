@@ -9,7 +9,7 @@ or "which", never inside a name or between a number and its unit if it can be he
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from reader.model import Cue, Track
 from reader.text.written import written_words
@@ -120,18 +120,18 @@ def _spread(sentence: Cue, text: str) -> list[Cue]:
         t0 = sentence.t_start + length * done / total
         done += b - a
         t1 = sentence.t_start + length * done / total
+        shown = text[a:b]
         cues.append(
-            Cue(
+            replace(
+                sentence,
                 kind="word",
-                block=sentence.block,
-                sentence=sentence.sentence,
                 t_start=t0,
                 t_end=t1,
                 start=a,
                 end=b,
-                lang=sentence.lang,
-                text=text[a:b],
-            )  # fmt: skip
+                text=shown,
+                estimated=True,
+            )
         )
     return cues
 

@@ -24,6 +24,7 @@ from reader.model import Clip, Voice, WordMark
 from reader.options import WORDS_PER_MINUTE
 from reader.speech.clips import check_request, has_speech, spread_marks
 from reader.speech.piper_voice import ENGINE_NAME, PiperVoice
+from reader.text.written import written_words
 
 BOS, EOS, PAD = "^", "$", "_"
 # A clause and the punctuation that ends it: the model was trained with it in the phonemes.
@@ -31,8 +32,9 @@ BOS, EOS, PAD = "^", "$", "_"
 # is part of the number or acronym, which eSpeak reads whole ("one thousand", not "one, zero
 # zero zero").
 CLAUSE = re.compile(r"((?:[^,.;:!?]|[,.;:!?]+(?=[^\s,.;:!?]))+)([,.;:!?]*)")
-WORD = re.compile(r"\S+")
-# Punctuation counts as this many phonemes of time when words are spread over a clip.
+# Clause punctuation between two words: the voice pauses there.
+PUNCTUATION = re.compile(r"[,.;:!?]")
+# Such a pause counts as this many phonemes of time when words are spread over a clip.
 PAUSE_WEIGHT = 2.0
 
 
@@ -77,7 +79,7 @@ class PiperEngine:
             raise SpeechError(f"neural voice {voice!r} is not installed")
         if not has_speech(text):
             return Clip(pcm=b"", sample_rate=chosen.sample_rate, voice=chosen.id)
-        words = [(start, end, phonemes(text[start:end], chosen)) for start, end in word_spans(text)]
+        words = [(a, b, phonemes(text[a:b], chosen)) for a, b in written_words(text)]
         ids = phoneme_ids(phonemes(text, chosen), chosen)
         audio = self._infer(chosen, ids, WORDS_PER_MINUTE / words_per_minute)
         pcm = (np.clip(audio * volume, -1.0, 1.0) * 32767).astype("<i2").tobytes()
@@ -85,7 +87,7 @@ class PiperEngine:
         return Clip(
             pcm=pcm,
             sample_rate=chosen.sample_rate,
-            words=spread(words, duration),
+            words=spread(text, words, duration),
             words_estimated=True,
             voice=chosen.id,
         )
@@ -156,27 +158,20 @@ def phoneme_ids(spoken: str, voice: PiperVoice) -> list[int]:
     return ids
 
 
-def word_spans(text: str) -> list[tuple[int, int]]:
-    """Written words: runs of non-space characters, without the punctuation around a word."""
-    spans = []
-    for match in WORD.finditer(text):
-        start, end = match.span()
-        if any(ch.isalnum() for ch in match.group()):
-            while not text[start].isalnum():
-                start += 1
-            while not text[end - 1].isalnum():
-                end -= 1
-        spans.append((start, end))
-    return spans
-
-
-def spread(words: list[tuple[int, int, str]], duration: float) -> tuple[WordMark, ...]:
-    """Word marks over a clip in proportion to each word's phonemes (punctuation: a pause)."""
-    weights = [
-        sum(1.0 if ch.isalpha() else PAUSE_WEIGHT for ch in said if not ch.isspace()) or 1.0
-        for _, _, said in words
-    ]
-    return spread_marks([(start, end) for start, end, _ in words], weights, duration)
+def spread(text: str, words: list[tuple[int, int, str]], duration: float) -> tuple[WordMark, ...]:
+    """Word marks over a clip in proportion to each word's phonemes; the clause punctuation
+    between two words (a pause the voice makes) takes its share of the time, no word's."""
+    items: list[tuple[int, int]] = []
+    weights: list[float] = []
+    for i, (start, end, said) in enumerate(words):
+        items.append((start, end))
+        weights.append(sum(1.0 for ch in said if ch.isalpha()) or 1.0)
+        following = words[i + 1][0] if i + 1 < len(words) else len(text)
+        if PUNCTUATION.search(text, end, following):
+            items.append((end, end))  # a pause: dropped once the times are shared out
+            weights.append(PAUSE_WEIGHT)
+    marks = spread_marks(items, weights, duration)
+    return tuple(mark for mark in marks if mark.end > mark.start)
 
 
 _espeak_ids: dict[str, str] = {}

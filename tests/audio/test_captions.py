@@ -25,7 +25,7 @@ BLOCKS = (
 SPOKEN = [(0, 0, 0, 8, "sv"), (1, 0, 0, 21, "en"), (1, 1, 22, 26, "en")]
 
 
-def make_track() -> Track:
+def make_track(estimated: bool = False) -> Track:
     pairs = []
     for block, sentence, start, end, lang in SPOKEN:
         text = BLOCKS[block].text[start:end]
@@ -33,7 +33,8 @@ def make_track() -> Track:
                       lang=lang, char_map=tuple(range(start, end + 1)))  # fmt: skip
         sound = (5000 * np.sin(np.arange(int(0.6 * RATE)) / 7)).astype("<i2").tobytes()
         words = (WordMark(start=0, end=len(text.split()[0]), t_start=0.0, t_end=0.2),)
-        pairs.append((u, Clip(pcm=sound, sample_rate=RATE, words=words)))
+        clip = Clip(pcm=sound, sample_rate=RATE, words=words, words_estimated=estimated)
+        pairs.append((u, clip))
     page = Page(url="https://example.org/p", title="Vänorter", lang="sv", blocks=BLOCKS)
     return assemble(page, pairs, SpeechOptions())
 
@@ -49,6 +50,8 @@ def parse_vtt(text: str) -> list[tuple[float, float, str]]:
     blocks = text.split("\n\n")[1:]
     cues = []
     for block in filter(None, (b.strip("\n") for b in blocks)):
+        if re.match(r"NOTE($|[ \t\n])", block):
+            continue  # a comment block
         lines = block.split("\n")
         if "-->" not in lines[0]:
             lines = lines[1:]  # the cue identifier
@@ -129,3 +132,21 @@ def test_timeline_json_lists_every_cue(tmp_path: Path) -> None:
     assert words == ["Vänorter", "We", "Two"]
     assert all(c["t_start"] <= c["t_end"] <= data["duration"] for c in data["cues"])
     assert not list(tmp_path.glob(".*tmp*"))
+
+
+def test_estimated_word_times_are_marked_in_the_timeline_and_the_captions(
+    tmp_path: Path,
+) -> None:
+    exact, estimated = make_track(), make_track(estimated=True)
+    exact_data = json.loads(write_timeline(exact, tmp_path / "a.json").read_text("utf-8"))
+    data = json.loads(write_timeline(estimated, tmp_path / "b.json").read_text("utf-8"))
+    assert exact_data["words_estimated"] is False and data["words_estimated"] is True
+    marked = {c["kind"]: c["estimated"] for c in data["cues"]}
+    assert marked == {"block": False, "sentence": False, "word": True}
+    assert not any(c["estimated"] for c in exact_data["cues"])
+    note = "NOTE Times inside a sentence are estimated"
+    exact_vtt = write_captions(exact, tmp_path / "a.vtt").read_text("utf-8")
+    vtt = write_captions(estimated, tmp_path / "b.vtt").read_text("utf-8")
+    assert note not in exact_vtt and note in vtt
+    # The note is a comment: the cues a player shows are the same.
+    assert parse_vtt(vtt) == parse_vtt(exact_vtt)

@@ -13,10 +13,11 @@ import pytest
 import soundfile
 
 from reader import ReadOptions, read_page
+from reader.audio.captions import write_timeline
 from reader.options import SpeechOptions
 from reader.pipeline import export_page, plan_speech
 from reader.speech import open_engine
-from reader.speech.piper_engine import phoneme_ids, phonemes
+from reader.speech.piper_engine import phoneme_ids, phonemes, spread
 from reader.speech.piper_voice import installed_voices
 
 NEURAL_EN = "piper:en_US-joe-medium"
@@ -106,6 +107,10 @@ def test_a_page_exported_with_neural_and_espeak_voices(neural: None, tmp_path: P
         page.blocks[c.block].text[c.start : c.end] for c in words
     }
     assert all(a.t_end <= b.t_start + 1e-6 for a, b in zip(words, words[1:], strict=False))
+    # The neural voice's word times are estimated, eSpeak NG's reported: the timeline says so.
+    data = json.loads(write_timeline(track, tmp_path / "page.json").read_text(encoding="utf-8"))
+    marked = {(c["lang"], c["estimated"]) for c in data["cues"] if c["kind"] == "word"}
+    assert marked == {("en", True), ("sv", False)} and data["words_estimated"] is True
 
 
 def test_a_changed_voice_file_changes_the_engine_id(neural: None, neural_voices: Path) -> None:
@@ -159,3 +164,11 @@ def test_reader_voices_lists_the_folders_voice_first_with_engine_quality_and_rat
     assert header.split() == ["ID", "LANGUAGES", "ENGINE", "QUALITY", "SAMPLE", "RATE", "NAME"]
     assert first.split()[:5] == [NEURAL_SV, "sv-se,sv", "piper", "medium", "22050"]
     assert any(line.split()[:3] == ["gmq/sv", "sv", "espeak"] for line in rest)
+
+
+def test_the_pause_at_a_comma_is_no_words_time() -> None:
+    # Three phonemes, a comma, three phonemes: the second word starts after the pause.
+    marks = spread("One, two", [(0, 3, "wʌn"), (5, 8, "tuː")], 8.0)
+    assert [(m.start, m.end) for m in marks] == [(0, 3), (5, 8)]
+    assert (marks[0].t_start, marks[0].t_end) == (0.0, 3.0)
+    assert (marks[1].t_start, marks[1].t_end) == (5.0, 8.0)

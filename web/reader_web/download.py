@@ -33,7 +33,7 @@ def _sentence_clips(plan: PagePlan, service: Speech) -> Iterator[tuple[Sentence,
         meta, wav = service.made(job)
         timing = ClipTiming.from_json(meta)
         clip = clip_from_wav(wav)
-        words = word_cues(job.sentence, timing.words)
+        words = word_cues(job.sentence, timing.words, estimated=timing.estimated)
         spoken = SentenceClip(
             pcm=clip.pcm,
             sample_rate=clip.sample_rate,
