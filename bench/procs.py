@@ -108,6 +108,10 @@ class Server:
         children = descendants(self.process.pid)
         return rss_mb(self.process.pid), sum(rss_mb(pid) for pid in children), len(children)
 
+    def workers(self) -> dict[int, float]:
+        """RSS in MB of each synthesis process, by pid."""
+        return {pid: rss_mb(pid) for pid in descendants(self.process.pid)}
+
     def cpu(self) -> tuple[float, float]:
         """CPU seconds used so far by the server process and by its synthesis processes."""
         children = descendants(self.process.pid)

@@ -6,7 +6,8 @@ Starts the real server (waitress, in a child process, on 127.0.0.1) with a fresh
 prints: the time from `POST /api/read` of the sample's reading area to the first byte of its
 first clip, cold (empty cache, server just started) and warm; then N listeners that each read
 the whole page at once (POST, then every clip in order): errors, per-clip latency p50/p95,
-clips per second, and the server's memory (its process and the synthesis processes).
+clips per second, the server's memory (its process and the synthesis processes), and the
+highest memory of each synthesis process while the listeners read (floor 400 MB each).
 Floors: cold <= 300 ms, warm <= 50 ms, 50 listeners with no errors and p95 < 2 s.
 
 Then a long page of 100,000 characters of text (the sample's paragraphs over and over, each
@@ -46,6 +47,9 @@ LONG_PAGE_TEXT = 100_000
 # The widget asks for a long page's first part first.
 FIRST_PART = "/api/read?first=1"
 GZIP = {"Content-Encoding": "gzip"}
+# Each synthesis process's memory is sampled this often under load; its floor in MB.
+RSS_EVERY = 0.1
+WORKER_MB = 400
 # Seconds to wait for the server and its engines to come up, and for any one response.
 
 
@@ -113,19 +117,26 @@ def listener(port: int, payload: bytes, load: Load, start: threading.Event) -> N
         conn.close()
 
 
-def run_load(port: int, payloads: list[bytes]) -> tuple[Load, float]:
+def run_load(server: Server, payloads: list[bytes]) -> tuple[Load, float, dict[int, float]]:
+    """The listeners at once; their load, its wall time, each worker's highest RSS (MB)."""
     load = Load()
     start = threading.Event()
     threads = [
-        threading.Thread(target=listener, args=(port, payload, load, start)) for payload in payloads
+        threading.Thread(target=listener, args=(server.port, payload, load, start))
+        for payload in payloads
     ]
     for thread in threads:
         thread.start()
     began = time.perf_counter()
     start.set()
+    peaks: dict[int, float] = {}
+    while any(thread.is_alive() for thread in threads):
+        for pid, mb in server.workers().items():
+            peaks[pid] = max(peaks.get(pid, 0.0), mb)
+        time.sleep(RSS_EVERY)
     for thread in threads:
         thread.join()
-    return load, time.perf_counter() - began
+    return load, time.perf_counter() - began, peaks
 
 
 def payload_for(html: str, number: int | None = None) -> bytes:
@@ -312,7 +323,7 @@ def main() -> None:
         payloads = [
             payload_for(html, n) if args.distinct else payload for n in range(args.listeners)
         ]
-        load, wall = run_load(server.port, payloads)
+        load, wall, peaks = run_load(server, payloads)
         rss = sum(server.memory()[:2])
     finally:
         server.stop()
@@ -328,6 +339,10 @@ def main() -> None:
         print(f"  clip latency p50/p95   {p50 * 1000:.1f} / {p95 * 1000:.1f} ms   ({verdict})")
         print(f"  clip latency max       {max(load.latencies) * 1000:.1f} ms")
     print(f"  server memory (RSS)    {rss:.0f} MB under load, {idle_rss:.0f} MB idle")
+    highest = max(peaks.values(), default=0.0)
+    verdict = "ok" if highest <= WORKER_MB else f"FAILS floor {WORKER_MB} MB"
+    each = ", ".join(f"{mb:.0f}" for mb in peaks.values())
+    print(f"  worker RSS under load  highest {each} MB (sampled every {RSS_EVERY:g} s; {verdict})")
     long_page_runs(args, html)
     real_page_runs(args)
 

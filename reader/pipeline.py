@@ -60,15 +60,24 @@ def speak_sentence(
     *,
     words_per_minute: int | None = None,
     pause_after: float = 0.0,
+    on_audio: Callable[[bytes, int], None] | None = None,
 ) -> SentenceClip:
     """Synthesize a sentence's parts and join them into its clip (see render_sentence).
 
     `words_per_minute` overrides the options' rate (a listener changing speed);
-    `pause_after` is silence at the end, for clips that are played back to back.
+    `pause_after` is silence at the end, for clips that are played back to back;
+    `on_audio(pcm, sample_rate)` is handed the clip's audio as it is made, from its start
+    (a neural voice makes a long sentence clause by clause: see render_streaming).
     """
-    from reader.audio.sentence import render_sentence
+    from reader.audio.sentence import render_sentence, render_streaming
+    from reader.speech import speak_in_pieces
 
     wpm = words_per_minute or options.words_per_minute
+    if on_audio is not None:
+        parts = (
+            speak_in_pieces(engine, u.text, u.voice, wpm, options.volume) for u in sentence.parts
+        )
+        return render_streaming(sentence, parts, wpm, on_audio, pause_after=pause_after)
     clips = [engine.synthesize(u.text, u.voice, wpm, options.volume) for u in sentence.parts]
     return render_sentence(sentence, clips, wpm, pause_after=pause_after)
 

@@ -8,13 +8,15 @@ pause (scaled with the speaking rate), word marks moved onto the block's display
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from itertools import groupby
 
 from reader.audio.pauses import part_pause
 from reader.audio.pcm import DEFAULT_SAMPLE_RATE, check_clip, resample, silence, trim
+from reader.errors import AudioError
 from reader.model import Clip, Cue, Page, Sentence, SentenceClip, Utterance, WordMark
+from reader.speech.clips import join_clips
 from reader.text.written import widen_to_words
 
 
@@ -98,6 +100,46 @@ def render_sentence(
         words=_word_cues(sentence, placed),
         words_estimated=any(clip.words_estimated for clip in clips),
     )
+
+
+def render_streaming(
+    sentence: Sentence,
+    parts: Iterable[Iterable[Clip]],
+    words_per_minute: int,
+    emit: Callable[[bytes, int], None],
+    *,
+    pause_after: float = 0.0,
+) -> SentenceClip:
+    """`render_sentence` of clips that come in pieces (one iterable of pieces per part),
+    handing `emit` the sentence's audio as soon as no later piece can change it.
+
+    After each piece the sentence is rendered as far as it is known: the trim only ever cuts
+    the silence at the ends of a part, so that rendering is the start of the final clip,
+    which is checked (an AudioError, never a clip that differs from what was heard)."""
+    done: list[Clip] = []
+    heard: list[bytes] = []
+    for spoken in parts:
+        got: list[Clip] = []
+        for piece in spoken:
+            got.append(piece)
+            clips = [*done, join_clips(got)]
+            if any(clip.sample_rate != clips[0].sample_rate for clip in clips):
+                continue  # audio to resample is final only once its part is whole
+            known = replace(sentence, parts=sentence.parts[: len(clips)])
+            pcm = render_sentence(known, clips, words_per_minute).pcm
+            sent = sum(len(chunk) for chunk in heard)
+            if len(pcm) > sent:
+                heard.append(pcm[sent:])
+                emit(heard[-1], clips[0].sample_rate)
+        if not got:
+            raise AudioError("the speech engine gave no audio for a part of a sentence")
+        done.append(join_clips(got))
+    clip = render_sentence(sentence, done, words_per_minute, pause_after=pause_after)
+    sent = sum(len(chunk) for chunk in heard)
+    if clip.pcm[:sent] != b"".join(heard):
+        raise AudioError("the audio heard of a sentence is not the start of its clip")
+    emit(clip.pcm[sent:], clip.sample_rate)
+    return clip
 
 
 def word_cues(

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Protocol
 
 from reader.errors import UsageError
@@ -38,6 +39,7 @@ __all__ = [
     "list_voices",
     "VoicePlan",
     "open_engine",
+    "speak_in_pieces",
     "plan_voices",
     "voice_for",
     "voice_plan",
@@ -59,6 +61,18 @@ class Engine(Protocol):
     ) -> Clip: ...
 
     def close(self) -> None: ...
+
+
+def speak_in_pieces(
+    engine: Engine, text: str, voice: str, words_per_minute: int, volume: float = 1.0
+) -> Iterator[Clip]:
+    """An utterance's clip in the pieces the engine makes it in, each as soon as it is made:
+    clause by clause for a neural voice (`stream`), whole for eSpeak NG."""
+    stream = getattr(engine, "stream", None)
+    if callable(stream):
+        yield from stream(text, voice, words_per_minute, volume)
+    else:
+        yield engine.synthesize(text, voice, words_per_minute, volume)
 
 
 def open_engine(options: SpeechOptions, threads: int = 0) -> Engine:

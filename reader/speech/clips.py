@@ -159,3 +159,23 @@ def make_clip(
     return Clip(
         pcm=pcm, sample_rate=sample_rate, words=words, words_estimated=estimated, voice=voice
     )
+
+
+def join_clips(clips: Sequence[Clip]) -> Clip:
+    """Clips of one voice one after another, as one clip; word marks moved onto its clock."""
+    words: list[WordMark] = []
+    offset = 0.0
+    for clip in clips:
+        words.extend(
+            WordMark(start=w.start, end=w.end, t_start=w.t_start + offset, t_end=w.t_end + offset)
+            for w in clip.words
+        )
+        offset += clip.duration
+    head = clips[0]
+    return Clip(
+        pcm=b"".join(clip.pcm for clip in clips),
+        sample_rate=head.sample_rate,
+        words=tuple(words),
+        words_estimated=any(clip.words_estimated for clip in clips),
+        voice=head.voice,
+    )

@@ -2,9 +2,11 @@
 
 Phonemes come from the libespeak-ng the project already loads (IPA for the voice's eSpeak NG
 voice) and become model inputs through the voice's own `phoneme_id_map`, as the format
-specifies: BOS, then each phoneme followed by the pad id, then EOS. The model gives audio
-only, so word marks are spread over a clip by each word's share of phonemes and marked
-estimated (docs/voices.md).
+specifies: BOS, then each phoneme followed by the pad id, then EOS. An utterance is spoken
+clause by clause (reader.speech.pieces), which bounds the model's memory and lets the first
+clause be heard before the rest is made. The model gives audio only, so word marks are
+spread over each piece by each word's share of phonemes and marked estimated
+(docs/voices.md).
 """
 
 from __future__ import annotations
@@ -13,16 +15,20 @@ import os
 import re
 import threading
 import unicodedata
+from collections.abc import Iterator
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 import onnxruntime
 
+from reader.audio.pcm import TRIM_MARGIN, trim
 from reader.errors import SpeechError
 from reader.langtag import primary
 from reader.model import Clip, Voice, WordMark
 from reader.options import WORDS_PER_MINUTE
-from reader.speech.clips import check_request, has_speech, spread_marks
+from reader.speech.clips import check_request, has_speech, join_clips, spread_marks
+from reader.speech.pieces import pieces
 from reader.speech.piper_voice import ENGINE_NAME, PiperVoice
 from reader.text.written import written_words
 
@@ -36,6 +42,8 @@ CLAUSE = re.compile(r"((?:[^,.;:!?]|[,.;:!?]+(?=[^\s,.;:!?]))+)([,.;:!?]*)")
 PUNCTUATION = re.compile(r"[,.;:!?]")
 # Such a pause counts as this many phonemes of time when words are spread over a clip.
 PAUSE_WEIGHT = 2.0
+# Silence kept at each end of a piece where the text pauses (more than the voice ever leaves).
+MAX_SILENCE = 10.0
 
 
 class PiperEngine:
@@ -71,6 +79,15 @@ class PiperEngine:
 
     def synthesize(self, text: str, voice: str, words_per_minute: int, volume: float = 1.0) -> Clip:
         """Speak one utterance with a neural voice id ("piper:NAME")."""
+        return join_clips(list(self.stream(text, voice, words_per_minute, volume)))
+
+    def stream(
+        self, text: str, voice: str, words_per_minute: int, volume: float = 1.0
+    ) -> Iterator[Clip]:
+        """Speak one utterance piece by piece (reader.speech.pieces), each piece as it is made.
+
+        Joined (`join_clips`), the pieces are the utterance's clip; each piece's word marks
+        are offsets in `text`, timed on the piece's own clock."""
         check_request(text, words_per_minute, volume)
         if self._closed:
             raise SpeechError("the speech engine is closed")
@@ -78,19 +95,32 @@ class PiperEngine:
         if chosen is None:
             raise SpeechError(f"neural voice {voice!r} is not installed")
         if not has_speech(text):
-            return Clip(pcm=b"", sample_rate=chosen.sample_rate, voice=chosen.id)
-        words = [(a, b, phonemes(text[a:b], chosen)) for a, b in written_words(text)]
-        ids = phoneme_ids(phonemes(text, chosen), chosen)
-        audio = self._infer(chosen, ids, WORDS_PER_MINUTE / words_per_minute)
-        pcm = (np.clip(audio * volume, -1.0, 1.0) * 32767).astype("<i2").tobytes()
-        duration = len(pcm) / 2 / chosen.sample_rate
-        return Clip(
-            pcm=pcm,
-            sample_rate=chosen.sample_rate,
-            words=spread(text, words, duration),
-            words_estimated=True,
-            voice=chosen.id,
-        )
+            yield Clip(pcm=b"", sample_rate=chosen.sample_rate, voice=chosen.id)
+            return
+        rate, after_joint = chosen.sample_rate, False
+        for piece in pieces(text):
+            said = text[piece.start : piece.end]
+            if not has_speech(said):
+                continue
+            ids = phoneme_ids(phonemes(said, chosen), chosen)
+            audio = self._infer(chosen, ids, WORDS_PER_MINUTE / words_per_minute)
+            pcm = (np.clip(audio * volume, -1.0, 1.0) * 32767).astype("<i2").tobytes()
+            # A joint inside a clause is closed up: the voice's silence at each side would
+            # be heard as a pause where the text has none.
+            pcm, _ = trim(
+                pcm,
+                rate,
+                lead=TRIM_MARGIN if after_joint else MAX_SILENCE,
+                tail=TRIM_MARGIN if piece.joined else MAX_SILENCE,
+            )
+            after_joint = piece.joined
+            yield Clip(
+                pcm=pcm,
+                sample_rate=rate,
+                words=_marks(text, piece.start, piece.end, pcm, rate, chosen),
+                words_estimated=True,
+                voice=chosen.id,
+            )
 
     def load(self, voice: str) -> None:
         """Load a voice's model now (a worker does this before its first request)."""
@@ -102,6 +132,10 @@ class PiperEngine:
                 options = onnxruntime.SessionOptions()
                 options.intra_op_num_threads = self._threads
                 options.inter_op_num_threads = 1
+                # onnxruntime plans a memory pattern per input shape and keeps every plan: with
+                # each piece a new length, a worker grew past 360 MB; without, it stays near
+                # 270 MB at the same speed (bench/web.py, bench/neural.py).
+                options.enable_mem_pattern = False
                 try:
                     self._sessions[voice.id] = onnxruntime.InferenceSession(
                         str(voice.model), options, providers=["CPUExecutionProvider"]
@@ -156,6 +190,16 @@ def phoneme_ids(spoken: str, voice: PiperVoice) -> list[int]:
             ids.extend(pad)
     ids.extend(table[EOS])
     return ids
+
+
+def _marks(
+    text: str, start: int, end: int, pcm: bytes, rate: int, voice: PiperVoice
+) -> tuple[WordMark, ...]:
+    """The piece's words spread over the part of its audio that is heard."""
+    heard, lead = trim(pcm, rate, lead=0.0, tail=0.0)
+    words = [(a, b, phonemes(text[a:b], voice)) for a, b in written_words(text, start, end)]
+    marks = spread(text, words, len(heard) / 2 / rate)
+    return tuple(replace(m, t_start=m.t_start + lead, t_end=m.t_end + lead) for m in marks)
 
 
 def spread(text: str, words: list[tuple[int, int, str]], duration: float) -> tuple[WordMark, ...]:

@@ -7,6 +7,8 @@ every model's digest, so the clips cached for a voice are never served after it 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from reader.model import Clip, Voice
 from reader.speech.espeak_engine import EspeakEngine
 from reader.speech.piper_engine import PiperEngine
@@ -31,6 +33,15 @@ class VoiceRouter:
         """Speak with whichever engine owns the voice."""
         engine = self._neural if voice.startswith(f"{NEURAL}:") else self._espeak
         return engine.synthesize(text, voice, words_per_minute, volume)
+
+    def stream(
+        self, text: str, voice: str, words_per_minute: int, volume: float = 1.0
+    ) -> Iterator[Clip]:
+        """A neural voice's clip piece by piece as it is made; eSpeak NG's whole."""
+        if voice.startswith(f"{NEURAL}:"):
+            yield from self._neural.stream(text, voice, words_per_minute, volume)
+        else:
+            yield self._espeak.synthesize(text, voice, words_per_minute, volume)
 
     def load(self, voice: str) -> None:
         """Load a neural voice's model ahead of its first sentence."""

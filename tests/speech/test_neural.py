@@ -15,8 +15,9 @@ import soundfile
 from reader import ReadOptions, read_page
 from reader.audio.captions import write_timeline
 from reader.options import SpeechOptions
-from reader.pipeline import export_page, plan_speech
+from reader.pipeline import export_page, plan_sentences, plan_speech, speak_sentence
 from reader.speech import open_engine
+from reader.speech.pieces import MAX_PIECE, pieces
 from reader.speech.piper_engine import phoneme_ids, phonemes, spread
 from reader.speech.piper_voice import installed_voices
 
@@ -172,3 +173,44 @@ def test_the_pause_at_a_comma_is_no_words_time() -> None:
     assert [(m.start, m.end) for m in marks] == [(0, 3), (5, 8)]
     assert (marks[0].t_start, marks[0].t_end) == (0.0, 3.0)
     assert (marks[1].t_start, marks[1].t_end) == (5.0, 8.0)
+
+
+LONG = (
+    "Within this framework, the office works with influencing the process of decision-making "
+    "in the EU, ensuring that the region's interests are taken care of."
+)
+
+
+def test_a_long_sentence_is_cut_at_its_clauses_and_a_long_clause_near_its_middle() -> None:
+    cut = [LONG[p.start : p.end] for p in pieces(LONG)]
+    assert cut == [
+        "Within this framework, ",
+        "the office works with influencing the process of decision-making in the EU, ",
+        "ensuring that the region's interests are taken care of.",
+    ]
+    short = "Yes, it is."
+    assert [short[p.start : p.end] for p in pieces(short)] == [short]
+    clause = " ".join(["cooperation"] * 20)  # 239 characters without a comma
+    long = pieces(clause)
+    assert "".join(clause[p.start : p.end] for p in long) == clause
+    assert len(long) == 3 and all(p.end - p.start <= MAX_PIECE for p in long)
+    assert [p.joined for p in long] == [True, True, False]
+
+
+def test_a_long_sentence_is_heard_as_it_is_made(neural: None) -> None:
+    options = SpeechOptions(engine="piper")
+    page = read_page(f"<p>{LONG}</p>".encode(), ReadOptions(languages=("en",)))
+    engine = open_engine(options)
+    heard: list[bytes] = []
+    try:
+        (sentence,) = plan_sentences(page, engine, options)
+        clip = speak_sentence(sentence, engine, options, on_audio=lambda pcm, _: heard.append(pcm))
+        whole = speak_sentence(sentence, engine, options)
+    finally:
+        engine.close()
+    # Each clause was handed on as it was made; together they are the clip, word cues and all.
+    assert len([pcm for pcm in heard if pcm]) >= 3 and b"".join(heard) == clip.pcm
+    assert [w.text for w in clip.words] == [w.text for w in whole.words]
+    assert abs(clip.duration - whole.duration) < 0.5 and clip.words_estimated
+    starts = [w.t_start for w in clip.words]
+    assert starts == sorted(starts) and clip.words[-1].t_end <= clip.duration

@@ -105,6 +105,10 @@ def audio(name: str) -> Response:
         abort(404)
     key, ext = match["key"], match["ext"]
     data = cache_of().read(key, ext)
+    if data is None and ext == "mp3":
+        streamed = _streamed(key)
+        if streamed is not None:
+            return streamed
     if data is None:
         data = _make(key, ext)
     return _immutable(data, MIMETYPES[ext], f"{key}.{ext}")
@@ -152,6 +156,20 @@ def _make(key: str, ext: str) -> bytes:
         abort(404)
     _, data = service_of().made(job, "wav" if ext == "ogg" else ext)
     return _encode_ogg(key, data) if ext == "ogg" else data
+
+
+def _streamed(key: str) -> Response | None:
+    """A clip being made piece by piece, answered as its MP3 comes (chunked, no length): the
+    listener hears its first clause while the rest is made. A synthesis that breaks off
+    breaks the response off, so no browser keeps a partial clip."""
+    job = service_of().known(key)
+    chunks = service_of().stream(job) if job is not None else None
+    if chunks is None:
+        return None
+    response = Response(chunks, mimetype=MIMETYPES["mp3"])
+    response.set_etag(f"{key}.mp3")  # the same bytes as the finished clip's
+    response.headers["Cache-Control"] = IMMUTABLE
+    return response
 
 
 def _encode_ogg(key: str, wav: bytes) -> bytes:

@@ -12,11 +12,12 @@ import itertools
 import threading
 from collections.abc import Callable
 from concurrent.futures import Future, InvalidStateError
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from reader.errors import SpeechError
 from reader_web.stats import Counters
+from reader_web.streams import ClipStream
 from reader_web.worker import ClipJob
 
 # A clip's timing record, what a request for it waits for.
@@ -25,11 +26,13 @@ Meta = dict[str, Any]
 
 @dataclass(slots=True)
 class Pending:
-    """A clip being made: its job, the future its requests wait on, whether it started."""
+    """A clip being made: its job, the future its requests wait on, whether it started, and
+    its MP3 as it is made (for a voice that makes it piece by piece)."""
 
     job: ClipJob
     future: Future[Meta]
     started: bool = False
+    stream: ClipStream = field(default_factory=ClipStream)
 
 
 class JobQueue:
@@ -66,6 +69,11 @@ class JobQueue:
             self._pending[job.key] = pending
             self._push(job.key, rank)
             return pending.future
+
+    def pending(self, key: str) -> Pending | None:
+        """The clip's synthesis, while it is queued or running."""
+        with self._lock:
+            return self._pending.get(key)
 
     def next_job(self) -> Pending | None:
         """Block until a job is due and mark it started (None when closing)."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 import os
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Literal
@@ -34,6 +35,7 @@ from reader_web.recent import Recent
 from reader_web.remote import RemoteEngine
 from reader_web.slot import STARTUP_TIMEOUT, WorkerSlot
 from reader_web.stats import Counters
+from reader_web.streams import ClipStream
 from reader_web.worker import RETRIES, ClipJob, ClipResult, EngineInfo
 
 # Jobs kept in memory to make a clip again after its files were evicted: about 2 KB each, so
@@ -136,6 +138,16 @@ class SpeechService:
         except TimeoutError as exc:
             raise SpeechError("speech synthesis is busy; try again shortly") from exc
 
+    def stream(self, job: ClipJob) -> Iterator[bytes] | None:
+        """A clip's MP3 as it is made, once its first bytes are there; None when it is made
+        whole first (it is cached by then, or its voice speaks a sentence in one piece)."""
+        if self.submit(job).done():
+            return None
+        pending = self._queue.pending(job.key)
+        if pending is None or not pending.stream.started(self.wait_limit()):
+            return None
+        return pending.stream.read(self.wait_limit())
+
     def made(self, job: ClipJob, ext: str = "wav") -> tuple[Meta, bytes]:
         """A clip's timing record and its file, making it (again, if evicted) as needed."""
         meta = self.clip(job)
@@ -176,6 +188,7 @@ class SpeechService:
             slot.stop()
         self._writer.shutdown(wait=True)
         for item in pending:
+            item.stream.fail()
             settle(item.future, error="the speech service stopped")
         settle(self._info, error="the speech service stopped")
 
@@ -207,6 +220,15 @@ class SpeechService:
         except RuntimeError:  # closing: the writer is gone
             settle(pending.future, error="the speech service stopped")
 
+    def progress(self, pending: Pending, mp3: bytes | None) -> None:
+        """The next MP3 bytes of a clip being made; None: it is made again from the start
+        (its worker died), and what was streamed of it no longer holds."""
+        if mp3 is None:
+            pending.stream.fail()
+            pending.stream = ClipStream()
+        else:
+            pending.stream.feed(mp3)
+
     def _store(self, pending: Pending, result: ClipResult | None, error: str) -> None:
         """Store the clip, then wake everyone waiting for it (never leaves them waiting)."""
         key = pending.job.key
@@ -218,6 +240,11 @@ class SpeechService:
                     self.stats.count("uncached")
             except (OSError, ValueError) as exc:
                 result, error = None, f"cannot store the clip: {exc}"
+        # Streamed readers end once the clip is stored: one who comes later reads the cache.
+        if result is not None:
+            pending.stream.finish(result.mp3)
+        else:
+            pending.stream.fail()
         self._queue.done(key)
         if result is not None:
             self.stats.count("synthesized")

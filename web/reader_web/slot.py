@@ -14,12 +14,13 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import threading
+import time
 from typing import Any, Literal, Protocol
 
 from reader.errors import SpeechError
 from reader.options import SpeechOptions
 from reader_web.jobqueue import Pending
-from reader_web.worker import RETRIES, ClipJob, ClipResult, EngineInfo, run
+from reader_web.worker import RETRIES, ClipResult, EngineInfo, run
 
 # Seconds a new process may take to import and open its engine before it counts as failed.
 STARTUP_TIMEOUT = 60.0
@@ -33,6 +34,9 @@ class SlotOwner(Protocol):
 
     def finish(self, pending: Pending, result: ClipResult | None, error: str) -> None:
         """Take a made clip, or the reason it could not be made."""
+
+    def progress(self, pending: Pending, mp3: bytes | None) -> None:
+        """Take the next MP3 bytes of a clip being made (None: its synthesis starts over)."""
 
     def count(self, event: Literal["restarts", "retried"]) -> None:
         """Note a process replaced or a job tried again."""
@@ -88,19 +92,20 @@ class WorkerSlot:
             pending = self.owner.next_job()
             if pending is None:
                 return
-            result, error = self._attempts(pending.job)
+            result, error = self._attempts(pending)
             self.owner.finish(pending, result, error)
 
-    def _attempts(self, job: ClipJob) -> tuple[ClipResult | None, str]:
+    def _attempts(self, pending: Pending) -> tuple[ClipResult | None, str]:
         error = "speech synthesis failed"
         for attempt in range(RETRIES + 1):
             if self._stopping:
                 return None, "the speech service stopped"
             if attempt:
                 self.owner.count("retried")
+                self.owner.progress(pending, None)  # the audio heard so far is void
             try:
                 self._ensure_process()
-                outcome = self._run(job)
+                outcome = self._run(pending)
             except SpeechError as exc:
                 error = str(exc)
                 self._kill()
@@ -110,18 +115,23 @@ class WorkerSlot:
             return None, outcome
         return None, error
 
-    def _run(self, job: ClipJob) -> ClipResult | str:
+    def _run(self, pending: Pending) -> ClipResult | str:
         job_id = next(self._jobs)
         timeout = self.job_timeout
+        deadline = time.monotonic() + timeout
         try:
-            self.conn.send((job_id, job))
-            if not self.conn.poll(timeout):
-                raise SpeechError(f"speech synthesis took longer than {timeout:g} s")
-            kind, answer_id, payload = self.conn.recv()
+            self.conn.send((job_id, pending.job))
+            while True:
+                if not self.conn.poll(max(0.0, deadline - time.monotonic())):
+                    raise SpeechError(f"speech synthesis took longer than {timeout:g} s")
+                kind, answer_id, payload = self.conn.recv()
+                if answer_id != job_id:
+                    raise SpeechError("a speech worker answered out of turn")
+                if kind != "part":
+                    break
+                self.owner.progress(pending, payload)
         except (EOFError, OSError) as exc:
             raise SpeechError("a speech worker process exited during synthesis") from exc
-        if answer_id != job_id:
-            raise SpeechError("a speech worker answered out of turn")
         return payload if kind == "ok" else str(payload)
 
     def _ensure_process(self) -> None:

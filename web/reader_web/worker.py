@@ -2,7 +2,8 @@
 
 The engine is one global per process (pyttsx3 and libespeak-ng both), so each process
 opens exactly one and only its main thread touches it. The parent talks to it over a pipe:
-it sends `(job_id, ClipJob)` or `None` (stop), and gets `("ok"|"error", job_id, payload)`.
+it sends `(job_id, ClipJob)` or `None` (stop), and gets `("ok"|"error", job_id, payload)`,
+after any number of `("part", job_id, mp3_bytes)`: the clip's MP3 as it is made.
 """
 
 from __future__ import annotations
@@ -10,11 +11,12 @@ from __future__ import annotations
 import io
 import signal
 import wave
+from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
-from reader.audio.encode import encode_bytes
+from reader.audio.encode import Mp3Writer, encode_bytes
 from reader.audio.pauses import sentence_pause
 from reader.errors import ReaderError
 from reader.model import Clip, SentenceClip, Voice
@@ -83,24 +85,63 @@ class ClipResult:
     meta: dict[str, Any]
 
 
-def render_clip(engine: Any, job: ClipJob, options: SpeechOptions) -> ClipResult:
-    """Speak the job's sentence (reader.pipeline.speak_sentence) and encode its clip."""
+def render_clip(
+    engine: Any, job: ClipJob, options: SpeechOptions, send: Callable[[bytes], None] | None = None
+) -> ClipResult:
+    """Speak the job's sentence (reader.pipeline.speak_sentence) and encode its clip.
+
+    With `send`, an engine that makes a sentence piece by piece (a neural voice) has its
+    MP3 handed to `send` as it is made; the clip's MP3 is then exactly those bytes."""
     from reader.pipeline import speak_sentence
 
     # The widget plays clips back to back: each ends with the pause after a sentence.
     pause = sentence_pause(options.words_per_minute)
+    if send is not None and callable(getattr(engine, "stream", None)):
+        encoder = Mp3Stream(send)
+        clip = speak_sentence(job.sentence, engine, options, pause_after=pause, on_audio=encoder)
+        return clip_result(clip, job.sentence.lang, encoder.close())
     clip = speak_sentence(job.sentence, engine, options, pause_after=pause)
     return clip_result(clip, job.sentence.lang)
 
 
-def clip_result(clip: SentenceClip, lang: str) -> ClipResult:
-    """A spoken sentence clip (with its pause after) as the cache keeps it."""
+def clip_result(clip: SentenceClip, lang: str, mp3: bytes | None = None) -> ClipResult:
+    """A spoken sentence clip (with its pause after) as the cache keeps it; `mp3` is its MP3
+    where it was encoded as it was made."""
     timing = ClipTiming.of(clip, lang)
+    if mp3 is None:
+        mp3 = encode_bytes("mp3", clip.pcm, clip.sample_rate)
     return ClipResult(
-        wav=encode_bytes("wav", clip.pcm, clip.sample_rate),
-        mp3=encode_bytes("mp3", clip.pcm, clip.sample_rate),
-        meta=timing.to_json(),
+        wav=encode_bytes("wav", clip.pcm, clip.sample_rate), mp3=mp3, meta=timing.to_json()
     )
+
+
+class Mp3Stream:
+    """Encodes PCM to MP3 as it comes and sends each new stretch of MP3 on."""
+
+    def __init__(self, send: Callable[[bytes], None]) -> None:
+        self._send = send
+        self._buffer = io.BytesIO()
+        self._writer: Mp3Writer | None = None
+        self._sent = 0
+
+    def __call__(self, pcm: bytes, sample_rate: int) -> None:
+        if self._writer is None:
+            self._writer = Mp3Writer(self._buffer, sample_rate)
+        self._writer.write(pcm)
+        self._pass_on()
+
+    def close(self) -> bytes:
+        """Flush the encoder; the whole MP3, every byte of which was sent."""
+        if self._writer is not None:
+            self._writer.close()
+            self._pass_on()
+        return self._buffer.getvalue()
+
+    def _pass_on(self) -> None:
+        data = self._buffer.getbuffer()[self._sent :].tobytes()
+        if data:
+            self._sent += len(data)
+            self._send(data)
 
 
 def clip_from_wav(data: bytes) -> Clip:
@@ -145,11 +186,19 @@ def run(conn: Connection, options: SpeechOptions, threads: int = 1) -> None:
                 return
             job_id, job = message
             try:
-                conn.send(("ok", job_id, render_clip(engine, job, options)))
+                result = render_clip(engine, job, options, _sender(conn, job_id))
+                conn.send(("ok", job_id, result))
             except Exception as exc:  # the job fails, the engine and the process live on
                 conn.send(("error", job_id, _one_line(exc)))
     finally:
         engine.close()
+
+
+def _sender(conn: Connection, job_id: int) -> Callable[[bytes], None]:
+    def send(mp3: bytes) -> None:
+        conn.send(("part", job_id, mp3))
+
+    return send
 
 
 def _one_line(exc: BaseException) -> str:
