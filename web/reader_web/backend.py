@@ -8,6 +8,7 @@ download are written against these protocols only.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from concurrent.futures import Future
 from typing import Any, Protocol
 
@@ -57,6 +58,8 @@ class Speech(Protocol):
     def clip(self, job: ClipJob, timeout: float | None = None) -> Meta: ...
 
     def made(self, job: ClipJob, ext: str = "wav") -> tuple[Meta, bytes]: ...
+
+    def stream(self, job: ClipJob) -> Iterator[bytes] | None: ...
 
     def wait_limit(self) -> float: ...
 

@@ -26,6 +26,7 @@ import json
 import math
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import Future
 from dataclasses import dataclass
 from typing import Any
@@ -224,6 +225,10 @@ class ClipQueue:
         if data is None:
             raise SpeechError("Redis is too small to hold a clip (see maxmemory)")
         return meta, data
+
+    def stream(self, job: ClipJob) -> Iterator[bytes] | None:
+        """None: a `reader worker` hands a clip over whole, so it is served whole."""
+        return None
 
     def wait_limit(self) -> float:
         """Longest a request waits for one clip: every attempt may time out once."""
