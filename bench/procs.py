@@ -109,8 +109,8 @@ class Server:
         return rss_mb(self.process.pid), sum(rss_mb(pid) for pid in children), len(children)
 
     def workers(self) -> dict[int, float]:
-        """RSS in MB of each synthesis process, by pid."""
-        return {pid: rss_mb(pid) for pid in descendants(self.process.pid)}
+        """RSS in MB of each synthesis process (as /healthz names them), by pid."""
+        return {pid: rss_mb(pid) for pid in self.health()["speech"]["pids"]}
 
     def cpu(self) -> tuple[float, float]:
         """CPU seconds used so far by the server process and by its synthesis processes."""

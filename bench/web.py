@@ -15,6 +15,9 @@ round under its own heading, every sentence distinct), posted as the widget post
 `?first=1`, so that it is answered with its first part while the rest is planned): click to
 first audio byte, cold (floor 100 ms) and warm, and when the whole plan (`rest`) arrived.
 
+Then a page whose first sentence is long, uncached: click to its first and its last audio
+byte (a neural voice's clip is streamed clause by clause).
+
 Then a real public-sector page (austintexas.gov, 54 KB of markup, from
 `../shared/data/extraction-dev`) posted whole as the widget posts it (its body, gzipped):
 click to first audio byte, cold (floor 150 ms), with the server's CPU time for it.
@@ -47,8 +50,12 @@ LONG_PAGE_TEXT = 100_000
 # The widget asks for a long page's first part first.
 FIRST_PART = "/api/read?first=1"
 GZIP = {"Content-Encoding": "gzip"}
+LONG_FIRST = (
+    "Within this framework, the office works with influencing the process of decision-"
+    "making in the EU, ensuring that the region's interests are taken care of."
+)
 # Each synthesis process's memory is sampled this often under load; its floor in MB.
-RSS_EVERY = 0.1
+RSS_EVERY = 0.25
 WORKER_MB = 400
 # Seconds to wait for the server and its engines to come up, and for any one response.
 
@@ -59,6 +66,34 @@ class Load:
     errors: list[str] = field(default_factory=list)
     clips: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def long_first_runs(args: argparse.Namespace) -> None:
+    """A page whose first sentence is long (154 characters), on a warm server, uncached:
+    click to its first audio byte, and to its last (a neural voice streams it by clause)."""
+    server = Server(args.workers, args.engine)
+    first, last = [], []
+    try:
+        for number in range(max(1, args.rounds)):
+            html = f"<main><p>{LONG_FIRST} ({number})</p><p>Thank you.</p></main>"
+            payload = json.dumps({"html": html, "lang": "en"}).encode("utf-8")
+            conn = http.client.HTTPConnection(HOST, server.port, timeout=REQUEST_TIMEOUT)
+            try:
+                started = time.perf_counter()
+                _, body = request(server.port, "POST", "/api/read", payload, conn)
+                conn.request("GET", json.loads(body)["blocks"][0]["sentences"][0]["audio"])
+                response = conn.getresponse()
+                response.read(1)
+                first.append(time.perf_counter() - started)
+                response.read()
+                last.append(time.perf_counter() - started)
+            finally:
+                conn.close()
+    finally:
+        server.stop()
+    print(f"\nlong first sentence ({len(LONG_FIRST)} characters), uncached, warm server:")
+    _row("click → first audio byte (ms)", first)
+    _row("click → last audio byte (ms)", last)
 
 
 def click_to_first_byte(
@@ -344,6 +379,7 @@ def main() -> None:
     each = ", ".join(f"{mb:.0f}" for mb in peaks.values())
     print(f"  worker RSS under load  highest {each} MB (sampled every {RSS_EVERY:g} s; {verdict})")
     long_page_runs(args, html)
+    long_first_runs(args)
     real_page_runs(args)
 
 
