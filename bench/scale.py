@@ -140,7 +140,7 @@ class Deployment:
         seconds, clips = 0.0, 0
         for name in client.scan_iter(match="reader:file:*.json", count=1000):
             blob = client.get(name)
-            if blob:
+            if blob and not name.endswith(b".plan.json"):
                 seconds += json.loads(blob[HEADER_BYTES:])["duration"]
                 clips += 1
         hours = seconds / 3600
@@ -263,7 +263,9 @@ def main() -> None:
     parser.add_argument("--listeners", type=int, default=200)
     parser.add_argument("--nodes", type=int, default=1, help="web nodes in the distributed modes")
     parser.add_argument("--workers", default="1,2", help="worker processes per run, e.g. 1,2")
-    parser.add_argument("--embedded", type=int, default=2, help="processes of the embedded mode")
+    parser.add_argument(
+        "--embedded", type=int, default=2, help="processes of the embedded mode (0: skip it)"
+    )
     parser.add_argument("--rounds", type=int, default=10, help="cold first-audio requests")
     parser.add_argument("--warm", type=int, default=30, help="warm first-audio requests")
     parser.add_argument("--engine", default=ENGINE, help="espeak (default), auto or piper")
@@ -278,8 +280,9 @@ def main() -> None:
         f"reader scale bench: {os.cpu_count()} CPUs (load average {load:.1f} at start), "
         f"{args.listeners} listeners on {args.listeners} different pages, engine {args.engine}"
     )
-    results = [embedded(args, payloads)]
-    results[-1].print()
+    results = [embedded(args, payloads)] if args.embedded else []
+    for result in results:
+        result.print()
     for processes in [int(m) for m in args.workers.split(",")]:
         results.append(distributed(args, processes, payloads))
         results[-1].print()

@@ -21,7 +21,7 @@ from cluster import (
     whole_entries,
 )
 
-from reader_web.clipqueue import SYNTHESIZED_KEY
+from reader_web.redisjobs import SYNTHESIZED_KEY
 
 
 def test_two_nodes_serve_one_page_with_each_clip_made_once(

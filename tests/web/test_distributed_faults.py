@@ -23,7 +23,7 @@ from cluster import (
     whole_entries,
 )
 
-from reader_web.clipqueue import QUEUE_NAMES, SYNTHESIZED_KEY
+from reader_web.redisjobs import QUEUE_NAMES, SYNTHESIZED_KEY
 from reader_web.redisstore import PREFIX
 
 ONE_SENTENCE = '<div data-reader-node="0"><p data-reader-node="1">{}</p></div>'

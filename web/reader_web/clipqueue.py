@@ -10,11 +10,8 @@ The same calls as the embedded SpeechService (`submit`, `clip`, `made`, `known`,
 keeps nothing of its own: plans, clips and the jobs behind them live in Redis; what it holds
 in memory (futures being waited on, recent timings) is rebuilt from Redis after a restart.
 
-- One synthesis per clip across nodes: the RQ job id is the clip key, enqueued `unique`; a
-  node finding the job already queued or running just waits for `reader:made`.
-- Priority: a worker takes `reader-now` (a page's first sentence, a listener waiting) before
-  `reader-next` (the next few sentences) before `reader-later`; a clip a listener asks for
-  while it waits in a lower queue is moved to the front of `reader-now`.
+- One synthesis per clip across nodes, the listener first: redisjobs.py (`ClipJobs`).
+  A node finding a clip's job already queued or running just waits for `reader:made`.
 - Worker death: RQ's `Retry` queues an abandoned job again (redisworker.py).
 - Redis lost (restarted empty): the waiter poll finds neither the clip nor its job and
   enqueues it again; the client reconnects by itself.
@@ -23,7 +20,6 @@ in memory (futures being waited on, recent timings) is rebuilt from Redis after 
 from __future__ import annotations
 
 import json
-import math
 import threading
 import time
 from collections.abc import Iterator
@@ -32,36 +28,17 @@ from dataclasses import dataclass
 from typing import Any
 
 import redis
-from rq import Queue, Retry
-from rq.exceptions import DuplicateJobError, NoSuchJobError
-from rq.job import Job
-from rq.serializers import JSONSerializer
 
 from reader.errors import SpeechError
 from reader.options import SpeechOptions
 from reader_web.jobqueue import Meta, settle, settled
 from reader_web.recent import Recent
+from reader_web.redisjobs import ENGINE_KEY, JOB_PREFIX, MADE_CHANNEL, SYNTHESIZED_KEY, ClipJobs
 from reader_web.redisstore import PREFIX, RedisCache, unreachable
 from reader_web.remote import RemoteEngine
 from reader_web.stats import Counters
 from reader_web.worker import RETRIES, ClipJob, EngineInfo
 
-# The queues a worker takes jobs from, most urgent first.
-QUEUE_NAMES = ("reader-now", "reader-next", "reader-later")
-# Sentences of a page (after its first) that go to `reader-next`: what a listener hears in
-# the first half minute.
-NEXT_RANKS = 4
-# Where workers publish their engine (refreshed while they run) and announce made clips.
-ENGINE_KEY = "reader:engine"
-ENGINE_TTL = 60
-MADE_CHANNEL = "reader:made"
-# Clips the workers have synthesized (not counting jobs that found their clip made).
-SYNTHESIZED_KEY = "reader:synthesized"
-JOB_PREFIX = "reader:job:"
-# The function a worker runs for a clip job.
-MAKE_CLIP = "reader_web.redisworker.make_clip"
-# Seconds a failed job is kept: requests meanwhile get its error, later ones try again.
-FAILURE_TTL = 30
 # Seconds between checks of every clip waited on (clips announced while the node was cut
 # off from Redis, jobs lost with a restarted Redis), and how long a node trusts what it read
 # of the workers' engine.
@@ -83,11 +60,6 @@ class Waiter:
     since: float
 
 
-def queue_index(rank: int) -> int:
-    """Which queue a job of this rank goes to (0 = reader-now)."""
-    return 0 if rank <= 0 else 1 if rank <= NEXT_RANKS else 2
-
-
 class ClipQueue:
     """Clip jobs to Redis workers, clips from Redis, one synthesis per clip across nodes."""
 
@@ -97,9 +69,7 @@ class ClipQueue:
         self.options = options
         self.job_timeout = job_timeout
         self.stats = Counters()
-        self._queues = [
-            Queue(name, connection=self.client, serializer=JSONSerializer) for name in QUEUE_NAMES
-        ]
+        self._jobs = ClipJobs(self.client, job_timeout)
         self._known: Recent[str, ClipJob] = Recent(KNOWN_JOBS)
         self._timings: Recent[str, Meta] = Recent(TIMINGS_IN_MEMORY)
         self._waiting: dict[str, Waiter] = {}
@@ -193,7 +163,7 @@ class ClipQueue:
                 waiter.rank = min(waiter.rank, rank)
         if waiter is not None:
             if promote:
-                self._promote(job.key)
+                self._jobs.promote(job.key)
             return waiter.future
         meta = self._timings.get(job.key) or self._made(job.key)
         if meta is not None:
@@ -240,7 +210,7 @@ class ClipQueue:
 
         try:
             workers = Worker.count(connection=self.client)
-            queued = sum(queue.count for queue in self._queues)
+            queued = self._jobs.queued()
             made = int(self.client.get(SYNTHESIZED_KEY) or 0)  # type: ignore[arg-type]
         except redis.RedisError:
             workers = queued = made = 0
@@ -288,42 +258,14 @@ class ClipQueue:
         return meta
 
     def _enqueue(self, waiter: Waiter) -> None:
-        job, rank = waiter.job, waiter.rank
-        options = self.options
         try:
             engine = self.engine_info().id
-            self._queues[queue_index(rank)].enqueue_call(
-                MAKE_CLIP,
-                args=(job.to_json(), engine, options.words_per_minute, options.volume),
-                job_id=job.key,
-                unique=True,
-                timeout=math.ceil(self.job_timeout),
-                result_ttl=0,
-                failure_ttl=FAILURE_TTL,
-                retry=Retry(max=RETRIES),
-                description="clip",
-            )
-        except DuplicateJobError:  # another node queued it: wait for it, hurried if need be
-            self.stats.count("shared")
-            if rank <= 0:
-                self._promote(job.key)
+            if not self._jobs.enqueue(waiter.job, waiter.rank, engine, self.options):
+                self.stats.count("shared")  # another node queued it: wait for that one
         except redis.RedisError as exc:
-            self._settle(job.key, error=str(unreachable(exc)))
+            self._settle(waiter.job.key, error=str(unreachable(exc)))
         except SpeechError as exc:  # no worker has said what its engine is
-            self._settle(job.key, error=str(exc))
-
-    def _promote(self, key: str) -> None:
-        """Move a queued job to the front of reader-now: a listener is waiting for it."""
-        try:
-            job = Job.fetch(key, connection=self.client, serializer=JSONSerializer)
-            origin = next((q for q in self._queues[1:] if q.name == job.origin), None)
-            if origin is None or not self.client.lrem(origin.key, 0, key):
-                return  # already urgent, running or done
-            now = self._queues[0]
-            self.client.hset(job.key, "origin", now.name)
-            now.push_job_id(key, at_front=True)
-        except (NoSuchJobError, redis.RedisError):
-            return  # done meanwhile, or Redis is away: the poll sees to it
+            self._settle(waiter.job.key, error=str(exc))
 
     def _settle(self, key: str, *, meta: Meta | None = None, error: str = "") -> None:
         with self._lock:
@@ -377,34 +319,15 @@ class ClipQueue:
             waiters = [w for w in self._waiting.values() if now - w.since >= POLL_EVERY]
         if not waiters:
             return
-        with self.client.pipeline(transaction=False) as pipe:
-            for waiter in waiters:
-                pipe.hget(Job.key_for(waiter.job.key), "status")
-                pipe.exists(f"{PREFIX}{waiter.job.key}.json")
-            answers = pipe.execute()
-        for index, waiter in enumerate(waiters):
-            status, stored = answers[2 * index], answers[2 * index + 1]
+        states = self._jobs.states([waiter.job.key for waiter in waiters])
+        for waiter, (status, stored) in zip(waiters, states, strict=True):
             key = waiter.job.key
             if stored:
                 self._check(key)
             elif status == b"failed":
-                self._settle(key, error=self._failure(key))
+                self._settle(key, error=self._jobs.failure(key))
             elif status is None:  # neither clip nor job: lost with Redis, queue it again
                 self.stats.count("retried")
                 self._enqueue(waiter)
             elif now - waiter.since > 2 * self.wait_limit():
                 self._settle(key, error="speech synthesis is busy; try again shortly")
-
-    def _failure(self, key: str) -> str:
-        """The last line of a failed job's error, as the listener is told it."""
-        try:
-            job = Job.fetch(key, connection=self.client, serializer=JSONSerializer)
-            result = job.latest_result()
-            text = (result.exc_string or "") if result is not None else ""
-        except (NoSuchJobError, redis.RedisError):
-            text = ""
-        lines = [line for line in text.strip().splitlines() if line.strip()]
-        if not lines:
-            return "speech synthesis failed"
-        last = lines[-1]
-        return last.split(": ", 1)[1] if last.startswith("reader.errors.") else last

@@ -37,14 +37,14 @@ from rq.serializers import JSONSerializer
 
 from reader.errors import SpeechError
 from reader.options import SpeechOptions
-from reader_web.clipqueue import (
+from reader_web.clips import ClipJob, clip_key
+from reader_web.redisjobs import (
     ENGINE_KEY,
     ENGINE_TTL,
     MADE_CHANNEL,
     QUEUE_NAMES,
     SYNTHESIZED_KEY,
 )
-from reader_web.clips import ClipJob, clip_key
 from reader_web.redisstore import RedisCache, connect, unreachable
 from reader_web.worker import EngineInfo, open_loaded, render_clip
 
