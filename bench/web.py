@@ -144,7 +144,7 @@ def listener(port: int, payload: bytes, load: Load, start: threading.Event) -> N
                         load.latencies.append(took)
                         load.clips += 1
                     else:
-                        load.errors.append(f"GET {status}")
+                        load.errors.append(f"GET {status} {audio[:100]!r}")
     except (OSError, http.client.HTTPException, ValueError) as exc:
         with load.lock:
             load.errors.append(type(exc).__name__)

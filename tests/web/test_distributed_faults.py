@@ -69,7 +69,7 @@ def test_a_worker_killed_mid_job_is_made_by_another_and_the_listener_gets_it(
     duration = json.loads(timing)["duration"]
     assert duration > 8
     assert mp3_seconds(outcome["body"]) == pytest.approx(duration, abs=0.15)
-    assert outcome["seconds"] < 30
+    assert outcome["seconds"] < 60
     scenario.saw(f"HTTP 200, the whole clip, after {outcome['seconds']:.1f} s")
     client = redis_server.client()
     for sentence in spoken:
@@ -169,8 +169,12 @@ def test_a_first_sentence_is_not_stuck_behind_another_pages_prefetch(
     )
     plan_of(base, f'<div data-reader-node="0">{backlog}</div>')
     client = redis_server.client()
-    queued = sum(int(client.llen(f"rq:queue:{name}")) for name in QUEUE_NAMES)
-    assert queued > 60
+
+    def queued_now() -> int:
+        return sum(int(client.llen(f"rq:queue:{name}")) for name in QUEUE_NAMES)
+
+    wait_for(lambda: queued_now() > 60, "the other page's prefetch queued", timeout=30)
+    queued = queued_now()
     scenario.inject(f"one slow worker process busy with another page's prefetch ({queued} clips)")
     started = time.monotonic()
     spoken = sentences(plan_of(base))

@@ -20,6 +20,8 @@ in memory (futures being waited on, recent timings) is rebuilt from Redis after 
 from __future__ import annotations
 
 import json
+import logging
+import queue
 import threading
 import time
 from collections.abc import Iterator
@@ -31,9 +33,17 @@ import redis
 
 from reader.errors import SpeechError
 from reader.options import SpeechOptions
+from reader_web.cache import unwrap
 from reader_web.jobqueue import Meta, settle, settled
 from reader_web.recent import Recent
-from reader_web.redisjobs import ENGINE_KEY, JOB_PREFIX, MADE_CHANNEL, SYNTHESIZED_KEY, ClipJobs
+from reader_web.redisjobs import (
+    ENGINE_KEY,
+    JOB_PREFIX,
+    MADE_CHANNEL,
+    SYNTHESIZED_KEY,
+    ClipJobs,
+    queue_index,
+)
 from reader_web.redisstore import PREFIX, RedisCache, unreachable
 from reader_web.remote import RemoteEngine
 from reader_web.stats import Counters
@@ -49,6 +59,8 @@ KNOWN_JOBS = 20_000
 TIMINGS_IN_MEMORY = 20_000
 URGENT = -1
 
+log = logging.getLogger("reader.web")
+
 
 @dataclass(slots=True)
 class Waiter:
@@ -58,6 +70,7 @@ class Waiter:
     future: Future[Meta]
     rank: int
     since: float
+    warned: bool = False
 
 
 class ClipQueue:
@@ -77,6 +90,7 @@ class ClipQueue:
         self._engine: tuple[float, EngineInfo] | None = None
         self._thread: threading.Thread | None = None
         self._closed = threading.Event()
+        self._backlog: queue.Queue[list[Waiter]] = queue.Queue()
 
     # ---- what the routes call (the same as SpeechService) -----------------------------------
 
@@ -86,7 +100,11 @@ class ClipQueue:
             if self._thread is not None or self._closed.is_set():
                 return
             self._thread = threading.Thread(target=self._watch, name="reader-redis", daemon=True)
+            backlog = threading.Thread(
+                target=self._enqueue_later, name="reader-redis-enqueue", daemon=True
+            )
         self._thread.start()
+        backlog.start()
 
     def engine_info(self, timeout: float = STARTUP_TIMEOUT) -> EngineInfo:
         """The workers' engine as they publish it (waits for the first worker)."""
@@ -155,27 +173,44 @@ class ClipQueue:
     def submit(self, job: ClipJob, rank: int = URGENT) -> Future[Meta]:
         """The clip's timing record: made, under way, or queued now at `rank`."""
         self.start()
-        with self._lock:
-            waiter = self._waiting.get(job.key)
-            if waiter is not None:
-                self.stats.count("shared")
-                promote = rank <= 0 < waiter.rank
-                waiter.rank = min(waiter.rank, rank)
-        if waiter is not None:
-            if promote:
-                self._jobs.promote(job.key)
-            return waiter.future
+        shared = self._join(job.key, rank)
+        if shared is not None:
+            return shared
         meta = self._timings.get(job.key) or self._made(job.key)
         if meta is not None:
             return settled(meta)
-        with self._lock:
-            waiter = self._waiting.get(job.key)
-            if waiter is not None:
-                return waiter.future
-            waiter = Waiter(job=job, future=Future(), rank=rank, since=time.monotonic())
-            self._waiting[job.key] = waiter
-        self._enqueue(waiter)
-        return waiter.future
+        future, waiter = self._wait(job, rank)
+        if waiter is not None:
+            self._enqueue(waiter)
+        return future
+
+    def submit_all(self, jobs: tuple[ClipJob, ...]) -> list[Future[Meta]]:
+        """Every clip of a page at its reading-order rank, checked in one round trip.
+
+        The first few are queued before this returns; the rest of the page by a thread of
+        its own, so planning a long page does not wait for its last sentence's job."""
+        self.start()
+        made = self._made_all([job.key for job in jobs if self._timings.get(job.key) is None])
+        futures: list[Future[Meta]] = []
+        later: list[Waiter] = []
+        for rank, job in enumerate(jobs):
+            meta = self._timings.get(job.key) or made.get(job.key)
+            if meta is not None:
+                futures.append(settled(meta))
+                continue
+            shared = self._join(job.key, rank)
+            if shared is not None:
+                futures.append(shared)
+                continue
+            future, waiter = self._wait(job, rank)
+            futures.append(future)
+            if waiter is not None and queue_index(rank) < 2:
+                self._enqueue(waiter)
+            elif waiter is not None:
+                later.append(waiter)
+        if later:
+            self._backlog.put(later)
+        return futures
 
     def clip(self, job: ClipJob, timeout: float | None = None) -> Meta:
         """Wait for a clip's timing record, synthesizing it first if needed."""
@@ -257,6 +292,69 @@ class ClipQueue:
         self._timings.put(key, meta)
         return meta
 
+    def _join(self, key: str, rank: int) -> Future[Meta] | None:
+        """The future of a clip this node already waits for (hurried if `rank` is urgent)."""
+        with self._lock:
+            waiter = self._waiting.get(key)
+            if waiter is None:
+                return None
+            self.stats.count("shared")
+            promote = rank <= 0 < waiter.rank
+            waiter.rank = min(waiter.rank, rank)
+            if promote:  # a listener waits from now: the clock of a prefetch starts again
+                waiter.since = time.monotonic()
+        if promote:
+            self._jobs.promote(key)
+        return waiter.future
+
+    def _wait(self, job: ClipJob, rank: int) -> tuple[Future[Meta], Waiter | None]:
+        """Wait for a clip: its existing waiter's future, or a new waiter (to be queued)."""
+        with self._lock:
+            waiter = self._waiting.get(job.key)
+            if waiter is not None:
+                return waiter.future, None
+            waiter = Waiter(job=job, future=Future(), rank=rank, since=time.monotonic())
+            self._waiting[job.key] = waiter
+            return waiter.future, waiter
+
+    def _made_all(self, keys: list[str]) -> dict[str, Meta]:
+        """The timing records of those clips Redis holds whole, in one round trip."""
+        if not keys:
+            return {}
+        try:
+            with self.client.pipeline(transaction=False) as pipe:
+                for key in keys:
+                    pipe.exists(f"{PREFIX}{key}.wav", f"{PREFIX}{key}.mp3")
+                    pipe.get(f"{PREFIX}{key}.json")
+                answers = pipe.execute()
+        except redis.RedisError as exc:
+            raise unreachable(exc) from exc
+        found: dict[str, Meta] = {}
+        for index, key in enumerate(keys):
+            both, blob = answers[2 * index], answers[2 * index + 1]
+            data = unwrap(f"{key}.json", blob) if both == 2 and blob else None
+            if data is None and blob:
+                self.cache.read_json(key)  # damaged: dropped, so a worker makes it again
+            try:
+                meta = json.loads(data) if data is not None else None
+            except ValueError:
+                meta = None
+            if isinstance(meta, dict):
+                self._timings.put(key, meta)
+                found[key] = meta
+        return found
+
+    def _enqueue_later(self) -> None:
+        """Queue the rest of planned pages, in the order they were planned."""
+        while not self._closed.is_set():
+            try:
+                waiters = self._backlog.get(timeout=0.5)
+            except queue.Empty:
+                continue
+            for waiter in waiters:
+                if waiter.job.key in self._waiting:
+                    self._enqueue(waiter)
+
     def _enqueue(self, waiter: Waiter) -> None:
         try:
             engine = self.engine_info().id
@@ -329,5 +427,9 @@ class ClipQueue:
             elif status is None:  # neither clip nor job: lost with Redis, queue it again
                 self.stats.count("retried")
                 self._enqueue(waiter)
-            elif now - waiter.since > 2 * self.wait_limit():
+            elif now - waiter.since > self.wait_limit() and waiter.rank <= 0 and not waiter.warned:
+                waiter.warned = True
+                log.warning("clip %s waited %.0f s (rank %s, job %s)", key, now - waiter.since,
+                            waiter.rank, status)  # fmt: skip
+            elif now - waiter.since > 2 * self.wait_limit() and waiter.rank <= 0:
                 self._settle(key, error="speech synthesis is busy; try again shortly")

@@ -270,8 +270,7 @@ class Reader:
         """Queue every clip not yet made (in reading order); the answer has the timings known."""
         timings: dict[str, ClipTiming] = {}
         self.service.remember(plan.jobs)
-        for rank, job in enumerate(plan.jobs):
-            future = self.service.submit(job, rank)
+        for job, future in zip(plan.jobs, self.service.submit_all(plan.jobs), strict=True):
             if future.done() and future.exception() is None:
                 timing = _timing(future.result())
                 if timing is not None:

@@ -4,7 +4,7 @@ A clip job's RQ id is its clip key, enqueued `unique`: however many nodes ask, a
 most one job. Its queue follows its rank: a page's first sentence and any clip a listener
 waits for go to `reader-now`, the next few sentences to `reader-next`, the rest of a page to
 `reader-later`; a worker always takes from the more urgent queue first, and a job a listener
-asks for while it waits in a lower queue is moved to the front of `reader-now`.
+asks for while it waits in a lower queue is moved to `reader-now` (first come, first made).
 """
 
 from __future__ import annotations
@@ -80,7 +80,10 @@ class ClipJobs:
         return True
 
     def promote(self, key: str) -> None:
-        """Move a queued job to the front of reader-now: a listener is waiting for it."""
+        """Move a queued job to reader-now: a listener is waiting for it.
+
+        To the back, not the front: with many listeners waiting, a job pushed to the front
+        would go behind every later one, and the first to wait would wait longest."""
         try:
             job = Job.fetch(key, connection=self.client, serializer=JSONSerializer)
             origin = next((q for q in self.queues[1:] if q.name == job.origin), None)
@@ -88,7 +91,7 @@ class ClipJobs:
                 return  # already urgent, running or done
             now = self.queues[0]
             self.client.hset(job.key, "origin", now.name)
-            now.push_job_id(key, at_front=True)
+            now.push_job_id(key)
         except (NoSuchJobError, redis.RedisError):
             return  # done meanwhile, or Redis is away: the node's poll sees to it
 

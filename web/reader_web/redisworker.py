@@ -51,9 +51,10 @@ from reader_web.worker import EngineInfo, open_loaded, render_clip
 # What a made clip is in Redis: all three, or it is made again.
 CLIP_FILES = ("wav", "mp3", "json")
 # Seconds a job's execution counts as alive without a heartbeat: a killed worker's job is
-# queued again this long after its last beat (plus one maintenance round).
-EXECUTION_TTL = 3
-HEARTBEAT_EVERY = 1.0
+# queued again this long after its last beat (plus one maintenance round). A process starved
+# of CPU on a busy machine (3 s was missed there) must not pass for dead.
+EXECUTION_TTL = 10
+HEARTBEAT_EVERY = 2.0
 RECORD_GRACE = 90
 # Seconds between maintenance rounds (abandoned jobs) and the longest blocking dequeue: an
 # idle worker looks for abandoned jobs about once a second.

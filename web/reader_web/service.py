@@ -130,6 +130,10 @@ class SpeechService:
             return settled(meta)
         return self._queue.add(job, rank, self._clips.finished)
 
+    def submit_all(self, jobs: tuple[ClipJob, ...]) -> list[Future[Meta]]:
+        """Every clip of a page at its reading-order rank."""
+        return [self.submit(job, rank) for rank, job in enumerate(jobs)]
+
     def clip(self, job: ClipJob, timeout: float | None = None) -> Meta:
         """Wait for a clip's timing record, synthesizing it first if needed."""
         limit = timeout or self.wait_limit()
