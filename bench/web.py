@@ -75,7 +75,8 @@ def long_first_runs(args: argparse.Namespace) -> None:
     first, last = [], []
     try:
         for number in range(max(1, args.rounds)):
-            html = f"<main><p>{LONG_FIRST} ({number})</p><p>Thank you.</p></main>"
+            # The round's number opens the sentence: each round's first clip is a new one.
+            html = f"<main><p>In round {number}, {LONG_FIRST[0].lower()}{LONG_FIRST[1:]}</p></main>"
             payload = json.dumps({"html": html, "lang": "en"}).encode("utf-8")
             conn = http.client.HTTPConnection(HOST, server.port, timeout=REQUEST_TIMEOUT)
             try:
