@@ -4,7 +4,6 @@ is ever served."""
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import signal
@@ -13,18 +12,17 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
+from cluster import call, mp3_seconds, plan_of
+from cluster import sentences as clips
 from flask import Flask
 from flask.testing import FlaskClient
 from liveserver import LiveServer, start_server
-from mutagen.mp3 import MP3
 from support import mount
 
 from reader_web.cache import TEMP_PREFIX, ClipCache, unwrap
@@ -43,33 +41,6 @@ PAGE = (
 
 
 # ---- helpers ---------------------------------------------------------------------------------
-
-
-def call(url: str, body: dict[str, Any] | None = None, timeout: float = 60) -> tuple[int, bytes]:
-    """One HTTP request; the status and body, for errors too."""
-    data = json.dumps(body).encode() if body is not None else None
-    headers = {"Content-Type": "application/json"} if body is not None else {}
-    request = urllib.request.Request(url, data=data, headers=headers)
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            return response.status, response.read()
-    except urllib.error.HTTPError as exc:
-        with exc:
-            return exc.code, exc.read()
-
-
-def plan_of(base: str, html: str) -> dict[str, Any]:
-    status, body = call(f"{base}/api/read", {"html": html, "lang": "en"})
-    assert status == 200, body
-    return json.loads(body)  # type: ignore[no-any-return]
-
-
-def clips(plan: dict[str, Any]) -> list[dict[str, Any]]:
-    return [s for block in plan["blocks"] for s in block["sentences"]]
-
-
-def mp3_seconds(data: bytes) -> float:
-    return float(MP3(io.BytesIO(data)).info.length)
 
 
 def key_of(sentence: dict[str, Any]) -> str:
