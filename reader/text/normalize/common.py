@@ -62,6 +62,20 @@ def roman_value(numeral: str) -> int:
     return total
 
 
+def roman_reading(m: re.Match[str], cardinal_words: frozenset[str]) -> tuple[int, bool] | None:
+    """A Roman numeral (group 1) after a word: its value, and True where the word makes it a
+    number ("Part", "SGB", an acronym) or False where a name makes it a ruler's ordinal ("Karl");
+    None where it is neither."""
+    n = roman_value(m[1])
+    before = re.search(r"([^\W\d_]+)\s+$", m.string[: m.start()])
+    if not n or not before:
+        return None
+    word = before[1]
+    if word.lower() in cardinal_words or (word.isupper() and len(word) > 1):
+        return n, True
+    return (n, False) if word[0].isupper() else None
+
+
 # Longer all-caps words are ordinary words in capitals (KOMMUNFULLMÄKTIGE), not acronyms.
 MAX_ACRONYM = 6
 # Four letters or more with vowels between short consonant clusters can be said as a word

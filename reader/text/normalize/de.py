@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from reader.text.normalize.common import ROMAN_NUMERAL, phone_rules, range_rule, roman_value
+from reader.text.normalize.common import ROMAN_NUMERAL, phone_rules, range_rule, roman_reading
 from reader.text.spoken import Language, Replacement, Rule, spell_digits
 
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
@@ -94,16 +94,13 @@ def _numeric_date(m: re.Match[str]) -> Replacement:
 
 
 def _roman(m: re.Match[str]) -> Replacement:
-    n = roman_value(m[1])
-    before = re.search(r"([^\W\d_]+)\s+$", m.string[: m.start()])
-    if not n or not before:
+    reading = roman_reading(m, ROMAN_CARDINAL_WORDS)
+    if reading is None:
         return None
-    word = before[1]
-    if word.lower() in ROMAN_CARDINAL_WORDS or (word.isupper() and len(word) > 1):
+    n, counted = reading
+    if counted:
         return str(n)
-    if word[0].isupper() and n <= 39:
-        return f"der {ordinal_stem(n)}e"
-    return None
+    return f"der {ordinal_stem(n)}e" if n <= 39 else None
 
 
 def _time(m: re.Match[str]) -> Replacement:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from reader.text.normalize.common import ROMAN_NUMERAL, phone_rules, range_rule, roman_value
+from reader.text.normalize.common import ROMAN_NUMERAL, phone_rules, range_rule, roman_reading
 from reader.text.spoken import Language, Piece, Replacement, Rule, spell_digits, word_pattern
 
 ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
@@ -171,14 +171,11 @@ def _year_range(m: re.Match[str]) -> Replacement:
 
 
 def _roman(m: re.Match[str]) -> Replacement:
-    n = roman_value(m[1])
-    before = re.search(r"([^\W\d_]+)\s+$", m.string[: m.start()])
-    if not n or not before:
+    reading = roman_reading(m, ROMAN_CARDINAL_WORDS)
+    if reading is None:
         return None
-    word = before[1]
-    if word.lower() in ROMAN_CARDINAL_WORDS or (word.isupper() and len(word) > 1):
-        return cardinal(n)
-    return f"the {ordinal(n)}" if word[0].isupper() else None
+    n, counted = reading
+    return cardinal(n) if counted else f"the {ordinal(n)}"
 
 
 def _north_american_phone(m: re.Match[str]) -> Replacement:

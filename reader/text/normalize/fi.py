@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from reader.text.normalize.common import ROMAN_NUMERAL, phone_rules, roman_value
+from reader.text.normalize.common import ROMAN_NUMERAL, phone_rules, roman_reading
 from reader.text.spoken import Language, Replacement, Rule, spell_digits, word_pattern
 
 # Month stems; dates use the partitive ("toukokuuta"), so a stem starts the word.
@@ -51,14 +51,11 @@ def _numeric_date(m: re.Match[str]) -> Replacement:
 
 
 def _roman(m: re.Match[str]) -> Replacement:
-    n = roman_value(m[1])
-    before = re.search(r"([^\W\d_]+)\s+$", m.string[: m.start()])
-    if not n or not before or n > 39:
+    reading = roman_reading(m, ROMAN_CARDINAL_WORDS)
+    if reading is None or reading[0] > 39:
         return None
-    word = before[1]
-    if word.lower() in ROMAN_CARDINAL_WORDS or (word.isupper() and len(word) > 1):
-        return str(n)
-    return ordinal(n) if word[0].isupper() else None
+    n, counted = reading
+    return str(n) if counted else ordinal(n)
 
 
 def _time(m: re.Match[str]) -> Replacement:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from reader.text.normalize.common import ROMAN_NUMERAL, phone_rules, range_rule, roman_value
+from reader.text.normalize.common import ROMAN_NUMERAL, phone_rules, range_rule, roman_reading
 from reader.text.spoken import Language, Replacement, Rule, spell_digits
 
 MONTHS = ("januar", "februar", "mars", "april", "mai", "juni", "juli", "august", "september",
@@ -48,14 +48,11 @@ def _numeric_date(m: re.Match[str]) -> Replacement:
 
 
 def _roman(m: re.Match[str]) -> Replacement:
-    n = roman_value(m[1])
-    before = re.search(r"([^\W\d_]+)\s+$", m.string[: m.start()])
-    if not n or not before or n >= len(ORDINALS):
+    reading = roman_reading(m, ROMAN_CARDINAL_WORDS)
+    if reading is None or reading[0] >= len(ORDINALS):
         return None
-    word = before[1]
-    if word.lower() in ROMAN_CARDINAL_WORDS or (word.isupper() and len(word) > 1):
-        return str(n)
-    return f"den {ORDINALS[n]}" if word[0].isupper() else None
+    n, counted = reading
+    return str(n) if counted else f"den {ORDINALS[n]}"
 
 
 def _time(m: re.Match[str]) -> Replacement:

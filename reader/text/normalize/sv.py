@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from reader.text.normalize.common import ROMAN_NUMERAL, phone_rules, range_rule, roman_value
+from reader.text.normalize.common import ROMAN_NUMERAL, phone_rules, range_rule, roman_reading
 from reader.text.spoken import Language, Replacement, Rule, grouped, spell_digits, word_pattern
 
 ONES = ("noll", "ett", "två", "tre", "fyra", "fem", "sex", "sju", "åtta", "nio", "tio", "elva",
@@ -114,16 +114,14 @@ def _numeric_date(m: re.Match[str]) -> Replacement:
 
 
 def _roman(m: re.Match[str]) -> Replacement:
-    n = roman_value(m[1])
-    before = re.search(r"([^\W\d_]+)\s+$", m.string[: m.start()])
-    if not n or not before or n > 99:
+    reading = roman_reading(m, ROMAN_CARDINAL_WORDS)
+    if reading is None or reading[0] > 99:
         return None
-    word = before[1]
-    if word.lower() in ROMAN_CARDINAL_WORDS or (word.isupper() and len(word) > 1):
+    n, counted = reading
+    if counted:
         return cardinal(n)
     # A king is "den förste", "den andre": the masculine forms of 1 and 2.
-    regnal = {1: "förste", 2: "andre"}.get(n) or ordinal(n)
-    return f"den {regnal}" if word[0].isupper() else None
+    return f"den { ({1: 'förste', 2: 'andre'}.get(n) or ordinal(n)) }"
 
 
 def _day_of_month(m: re.Match[str]) -> Replacement:
